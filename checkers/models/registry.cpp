@@ -1,0 +1,8 @@
+// The linearizability model registry: one line per model.
+#include "checkers/registry.h"
+
+namespace fl {
+
+std::vector<RegistryEntry> list_models() { return {}; }
+
+}  // namespace fl

@@ -1,0 +1,39 @@
+// Db: Jepsen's "db" noun — a system's daemons on the nodes of a cluster, as
+// seen by whoever needs to start, crash or freeze them (the runner, and the
+// nemesis's process faults). Implemented by each system in systems/.
+// Thread-safety: calls for different hosts may run concurrently.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cluster/host.h"
+
+namespace fl {
+
+class Db {
+ public:
+  virtual ~Db() = default;
+  virtual std::string name() const = 0;
+  // Install/prepare data directories and start the daemon on every host, then
+  // wait (bounded) until the system is healthy. Throws ClusterError.
+  virtual void setup(const std::vector<Host*>& hosts) = 0;
+  // Stop every daemon and wipe its data. Must not throw; safe to call twice.
+  virtual void teardown(const std::vector<Host*>& hosts) noexcept = 0;
+
+  // Process hooks used by the nemesis (process kill / pause faults).
+  virtual void start(Host& host) = 0;   // start (again) after a kill
+  virtual void kill(Host& host) = 0;    // SIGKILL the daemon
+  virtual void pause(Host& host) = 0;   // SIGSTOP
+  virtual void resume(Host& host) = 0;  // SIGCONT
+  // Pids of the daemon on host (empty if not running), for journaling pauses.
+  virtual std::vector<int> pids(Host& host) = 0;
+
+  // Whether libfaketime (LD_PRELOAD) can skew this system's clock.
+  virtual bool clock_via_libfaketime() const { return false; }
+  // Files worth copying into the store (logs), as paths on the host.
+  virtual std::vector<std::string> log_files(Host& host) = 0;
+};
+
+}  // namespace fl

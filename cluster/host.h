@@ -1,0 +1,72 @@
+// Host: the one way to run a program on a node (DESIGN.md's Remote::run).
+// Everything is an argv vector — never a shell string built from input.
+// Implementations: NamespaceHost (a local network namespace, `ip netns exec
+// fl-nX …`); an SSH host later, behind the same interface.
+// Thread-safety: every method may be called from several threads at once.
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fl {
+
+using Argv = std::vector<std::string>;
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+// The one error type of the cluster layer: a sentence the user can act on.
+class ClusterError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  std::string input;   // written to the program's stdin, then closed
+  Env env;             // added to the environment
+};
+
+struct RunResult {
+  int exit_code = -1;      // -1 if killed by a signal or timed out
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  bool ok() const { return exit_code == 0 && !timed_out; }
+};
+
+// A long-running program started on a host, with its output in a log file.
+struct DaemonSpec {
+  std::string name;        // short name, e.g. "etcd"
+  Argv argv;
+  std::string log_path;    // stdout+stderr appended here (on the host)
+  Env env;
+  std::string cwd;         // "" = inherit
+};
+
+class Host {
+ public:
+  virtual ~Host() = default;
+  virtual const std::string& name() const = 0;     // "n1"
+  virtual const std::string& address() const = 0;  // address the harness reaches it at
+
+  // Runs argv to completion (or until the timeout, then SIGKILL).
+  virtual RunResult run(const Argv& argv, const RunOptions& opts = {}) = 0;
+  // Like run(), but throws ClusterError with the program's stderr on failure.
+  RunResult run_checked(const Argv& argv, const RunOptions& opts = {});
+
+  // Starts a supervised daemon; returns its pid (as seen by the harness).
+  virtual int spawn(const DaemonSpec& spec) = 0;
+  virtual bool alive(int pid) = 0;
+  // SIGTERM, then SIGKILL after `grace`; waits until the process is gone.
+  virtual void stop(int pid, std::chrono::milliseconds grace = std::chrono::seconds(5)) = 0;
+  virtual void signal(int pid, int sig) = 0;
+  void kill(int pid);  // SIGKILL
+
+  // File transfer between the harness and the host.
+  virtual void upload(const std::string& local_path, const std::string& host_path) = 0;
+  virtual void download(const std::string& host_path, const std::string& local_path) = 0;
+};
+
+}  // namespace fl

@@ -1,0 +1,44 @@
+// System: a target system faultline can test — its Db (how it runs on the
+// nodes) and its clients (how a process talks to one node). One folder per
+// system under systems/, one registry line in systems/registry.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/db.h"
+#include "cluster/host.h"
+#include "workloads/workload.h"
+
+namespace fl {
+
+struct ClientOptions {
+  double timeout_s = 1.0;   // per-request timeout; exceeding it is Info
+};
+
+class System {
+ public:
+  virtual ~System() = default;
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  // True if the system runs inside faultline's process (no cluster, no root).
+  virtual bool in_process() const { return false; }
+  virtual std::vector<std::string> workloads() const = 0;  // supported workloads
+  virtual Db& db() = 0;
+  // A client for `workload` bound to `node` (nullptr node for in-process systems).
+  virtual std::unique_ptr<Client> make_client(const std::string& workload, Host* node,
+                                              const ClientOptions& opts) = 0;
+};
+
+struct SystemInfo {
+  std::string name;
+  std::string description;
+};
+
+// The system registry (systems/registry.cpp).
+std::vector<SystemInfo> list_systems();
+std::unique_ptr<System> make_system(std::string_view name, const nlohmann::json& options = {});
+
+}  // namespace fl
