@@ -1,10 +1,42 @@
 // The workload registry: one line per workload.
 #include "workloads/workload.h"
 
+#include <functional>
+
 namespace fl {
 
-std::vector<WorkloadInfo> list_workloads() { return {}; }
+std::unique_ptr<Workload> make_register_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_kv_workload(const WorkloadOptions& opts);
 
-std::unique_ptr<Workload> make_workload(std::string_view, const WorkloadOptions&) { return nullptr; }
+namespace {
+
+struct Entry {
+  WorkloadInfo info;
+  std::function<std::unique_ptr<Workload>(const WorkloadOptions&)> make;
+};
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> v = {
+      {{"register", "one register: read / write / cas over a small value range (cas-register model)"},
+       make_register_workload},
+      {{"kv", "independent registers: read / write / cas with a key, keys rotating (kv model)"},
+       make_kv_workload},
+  };
+  return v;
+}
+
+}  // namespace
+
+std::vector<WorkloadInfo> list_workloads() {
+  std::vector<WorkloadInfo> out;
+  for (const Entry& e : entries()) out.push_back(e.info);
+  return out;
+}
+
+std::unique_ptr<Workload> make_workload(std::string_view name, const WorkloadOptions& opts) {
+  for (const Entry& e : entries())
+    if (e.info.name == name) return e.make(opts);
+  return nullptr;
+}
 
 }  // namespace fl

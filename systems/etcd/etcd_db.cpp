@@ -1,0 +1,117 @@
+#include "systems/etcd/etcd_db.h"
+
+#include <csignal>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "systems/etcd/etcd_client.h"
+
+namespace fl {
+
+std::string EtcdDb::client_url(const Host& host) const {
+  return fmt::format("http://{}:{}", host.address(), opts_.client_port);
+}
+std::string EtcdDb::data_dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
+std::string EtcdDb::log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
+
+Argv EtcdDb::argv_for(const Host& host) const {
+  std::string peer = fmt::format("http://{}:{}", host.address(), opts_.peer_port);
+  std::string client = client_url(host);
+  return {opts_.binary,
+          "--name", host.name(),
+          "--data-dir", data_dir(host),
+          "--listen-client-urls", client,
+          "--advertise-client-urls", client,
+          "--listen-peer-urls", peer,
+          "--initial-advertise-peer-urls", peer,
+          "--initial-cluster", initial_cluster_,
+          "--initial-cluster-state", "new",
+          "--initial-cluster-token", token_,
+          "--logger", "zap",
+          "--log-outputs", "stderr"};
+}
+
+void EtcdDb::setup(const std::vector<Host*>& hosts) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    initial_cluster_.clear();
+    for (const Host* h : hosts)
+      initial_cluster_ += fmt::format("{}{}=http://{}:{}", initial_cluster_.empty() ? "" : ",", h->name(),
+                                      h->address(), opts_.peer_port);
+    // A fresh token per run, so members of an earlier run never join this one.
+    token_ = fmt::format("fl-{:x}", std::random_device{}());
+  }
+  for (Host* h : hosts) {
+    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h)});
+    h->run_checked({"mkdir", "-p", opts_.data_root});
+    start(*h);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opts_.healthy_within_s);
+  for (Host* h : hosts) {
+    while (!etcd_healthy(client_url(*h), 1.0)) {
+      if (pids(*h).empty())
+        throw ClusterError(fmt::format("etcd on {} exited during startup; see {}", h->name(), log_path(*h)));
+      if (std::chrono::steady_clock::now() > deadline)
+        throw ClusterError(fmt::format("etcd on {} was not healthy within {:g} s; see {}", h->name(),
+                                       opts_.healthy_within_s, log_path(*h)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+void EtcdDb::teardown(const std::vector<Host*>& hosts) noexcept {
+  for (Host* h : hosts) {
+    try {
+      int pid = -1;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = pids_.find(h->name());
+        if (it != pids_.end()) {
+          pid = it->second;
+          pids_.erase(it);
+        }
+      }
+      if (pid > 0) h->stop(pid, std::chrono::seconds(2));
+      h->run({"rm", "-rf", data_dir(*h)});
+    } catch (...) {
+      // Teardown must not throw; `faultline cluster down` removes what is left.
+    }
+  }
+}
+
+void EtcdDb::start(Host& host) {
+  DaemonSpec spec;
+  spec.name = "etcd";
+  spec.argv = argv_for(host);
+  spec.log_path = log_path(host);
+  int pid = host.spawn(spec);
+  std::lock_guard<std::mutex> lock(mu_);
+  pids_[host.name()] = pid;
+}
+
+void EtcdDb::kill(Host& host) {
+  for (int pid : pids(host)) host.kill(pid);
+}
+void EtcdDb::pause(Host& host) {
+  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
+}
+void EtcdDb::resume(Host& host) {
+  for (int pid : pids(host)) host.signal(pid, SIGCONT);
+}
+
+std::vector<int> EtcdDb::pids(Host& host) {
+  int pid = -1;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pids_.find(host.name());
+    if (it != pids_.end()) pid = it->second;
+  }
+  if (pid > 0 && host.alive(pid)) return {pid};
+  return {};
+}
+
+std::vector<std::string> EtcdDb::log_files(Host& host) { return {log_path(host)}; }
+
+}  // namespace fl

@@ -1,0 +1,120 @@
+#include "systems/memory/memory.h"
+
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+namespace fl {
+namespace {
+
+// Nothing runs on any node: setup and teardown have nothing to do.
+class NoDb : public Db {
+ public:
+  std::string name() const override { return "memory"; }
+  void setup(const std::vector<Host*>&) override {}
+  void teardown(const std::vector<Host*>&) noexcept override {}
+  void start(Host&) override {}
+  void kill(Host&) override {}
+  void pause(Host&) override {}
+  void resume(Host&) override {}
+  std::vector<int> pids(Host&) override { return {}; }
+  std::vector<std::string> log_files(Host&) override { return {}; }
+};
+
+struct Cell {
+  Json value;      // null = absent
+  Json previous;   // what the key held before its last change (for stale reads)
+};
+
+// The shared state of every client: one map, one lock.
+class Store {
+ public:
+  explicit Store(bool stale_reads) : stale_reads_(stale_reads) {}
+
+  Completion apply(const OpSpec& op) {
+    std::string key = op.key ? op.key->dump() : std::string();
+    std::lock_guard<std::mutex> lock(mu_);
+    Cell& c = cells_[key];
+    if (op.f == "read") {
+      // The bug: one read in four sees the value before the latest change,
+      // as a replica that lags behind would.
+      if (stale_reads_ && (rng_() & 3) == 0) return {OpType::Ok, c.previous, ""};
+      return {OpType::Ok, c.value, ""};
+    }
+    if (op.f == "write") {
+      set(c, op.value);
+      return {OpType::Ok, op.value, ""};
+    }
+    if (op.f == "cas") {
+      if (!op.value.is_array() || op.value.size() != 2) return {OpType::Fail, op.value, "cas needs [old, new]"};
+      if (c.value != op.value[0]) return {OpType::Fail, op.value, "compare failed"};
+      set(c, op.value[1]);
+      return {OpType::Ok, op.value, ""};
+    }
+    return {OpType::Fail, op.value, "unknown operation " + op.f};
+  }
+
+ private:
+  static void set(Cell& c, const Json& v) {
+    if (c.value != v) c.previous = c.value;
+    c.value = v;
+  }
+  bool stale_reads_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Cell> cells_;
+  std::minstd_rand rng_{42};
+};
+
+class MemoryClient : public Client {
+ public:
+  MemoryClient(std::shared_ptr<Store> store, int latency_us) : store_(std::move(store)), latency_us_(latency_us) {}
+  Completion invoke(const OpSpec& op) override {
+    if (latency_us_ > 0) std::this_thread::sleep_for(std::chrono::microseconds(latency_us_));
+    return store_->apply(op);
+  }
+
+ private:
+  std::shared_ptr<Store> store_;
+  int latency_us_;
+};
+
+class MemorySystem : public System {
+ public:
+  MemorySystem(bool stale_reads, int latency_us)
+      : store_(std::make_shared<Store>(stale_reads)), latency_us_(latency_us) {}
+  std::string name() const override { return "memory"; }
+  std::string description() const override {
+    return "in-process map of registers (no root); --bug stale-read breaks linearizability";
+  }
+  bool in_process() const override { return true; }
+  std::vector<std::string> workloads() const override { return {"register", "kv"}; }
+  Db& db() override { return db_; }
+  std::unique_ptr<Client> make_client(const std::string&, Host*, const ClientOptions&) override {
+    return std::make_unique<MemoryClient>(store_, latency_us_);
+  }
+
+ private:
+  NoDb db_;
+  std::shared_ptr<Store> store_;
+  int latency_us_;
+};
+
+}  // namespace
+
+std::unique_ptr<System> make_memory_system(const nlohmann::json& options) {
+  bool stale = false;
+  int latency_us = 0;
+  if (options.is_object()) {
+    std::string bug = options.value("bug", std::string());
+    if (bug == "stale-read") stale = true;
+    else if (!bug.empty())
+      throw std::invalid_argument("unknown bug \"" + bug + "\" for the memory system (known: stale-read)");
+    latency_us = options.value("latency_us", 0);
+  }
+  return std::make_unique<MemorySystem>(stale, latency_us);
+}
+
+}  // namespace fl
