@@ -1,13 +1,69 @@
-// `faultline cluster` — placeholder until its issue lands; says so plainly.
+// `faultline cluster up|down|status` — the local network-namespace cluster of
+// DESIGN.md. Needs root; without it, a usage error (exit 64) that says so.
+#include <fmt/format.h>
+
+#include "cluster/local_cluster.h"
+#include "cluster/namespace_host.h"
 #include "harness/commands.h"
 
 namespace fl {
+namespace {
+
+void require_root(const char* what) {
+  if (!running_as_root())
+    throw UsageError(fmt::format("`faultline cluster {}` needs root to manage network namespaces; run it as root", what));
+}
+
+void print_status() {
+  auto cluster = LocalCluster::existing();
+  if (!cluster) {
+    fmt::print("no faultline cluster is up (start one with `faultline cluster up --nodes 3`)\n");
+    return;
+  }
+  fmt::print("cluster: {} nodes on {} (bridge fl-br0)\n", cluster->spec().nodes, cluster->spec().subnet);
+  for (Host* h : cluster->hosts()) {
+    auto* ns = dynamic_cast<NamespaceHost*>(h);
+    std::vector<int> pids = ns ? ns->pids() : std::vector<int>{};
+    std::string list;
+    for (int p : pids) list += (list.empty() ? "" : " ") + std::to_string(p);
+    fmt::print("  {:<4} {:<16} {:<8} daemons: {}\n", h->name(), h->address(), ns ? ns->netns() : "",
+               pids.empty() ? "none" : list);
+  }
+}
+
+}  // namespace
 
 void add_cluster_command(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("cluster", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    throw UsageError("`faultline cluster` is not implemented yet");
+  CLI::App* cmd = app.add_subcommand("cluster", "Manage the local network-namespace cluster");
+  cmd->require_subcommand(1);
+
+  static ClusterSpec spec;
+  CLI::App* up = cmd->add_subcommand("up", "Create namespaces fl-n1…fl-nN on bridge fl-br0");
+  up->add_option("--nodes", spec.nodes, "Number of nodes")->check(CLI::Range(1, 200));
+  up->add_option("--subnet", spec.subnet, "An IPv4 /24; node I gets .(10+I), the bridge .1");
+  up->callback([&exit_code] {
+    require_root("up");
+    if (LocalCluster::existing())
+      throw UsageError("a faultline cluster is already up; run `faultline cluster down` first");
+    auto cluster = LocalCluster::up(spec);
+    for (Host* h : cluster->hosts()) fmt::print("{} {}\n", h->name(), h->address());
+    exit_code = exit_code::kValid;
+  });
+
+  CLI::App* down = cmd->add_subcommand("down", "Remove everything the cluster journal records");
+  down->callback([&exit_code] {
+    require_root("down");
+    auto removed = LocalCluster::down();
+    if (removed.empty()) fmt::print("no faultline cluster was up\n");
+    for (const auto& r : removed) fmt::print("removed {}\n", r);
+    exit_code = exit_code::kValid;
+  });
+
+  CLI::App* status = cmd->add_subcommand("status", "Nodes, addresses and the daemons running on them");
+  status->callback([&exit_code] {
+    require_root("status");
+    print_status();
+    exit_code = exit_code::kValid;
   });
 }
 

@@ -1,0 +1,34 @@
+// For tests that need root: FL_REQUIRE_ROOT() passes loudly when not root
+// (CI runs as root), and ClusterGuard removes any faultline cluster at the
+// start and again at the end, even when the test fails.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "cluster/local_cluster.h"
+
+#define FL_REQUIRE_ROOT()                                                                  \
+  do {                                                                                     \
+    if (!fl::running_as_root()) {                                                          \
+      WARN("NOT RUN: this test needs root (network namespaces); it passes without checking"); \
+      return;                                                                              \
+    }                                                                                      \
+  } while (0)
+
+namespace fl::test {
+
+constexpr const char* kTestSubnet = "10.213.91.0/24";
+
+inline std::string test_address(int node) { return "10.213.91." + std::to_string(10 + node); }
+
+struct ClusterGuard {
+  ClusterGuard() { LocalCluster::down(); }
+  ~ClusterGuard() {
+    try {
+      LocalCluster::down();
+    } catch (...) {
+    }
+  }
+};
+
+}  // namespace fl::test
