@@ -1,14 +1,85 @@
-// The nemesis registry: one line per nemesis.
+// The nemesis registry: one line per nemesis. Options given to make_nemesis
+// override the line's defaults.
+#include <functional>
+
 #include <fmt/format.h>
 
+#include "nemesis/clock.h"
 #include "nemesis/nemesis.h"
+#include "nemesis/packet.h"
+#include "nemesis/partition.h"
+#include "nemesis/process_fault.h"
 
 namespace fl {
+namespace {
 
-std::vector<NemesisInfo> list_nemeses() { return {}; }
+using json = nlohmann::json;
+using Factory = std::function<std::unique_ptr<Nemesis>(const json&)>;
 
-std::unique_ptr<Nemesis> make_nemesis(std::string_view name, const nlohmann::json&) {
-  throw ClusterError(fmt::format("unknown nemesis \"{}\"", name));
+struct Entry {
+  NemesisInfo info;
+  json defaults;
+  Factory make;
+};
+
+json merged(json defaults, const json& options) {
+  if (options.is_object())
+    for (auto& [k, v] : options.items()) defaults[k] = v;
+  return defaults;
+}
+
+Factory partition() {
+  return [](const json& o) { return std::make_unique<PartitionNemesis>(o); };
+}
+Factory packet(std::string name) {
+  return [name](const json& o) { return std::make_unique<PacketNemesis>(name, PacketFault::from_json(o)); };
+}
+Factory clock(std::string name) {
+  return [name](const json& o) { return std::make_unique<ClockNemesis>(name, o); };
+}
+Factory process(ProcessNemesis::Action a) {
+  return [a](const json& o) { return std::make_unique<ProcessNemesis>(a, o); };
+}
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> e = {
+      {{"partition", "a network partition with a random named grudge (iptables)"}, json::object(), partition()},
+      {{"partition-halves", "the first half of the nodes cut off from the second"}, {{"grudge", "halves"}}, partition()},
+      {{"partition-random-halves", "two random halves cut off from each other"}, {{"grudge", "random-halves"}}, partition()},
+      {{"partition-one", "one random node isolated"}, {{"grudge", "one"}}, partition()},
+      {{"partition-majorities-ring", "every node sees a different majority"}, {{"grudge", "majorities-ring"}}, partition()},
+      {{"partition-bridge", "two halves joined by one node"}, {{"grudge", "bridge"}}, partition()},
+      {{"loss", "drop 30% of packets (netem, or iptables' statistic match)"}, {{"loss", 30}}, packet("loss")},
+      {{"delay", "delay packets 50 ms ± 10 ms (netem)"}, {{"delay_ms", 50}, {"jitter_ms", 10}}, packet("delay")},
+      {{"duplicate", "duplicate 5% of packets (netem)"}, {{"duplicate", 5}}, packet("duplicate")},
+      {{"reorder", "reorder 25% of packets (netem)"}, {{"reorder", 25}, {"delay_ms", 10}}, packet("reorder")},
+      {{"corrupt", "corrupt 5% of packets (netem)"}, {{"corrupt", 5}}, packet("corrupt")},
+      {{"rate", "limit every node to 1 mbit/s (tbf)"}, {{"rate", "1mbit"}}, packet("rate")},
+      {{"clock", "skew every node's clock by up to ±5 s (libfaketime)"}, {{"mode", "skew"}}, clock("clock")},
+      {{"clock-bump", "jump one node's clock by 60 s"}, {{"mode", "bump"}, {"offset_s", 60}}, clock("clock-bump")},
+      {{"clock-strobe", "flip one node's clock by 10 s every 200 ms"},
+       {{"mode", "strobe"}, {"offset_s", 10}, {"interval_ms", 200}},
+       clock("clock-strobe")},
+      {{"kill", "SIGKILL a random node's daemon, restart it on heal"}, {{"target", "one"}}, process(ProcessNemesis::Action::kKill)},
+      {{"pause", "SIGSTOP a random node's daemon, SIGCONT on heal"}, {{"target", "one"}}, process(ProcessNemesis::Action::kPause)},
+  };
+  return e;
+}
+
+}  // namespace
+
+std::vector<NemesisInfo> list_nemeses() {
+  std::vector<NemesisInfo> v;
+  for (const auto& e : entries()) v.push_back(e.info);
+  return v;
+}
+
+std::unique_ptr<Nemesis> make_nemesis(std::string_view name, const nlohmann::json& options) {
+  for (const auto& e : entries())
+    if (e.info.name == name) return e.make(merged(e.defaults, options));
+  std::string known;
+  for (const auto& e : entries()) known += (known.empty() ? "" : ", ") + e.info.name;
+  throw ClusterError(fmt::format("unknown nemesis \"{}\"; known: {}", name, known));
 }
 
 }  // namespace fl

@@ -1,0 +1,174 @@
+#include "nemesis/fault_journal.h"
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <mutex>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cluster/journal.h"
+#include "cluster/namespace_host.h"
+#include "nemesis/firewall.h"
+#include "nemesis/node_clock.h"
+#include "nemesis/parallel.h"
+#include "nemesis/traffic.h"
+
+namespace fl {
+namespace {
+
+constexpr const char* kFaults = "faults.json";
+
+std::string next_id() {
+  static std::atomic<unsigned> counter{0};
+  return fmt::format("{}-{}-{}", getpid(), time(nullptr), ++counter);
+}
+
+struct Hosts {
+  std::vector<std::unique_ptr<Host>> owned;
+  std::vector<Host*> ptrs;
+};
+
+Hosts hosts_of(const nlohmann::json& entry) {
+  Hosts h;
+  for (const auto& ref : entry.value("nodes", nlohmann::json::array())) {
+    auto host = host_from_ref(ref);
+    if (!host) continue;
+    h.ptrs.push_back(host.get());
+    h.owned.push_back(std::move(host));
+  }
+  return h;
+}
+
+std::string describe(const nlohmann::json& e) {
+  std::string nodes;
+  for (const auto& n : e.value("nodes", nlohmann::json::array()))
+    nodes += (nodes.empty() ? "" : ",") + n.value("name", "?");
+  std::string kind = e.value("kind", "?");
+  if (kind == "iptables-chain") return fmt::format("removed iptables chain {} on {}", e.value("chain", "?"), nodes);
+  if (kind == "qdisc") return fmt::format("removed the {} qdisc on {}", e.value("iface", "?"), nodes);
+  if (kind == "clock") return fmt::format("reset the clock of {}", nodes);
+  if (kind == "paused") return fmt::format("resumed paused processes on {}", nodes);
+  return fmt::format("forgot a {} fault", kind);
+}
+
+}  // namespace
+
+std::string journal_fault(nlohmann::json entry) {
+  std::string id = next_id();
+  entry["id"] = id;
+  journal::update(kFaults, [&](nlohmann::json& j) {
+    if (!j.is_object()) j = {{"faults", nlohmann::json::array()}};
+    j["faults"].push_back(entry);
+  });
+  return id;
+}
+
+void forget_fault(const std::string& id) {
+  journal::update(kFaults, [&](nlohmann::json& j) {
+    if (!j.is_object() || !j.contains("faults")) return;
+    nlohmann::json kept = nlohmann::json::array();
+    for (auto& f : j["faults"])
+      if (f.value("id", "") != id) kept.push_back(f);
+    if (kept.empty()) j = nullptr;
+    else j["faults"] = kept;
+  });
+}
+
+std::vector<nlohmann::json> journaled_faults() {
+  auto j = journal::read(kFaults);
+  std::vector<nlohmann::json> v;
+  if (j && j->contains("faults"))
+    for (auto& f : (*j)["faults"]) v.push_back(f);
+  return v;
+}
+
+nlohmann::json node_ref(const Host& host) {
+  nlohmann::json r = {{"name", host.name()}, {"address", host.address()}};
+  if (auto* ns = dynamic_cast<const NamespaceHost*>(&host)) r["netns"] = ns->netns();
+  return r;
+}
+
+nlohmann::json node_refs(const std::vector<Host*>& hosts) {
+  nlohmann::json a = nlohmann::json::array();
+  for (Host* h : hosts) a.push_back(node_ref(*h));
+  return a;
+}
+
+std::unique_ptr<Host> host_from_ref(const nlohmann::json& ref) {
+  std::string netns = ref.value("netns", "");
+  // Only faultline's own namespaces are ever touched.
+  if (netns.rfind("fl-", 0) != 0) return nullptr;
+  return std::make_unique<NamespaceHost>(ref.value("name", ""), netns, ref.value("address", ""));
+}
+
+void undo_fault(const nlohmann::json& entry) {
+  Hosts h = hosts_of(entry);
+  std::vector<Host*> present;
+  for (Host* p : h.ptrs)  // a namespace deleted by `cluster down` has nothing left to undo
+    if (auto* ns = dynamic_cast<NamespaceHost*>(p); !ns || access(("/run/netns/" + ns->netns()).c_str(), F_OK) == 0)
+      present.push_back(p);
+  std::string kind = entry.value("kind", "");
+  if (kind == "iptables-chain") {
+    std::string chain = entry.value("chain", ""), hook = entry.value("hook", "");
+    if (chain.rfind("FL-", 0) == 0 && (hook == "INPUT" || hook == "OUTPUT")) remove_chain(present, chain, hook);
+  } else if (kind == "qdisc") {
+    clear_qdisc(present, entry.value("iface", kNodeInterface));
+  } else if (kind == "clock") {
+    on_each_host(h.ptrs, [](Host& host) { clock_for(host)->set_offset(host, 0); });
+  } else if (kind == "paused") {
+    nlohmann::json paused = entry.value("pids", nlohmann::json::object());
+    for (auto& [node, pids] : paused.items())
+      for (const auto& p : pids)
+        if (p.is_number_integer() && p.get<int>() > 1) kill(p.get<int>(), SIGCONT);
+  }
+}
+
+int resume_paused(const std::string& node) {
+  int resumed = 0;
+  journal::update(kFaults, [&](nlohmann::json& j) {
+    if (!j.is_object() || !j.contains("faults")) return;
+    nlohmann::json kept = nlohmann::json::array();
+    for (auto& f : j["faults"]) {
+      if (f.value("kind", "") == "paused" && f.contains("pids")) {
+        nlohmann::json left = nlohmann::json::object();
+        for (auto& [n, pids] : f["pids"].items()) {
+          if (!node.empty() && n != node) {
+            left[n] = pids;
+            continue;
+          }
+          for (const auto& p : pids)
+            if (p.is_number_integer() && p.get<int>() > 1 && kill(p.get<int>(), SIGCONT) == 0) ++resumed;
+        }
+        if (left.empty()) continue;
+        f["pids"] = left;
+      }
+      kept.push_back(f);
+    }
+    if (kept.empty()) j = nullptr;
+    else j["faults"] = kept;
+  });
+  return resumed;
+}
+
+std::vector<std::string> heal_journaled() {
+  std::vector<std::string> done;
+  std::string first_error;
+  for (const auto& e : journaled_faults()) {
+    try {
+      undo_fault(e);
+      forget_fault(e.value("id", ""));
+      done.push_back(describe(e));
+    } catch (const std::exception& ex) {
+      if (first_error.empty()) first_error = ex.what();
+    }
+  }
+  if (!first_error.empty())
+    throw ClusterError(fmt::format("heal could not undo every fault ({}); the rest stays in {} — run `faultline heal` again",
+                                   first_error, journal::path(kFaults)));
+  return done;
+}
+
+}  // namespace fl

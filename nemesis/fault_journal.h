@@ -1,0 +1,46 @@
+// FaultJournal: every fault is written to /run/faultline/faults.json *before*
+// it is applied, with what is needed to undo it without the process that made
+// it (the namespace of each node, the iptables chain, the qdisc, the paused
+// pids). undo_fault() reverses one entry; heal_journaled() reverses them all —
+// it is `faultline heal`, and is safe to run twice. Undo tolerates what is
+// already gone (a deleted namespace, a process that died).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/host.h"
+
+namespace fl {
+
+// Kinds of entry (the "kind" field):
+//   "iptables-chain"  {chain, hook}       a chain of ours hooked into INPUT/OUTPUT
+//   "qdisc"           {iface}             a root qdisc of ours on the node's interface
+//   "clock"           {}                  a libfaketime offset on each node
+//   "paused"          {pids: {node: […]}} processes stopped with SIGSTOP
+// and every entry has "nodes": [{name, netns, address}] and "id".
+
+// Adds `entry` (a kind, fields, nodes) and returns its id.
+std::string journal_fault(nlohmann::json entry);
+// Drops the entry `id` (after it was undone).
+void forget_fault(const std::string& id);
+std::vector<nlohmann::json> journaled_faults();
+
+// The reference to a host stored in an entry, and the host it names again.
+nlohmann::json node_ref(const Host& host);
+nlohmann::json node_refs(const std::vector<Host*>& hosts);
+std::unique_ptr<Host> host_from_ref(const nlohmann::json& ref);
+
+// Reverses one entry on every node it names (in parallel). Never throws for
+// resources that are already gone; throws ClusterError if an undo failed.
+void undo_fault(const nlohmann::json& entry);
+// Resumes (SIGCONT) the journaled paused processes of `node` ("" = every
+// node) and forgets them; returns how many pids were resumed.
+int resume_paused(const std::string& node);
+
+// Undoes and forgets every entry; returns one line per entry for humans.
+std::vector<std::string> heal_journaled();
+
+}  // namespace fl

@@ -1,0 +1,69 @@
+#include "nemesis/firewall.h"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "nemesis/parallel.h"
+
+namespace fl {
+namespace {
+
+// Installs `rules` (lines for the filter table) as the whole content of
+// `chain`, hooked at the top of `hook`: one atomic iptables-restore. The
+// chain declaration line flushes the chain if it already exists, so applying
+// twice replaces the rules; the jump is added only when missing.
+void install_chain(Host& host, const std::string& chain, const std::string& hook, const std::vector<std::string>& rules) {
+  bool hooked = host.run({"iptables", "-w", "-C", hook, "-j", chain}).ok();
+  std::ostringstream in;
+  in << "*filter\n:" << chain << " - [0:0]\n";
+  for (const auto& r : rules) in << "-A " << chain << " " << r << "\n";
+  if (!hooked) in << "-I " << hook << " 1 -j " << chain << "\n";
+  in << "COMMIT\n";
+  RunOptions o;
+  o.input = in.str();
+  o.timeout = std::chrono::seconds(20);
+  host.run_checked({"iptables-restore", "-w", "--noflush"}, o);
+}
+
+}  // namespace
+
+void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge) {
+  std::map<std::string, std::string> address;
+  for (Host* h : hosts) address[h->name()] = h->address();
+  for (const auto& [node, drops] : grudge)
+    for (const auto& d : drops)
+      if (!address.count(d) || !address.count(node))
+        throw ClusterError(fmt::format("the grudge names \"{}\", which is not a node of the cluster", address.count(d) ? node : d));
+  on_each_host(hosts, [&](Host& h) {
+    std::vector<std::string> rules;
+    auto it = grudge.find(h.name());
+    if (it != grudge.end())
+      for (const auto& d : it->second) rules.push_back(fmt::format("-s {}/32 -j DROP", address.at(d)));
+    install_chain(h, kPartitionChain, "INPUT", rules);
+  });
+}
+
+void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface) {
+  if (percent <= 0 || percent > 100) throw ClusterError(fmt::format("loss must be a percentage in (0, 100], not {}", percent));
+  on_each_host(hosts, [&](Host& h) {
+    install_chain(h, kLossChain, "OUTPUT",
+                  {fmt::format("-o {} -m statistic --mode random --probability {:.6f} -j DROP", iface, percent / 100.0)});
+  });
+}
+
+void remove_chain(const std::vector<Host*>& hosts, const std::string& chain, const std::string& hook) {
+  on_each_host(hosts, [&](Host& h) {
+    // The fast path is one restore; if the chain or its jump is already gone
+    // (or jumped to twice), fall back to deleting step by step.
+    RunOptions o;
+    o.input = fmt::format("*filter\n-D {} -j {}\n-F {}\n-X {}\nCOMMIT\n", hook, chain, chain, chain);
+    if (h.run({"iptables-restore", "-w", "--noflush"}, o).ok()) return;
+    for (int i = 0; i < 16 && h.run({"iptables", "-w", "-D", hook, "-j", chain}).ok(); ++i) {
+    }
+    h.run({"iptables", "-w", "-F", chain});
+    h.run({"iptables", "-w", "-X", chain});
+  });
+}
+
+}  // namespace fl

@@ -1,0 +1,30 @@
+// Firewall: the one place that talks to iptables. Rules live only in chains
+// faultline owns (FL-PARTITION, FL-LOSS) inside the nodes' namespaces; each
+// node's rules are installed atomically with one `iptables-restore --noflush`
+// and all nodes are handled in parallel. Rules name only the addresses of the
+// cluster's own nodes.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cluster/host.h"
+#include "nemesis/grudge.h"
+
+namespace fl {
+
+constexpr const char* kPartitionChain = "FL-PARTITION";
+constexpr const char* kLossChain = "FL-LOSS";
+
+// For every node with a grudge: drop inbound packets from the addresses of
+// the nodes it holds a grudge against. `hosts` are all the cluster's nodes.
+void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge);
+// Drops `percent` of the packets each host sends on `iface` (iptables'
+// statistic match — the loss fault where the kernel has no netem).
+void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface);
+// Removes chain `chain` from `hook` and deletes it, on every host. A chain
+// that is not there is fine.
+void remove_chain(const std::vector<Host*>& hosts, const std::string& chain, const std::string& hook);
+
+}  // namespace fl

@@ -1,0 +1,30 @@
+// NodeClock: how a clock fault moves one node's clock. On a local namespace
+// node the kernel clock is shared with the whole machine, so the offset goes
+// through libfaketime's per-node timestamp file (cluster/faketime.h) and only
+// daemons started with faketime_env() see it. A remote host would implement
+// this by setting its real clock (`date -s`, with NTP stopped) — the clock
+// nemesis only talks to this interface.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cluster/host.h"
+
+namespace fl {
+
+class NodeClock {
+ public:
+  virtual ~NodeClock() = default;
+  // Sets the node's offset from true time, in seconds; 0 restores it.
+  virtual void set_offset(Host& host, double seconds) = 0;
+  virtual double offset(Host& host) = 0;
+  // One phrase for reports: how the offset reaches the node's processes.
+  virtual std::string mechanism() const = 0;
+};
+
+// The clock control for `host`: libfaketime for namespace nodes. Throws
+// ClusterError for a kind of host that has none yet.
+std::unique_ptr<NodeClock> clock_for(Host& host);
+
+}  // namespace fl

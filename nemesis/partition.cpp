@@ -1,0 +1,47 @@
+#include "nemesis/partition.h"
+
+#include "nemesis/fault_journal.h"
+#include "nemesis/firewall.h"
+#include "nemesis/grudge.h"
+
+namespace fl {
+
+PartitionNemesis::PartitionNemesis(nlohmann::json options)
+    : grudge_option_(options.is_object() && options.contains("grudge") ? options["grudge"] : nlohmann::json()) {}
+
+NemesisEvent PartitionNemesis::start(NemesisContext& ctx) {
+  if (!journal_id_.empty()) stop(ctx);
+  std::vector<std::string> names;
+  for (Host* h : ctx.nodes) names.push_back(h->name());
+  std::mt19937_64 fallback(0);
+  std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;
+  std::string shape;
+  Grudge grudge;
+  if (grudge_option_.is_object()) {
+    shape = "custom";
+    grudge = grudge_from_json(grudge_option_, names);
+  } else {
+    if (grudge_option_.is_string()) {
+      shape = grudge_option_.get<std::string>();
+    } else {
+      std::uniform_int_distribution<size_t> pick(0, grudge_names().size() - 1);
+      shape = grudge_names()[pick(rng)];
+    }
+    grudge = make_grudge(shape, names, rng);
+  }
+  journal_id_ = journal_fault({{"kind", "iptables-chain"},
+                               {"chain", kPartitionChain},
+                               {"hook", "INPUT"},
+                               {"nodes", node_refs(ctx.nodes)}});
+  apply_grudge(ctx.nodes, grudge);
+  return {"start-partition", {{"grudge", shape}, {"drops", grudge_to_json(grudge)}}};
+}
+
+NemesisEvent PartitionNemesis::stop(NemesisContext& ctx) {
+  remove_chain(ctx.nodes, kPartitionChain, "INPUT");
+  if (!journal_id_.empty()) forget_fault(journal_id_);
+  journal_id_.clear();
+  return {"stop-partition", {{"healed", "network"}}};
+}
+
+}  // namespace fl

@@ -1,0 +1,72 @@
+#include "nemesis/process_fault.h"
+
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "cluster/namespace_host.h"
+#include "nemesis/fault_journal.h"
+#include "nemesis/parallel.h"
+#include "nemesis/targets.h"
+
+namespace fl {
+
+std::vector<int> daemon_pids(Host& host, Db* db) {
+  if (db) return db->pids(host);
+  if (auto* ns = dynamic_cast<NamespaceHost*>(&host)) return ns->pids();
+  throw ClusterError(fmt::format("without a system's own hooks, process faults need a local namespace node, not {}",
+                                 host.name()));
+}
+
+ProcessNemesis::ProcessNemesis(Action action, nlohmann::json options) : action_(action) {
+  target_ = options.is_object() ? options.value("target", "one") : "one";
+}
+
+NemesisEvent ProcessNemesis::start(NemesisContext& ctx) {
+  if (!targets_.empty()) stop(ctx);
+  std::mt19937_64 fallback(0);
+  std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;
+  targets_ = choose_targets(ctx.nodes, target_, rng);
+  nlohmann::json names = nlohmann::json::array();
+  for (Host* h : targets_) names.push_back(h->name());
+  Db* db = ctx.db;
+  if (action_ == Action::kKill) {
+    on_each_host(targets_, [db](Host& h) {
+      if (db) db->kill(h);
+      else
+        for (int pid : daemon_pids(h, nullptr)) h.signal(pid, SIGKILL);
+    });
+    return {"start-kill", {{"nodes", names}}};
+  }
+  // Pause: journal the pids first, so a crash of faultline cannot leave them
+  // frozen for ever.
+  nlohmann::json pids = nlohmann::json::object();
+  for (Host* h : targets_) pids[h->name()] = daemon_pids(*h, db);
+  journal_id_ = journal_fault({{"kind", "paused"}, {"pids", pids}, {"nodes", node_refs(targets_)}});
+  on_each_host(targets_, [db, &pids](Host& h) {
+    if (db) db->pause(h);
+    else
+      for (int pid : pids[h.name()]) h.signal(pid, SIGSTOP);
+  });
+  return {"start-pause", {{"nodes", names}, {"pids", pids}}};
+}
+
+NemesisEvent ProcessNemesis::stop(NemesisContext& ctx) {
+  nlohmann::json names = nlohmann::json::array();
+  for (Host* h : targets_) names.push_back(h->name());
+  Db* db = ctx.db;
+  if (action_ == Action::kKill) {
+    if (db) on_each_host(targets_, [db](Host& h) { db->start(h); });
+    targets_.clear();
+    return {"stop-kill", {{"restarted", db ? names : nlohmann::json::array()}}};
+  }
+  if (db) on_each_host(targets_, [db](Host& h) { db->resume(h); });
+  for (const auto& e : journaled_faults())  // SIGCONT to exactly the pids that were stopped
+    if (e.value("id", "") == journal_id_) undo_fault(e);
+  if (!journal_id_.empty()) forget_fault(journal_id_);
+  journal_id_.clear();
+  targets_.clear();
+  return {"stop-pause", {{"resumed", names}}};
+}
+
+}  // namespace fl
