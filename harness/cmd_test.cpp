@@ -1,13 +1,44 @@
-// `faultline test` — placeholder until its issue lands; says so plainly.
+// `faultline test --system S --workload W …`: one Jepsen-style run (see
+// harness/runner.h), with Ctrl-C handled (first: stop and check; second:
+// tear down at once) and the exit code of the verdict.
+#include <fmt/format.h>
+
 #include "harness/commands.h"
+#include "harness/interrupts.h"
+#include "harness/runner.h"
 
 namespace fl {
 
 void add_test_command(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("test", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    throw UsageError("`faultline test` is not implemented yet");
+  auto o = std::make_shared<TestOptions>();
+  auto bug = std::make_shared<std::string>();
+  auto no_progress = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
+  cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
+  cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
+  cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
+  cmd->add_option("--nemesis-interval", o->nemesis_interval_s, "Seconds between a fault and its heal")
+      ->capture_default_str();
+  cmd->add_option("--nodes,-n", o->nodes, "Nodes of the local cluster")->capture_default_str();
+  cmd->add_option("--time-limit,-t", o->time_limit_s, "Seconds of the main phase")->capture_default_str();
+  cmd->add_option("--ops-limit", o->ops_limit, "Stop after this many ops (0 = no limit)");
+  cmd->add_option("--concurrency,-c", o->concurrency, "Worker threads")->capture_default_str();
+  cmd->add_option("--rate,-r", o->rate, "Total ops/s over all workers (0 = as fast as possible)");
+  cmd->add_option("--store", o->store_dir, "Store folder")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Random seed (0 = random, logged)");
+  cmd->add_option("--timeout", o->timeout_s, "Seconds per request before it counts as info")->capture_default_str();
+  cmd->add_option("--bug", *bug, "A deliberate bug of the memory system (stale-read)");
+  cmd->add_option("--test-name", o->test_name, "Name of the test in the store (default <system>-<workload>)");
+  cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
+      ->capture_default_str();
+  cmd->add_flag("--no-progress", *no_progress, "No live progress line");
+  cmd->callback([o, bug, no_progress, &exit_code] {
+    if (!bug->empty()) o->system_options["bug"] = *bug;
+    o->progress = !*no_progress;
+    TestRun run(*o);
+    InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });
+    TestOutcome outcome = run.run();
+    exit_code = outcome.exit_code;
   });
 }
 

@@ -1,5 +1,6 @@
 #include "systems/memory/memory.h"
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <random>
@@ -70,21 +71,29 @@ class Store {
 
 class MemoryClient : public Client {
  public:
-  MemoryClient(std::shared_ptr<Store> store, int latency_us) : store_(std::move(store)), latency_us_(latency_us) {}
+  MemoryClient(std::shared_ptr<Store> store, int latency_us, double lost_replies, std::uint64_t seed)
+      : store_(std::move(store)), latency_us_(latency_us), lost_replies_(lost_replies), rng_(seed) {}
   Completion invoke(const OpSpec& op) override {
     if (latency_us_ > 0) std::this_thread::sleep_for(std::chrono::microseconds(latency_us_));
-    return store_->apply(op);
+    Completion c = store_->apply(op);
+    // The op took effect (or not) but its answer is lost on the way back:
+    // the client can only say "info", as over a real network.
+    if (lost_replies_ > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < lost_replies_)
+      return {OpType::Info, nullptr, "reply lost"};
+    return c;
   }
 
  private:
   std::shared_ptr<Store> store_;
   int latency_us_;
+  double lost_replies_;
+  std::minstd_rand rng_;
 };
 
 class MemorySystem : public System {
  public:
-  MemorySystem(bool stale_reads, int latency_us)
-      : store_(std::make_shared<Store>(stale_reads)), latency_us_(latency_us) {}
+  MemorySystem(bool stale_reads, int latency_us, double lost_replies)
+      : store_(std::make_shared<Store>(stale_reads)), latency_us_(latency_us), lost_replies_(lost_replies) {}
   std::string name() const override { return "memory"; }
   std::string description() const override {
     return "in-process map of registers (no root); --bug stale-read breaks linearizability";
@@ -93,13 +102,15 @@ class MemorySystem : public System {
   std::vector<std::string> workloads() const override { return {"register", "kv"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string&, Host*, const ClientOptions&) override {
-    return std::make_unique<MemoryClient>(store_, latency_us_);
+    return std::make_unique<MemoryClient>(store_, latency_us_, lost_replies_, ++clients_);
   }
 
  private:
   NoDb db_;
   std::shared_ptr<Store> store_;
   int latency_us_;
+  double lost_replies_;
+  std::atomic<std::uint64_t> clients_{0};
 };
 
 }  // namespace
@@ -107,14 +118,18 @@ class MemorySystem : public System {
 std::unique_ptr<System> make_memory_system(const nlohmann::json& options) {
   bool stale = false;
   int latency_us = 0;
+  double lost_replies = 0;
   if (options.is_object()) {
     std::string bug = options.value("bug", std::string());
     if (bug == "stale-read") stale = true;
     else if (!bug.empty())
       throw std::invalid_argument("unknown bug \"" + bug + "\" for the memory system (known: stale-read)");
     latency_us = options.value("latency_us", 0);
+    lost_replies = options.value("lost_replies", 0.0);
+    if (latency_us < 0 || lost_replies < 0 || lost_replies > 1)
+      throw std::invalid_argument("latency_us must be >= 0 and lost_replies within [0, 1]");
   }
-  return std::make_unique<MemorySystem>(stale, latency_us);
+  return std::make_unique<MemorySystem>(stale, latency_us, lost_replies);
 }
 
 }  // namespace fl

@@ -3,7 +3,8 @@
 // a cluster, and the harness's own overhead measured. Options (JSON):
 // {"bug": "stale-read"} makes some reads return the key's previous value (a
 // deliberate linearizability violation); {"latency_us": N} sleeps N µs per
-// op outside the lock, standing in for a network round trip.
+// op outside the lock, standing in for a network round trip;
+// {"lost_replies": p} applies an op but answers info with probability p.
 // Thread-safety: clients may be used from many threads at once.
 #pragma once
 

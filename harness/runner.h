@@ -1,0 +1,84 @@
+// TestRun: one `faultline test` — the Jepsen loop on this machine. It makes
+// the store, brings the cluster up (namespaces, then the system's Db), runs
+// --concurrency worker threads of logical processes (after an info, a worker
+// continues as a new process id) and the nemesis as one more worker, records
+// the history as it goes, then heals, runs the final phase, tears everything
+// down, re-reads history.jsonl and checks it exactly as `faultline check`
+// would. Teardown and heal happen on every exit path (RAII).
+// request_stop() / abort_now() may be called from another thread (Ctrl-C).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checkers/checker.h"
+#include "harness/recorder.h"
+
+namespace fl {
+
+struct TestOptions {
+  std::string system;
+  std::string workload;
+  nlohmann::json system_options = nlohmann::json::object();  // e.g. {"bug": "stale-read"}
+  nlohmann::json workload_params = nlohmann::json::object();
+  std::vector<std::string> nemesis;   // fault names; empty = no nemesis
+  double nemesis_interval_s = 10;
+  double quiet_s = 5;                 // after the final heal, before the final phase
+  int nodes = 3;
+  double time_limit_s = 60;
+  std::int64_t ops_limit = 0;
+  int concurrency = 10;
+  double rate = 0;                    // total ops/s, 0 = unlimited
+  std::string store_dir = "store";
+  std::uint64_t seed = 0;             // 0 = pick one (and log it)
+  double timeout_s = 1.0;             // per request
+  std::string test_name;              // "" = <system>-<workload>
+  bool record = true;                 // false: measure without writing a history
+  bool progress = true;               // live progress on stderr
+  bool check = true;                  // false: record only (benchmarks)
+  bool print_summary = true;          // checker summaries + verdict on stdout
+  double drain_s = 2.0;               // on Ctrl-C: how long in-flight ops may finish
+};
+
+struct TestOutcome {
+  Validity valid = Validity::Unknown;
+  int exit_code = 2;
+  std::string run_dir;                // "" when recording was off
+  OutcomeCounts counts;
+  double main_phase_s = 0;
+  double ops_per_s = 0;               // completed ops per second of the main phase
+  bool interrupted = false;
+  std::vector<std::string> skipped_checkers;  // named by the workload but not available
+  nlohmann::json results;             // results.json
+};
+
+class TestRun {
+ public:
+  // Validates what can be validated without side effects; throws UsageError.
+  explicit TestRun(TestOptions opts);
+  ~TestRun();
+
+  TestOutcome run();
+  // First Ctrl-C: stop new ops, drain briefly, then tear down and check.
+  void request_stop();
+  // Second Ctrl-C: heal and tear down at once, then _exit(130).
+  [[noreturn]] void abort_now();
+
+ private:
+  struct Live;
+  TestOptions opts_;
+  std::atomic<bool> stop_requested_{false};
+  std::mutex live_mu_;
+  Live* live_ = nullptr;  // what abort_now() must tear down, while it exists
+};
+
+// The test name used in the store when none is given.
+std::string default_test_name(const TestOptions& o);
+
+}  // namespace fl

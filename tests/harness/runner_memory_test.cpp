@@ -1,0 +1,149 @@
+// End-to-end runs of the harness against the in-process memory system: no
+// root, a few seconds each.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "checkers/registry.h"
+#include "cluster/process.h"
+#include "harness/runner.h"
+#include "history/format.h"
+#include "history/jsonl.h"
+#include "temp_store.h"
+
+using namespace fl;
+namespace fs = std::filesystem;
+
+namespace {
+
+TestOptions memory_test(const std::string& store, std::int64_t ops) {
+  TestOptions o;
+  o.system = "memory";
+  o.workload = "register";
+  o.store_dir = store;
+  o.ops_limit = ops;
+  o.time_limit_s = 30;
+  o.concurrency = 10;
+  o.progress = false;
+  o.print_summary = false;
+  o.seed = 7;
+  return o;
+}
+
+bool linearizability_available() {
+  if (find_checker("linearizable")) return true;
+  WARN("linearizability checker not available yet — skipping the verdict");
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a memory register run stores a complete run whose history re-checks to the same verdict") {
+  test::TempStore store;
+  TestRun run(memory_test(store.path, 20000));
+  TestOutcome out = run.run();
+  CHECK(out.counts.ok + out.counts.fail + out.counts.info >= 20000);
+  REQUIRE(!out.run_dir.empty());
+  for (const char* f : {"history.jsonl", "results.json", "faultline.log", "test.json"})
+    CHECK(fs::is_regular_file(out.run_dir + "/" + f));
+  CHECK(fs::is_directory(out.run_dir + "/nodes"));
+  CHECK(fs::equivalent(store.path + "/latest", out.run_dir));
+  History h = read_history(out.run_dir + "/history.jsonl");
+  CHECK(h.pairs().size() >= 20000);
+  std::ifstream in(out.run_dir + "/results.json");
+  Json results = Json::parse(in);
+  CHECK(results["checkers"].contains("stats"));
+  if (linearizability_available()) {
+    CHECK(out.valid == Validity::Valid);
+    CHECK(out.exit_code == 0);
+    CHECK(results["valid"] == true);
+  }
+}
+
+TEST_CASE("the memory system's stale-read bug is found as a linearizability anomaly") {
+  if (!linearizability_available()) return;
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 5000);
+  o.system_options = {{"bug", "stale-read"}};
+  TestRun run(o);
+  TestOutcome out = run.run();
+  CHECK(out.valid == Validity::Invalid);
+  CHECK(out.exit_code == 1);
+  CHECK(out.results["checkers"]["linearizable"]["valid"] == false);
+}
+
+TEST_CASE("after an info a worker continues as a new process and the old one never invokes again") {
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 4000);
+  o.system_options = {{"lost_replies", 0.05}};
+  o.workload = "kv";
+  TestRun run(o);
+  TestOutcome out = run.run();
+  CHECK(out.counts.info > 0);
+  History h = read_history(out.run_dir + "/history.jsonl");
+  std::set<std::int64_t> retired;
+  std::int64_t max_process = 0;
+  for (const Op& op : h.ops()) {
+    if (op.is_nemesis()) continue;
+    max_process = std::max(max_process, op.process);
+    if (op.is_invoke()) CHECK(retired.count(op.process) == 0);
+    if (op.type == OpType::Info) retired.insert(op.process);
+    if (op.is_invoke() && op.f != "read") CHECK(op.key.has_value());
+  }
+  CHECK(max_process >= 10);  // fresh ids beyond the first --concurrency
+  if (linearizability_available()) CHECK(out.valid == Validity::Valid);
+}
+
+TEST_CASE("a stop request ends the run early, and the run still checks and writes its results") {
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 0);
+  o.time_limit_s = 60;
+  o.rate = 2000;
+  TestRun run(o);
+  std::thread stopper([&run] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    run.request_stop();
+  });
+  TestOutcome out = run.run();
+  stopper.join();
+  CHECK(out.interrupted);
+  CHECK(out.main_phase_s < 30);
+  CHECK(fs::is_regular_file(out.run_dir + "/results.json"));
+  CHECK(out.counts.ok > 0);
+}
+
+TEST_CASE("a SIGKILLed run leaves a history that is valid up to its last complete line") {
+  test::TempStore store;
+  RunOptions ro;
+  ro.timeout = std::chrono::milliseconds(1500);  // then run_process sends SIGKILL
+  RunResult r = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--time-limit",
+                             "60", "--rate", "20000", "--no-progress", "--store", store.path},
+                            ro);
+  CHECK(r.timed_out);
+  std::string path = store.path + "/latest/history.jsonl";
+  REQUIRE(fs::is_regular_file(path));
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::string complete = text.substr(0, text.rfind('\n') + 1);
+  std::istringstream lines(complete);
+  History h = read_jsonl(lines, path);
+  CHECK(h.size() > 100);
+  CHECK_FALSE(fs::exists(store.path + "/latest/results.json"));
+}
+
+TEST_CASE("unknown systems, workloads and bugs are usage errors") {
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 10);
+  o.system = "nosuch";
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown system"));
+  o = memory_test(store.path, 10);
+  o.workload = "nosuch";
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown workload"));
+  o = memory_test(store.path, 10);
+  o.system_options = {{"bug", "nosuch"}};
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown bug"));
+}
