@@ -107,4 +107,5 @@ TEST_CASE("a namespace host runs commands and daemons inside its namespace", "[c
   n2->stop(pid, std::chrono::milliseconds(500));
   CHECK_FALSE(n2->alive(pid));
   CHECK(n2->pids().empty());
+  std::remove("/tmp/fl-test-sleeper.log");
 }
