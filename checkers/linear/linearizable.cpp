@@ -1,0 +1,199 @@
+// The `linearizable` checker: is the history linearizable for the model
+// (Herlihy & Wing), under Knossos's semantics of ok / fail / info? The
+// history is split by key, each part is refuted cheaply when it can be
+// (unique writes) and otherwise searched (Wing & Gong / Lowe), on
+// CheckOptions.threads threads. A budget that runs out gives Unknown.
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "checkers/checker.h"
+#include "checkers/linear/partition.h"
+#include "checkers/linear/refute.h"
+#include "checkers/linear/search.h"
+#include "checkers/linear/timeline.h"
+
+namespace fl {
+namespace {
+
+std::size_t default_memory_bound() {
+  // Without --memory-limit, stop at half of the machine's memory rather than
+  // let the kernel kill us: an unknown with a reason beats a crash.
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return std::size_t{8} << 30;
+  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+}
+
+struct PartResult {
+  SearchResult search;
+  std::exception_ptr error;
+  std::size_t ops = 0;
+};
+
+class LinearizableChecker : public Checker {
+ public:
+  std::string name() const override { return "linearizable"; }
+  std::string description() const override {
+    return "linearizability against a model (--model, --init), with a counterexample timeline";
+  }
+
+  CheckResult check(const History& h, const CheckOptions& opts) const override {
+    const Model& model = find_model(opts.model);
+    const std::vector<PartitionPlan> plans = plan_partitions(h);
+    std::vector<PartResult> parts(plans.size());
+    std::vector<Partition> encoded(plans.size());
+    // Cancelling part k is allowed only once a part before it is invalid, so
+    // the reported counterexample does not depend on thread timing.
+    std::vector<std::atomic<bool>> cancel(plans.size());
+    for (auto& c : cancel) c = false;
+    std::atomic<std::size_t> memory_in_use{0};
+    SearchBudget base;
+    if (opts.time_limit_s > 0)
+      base.deadline = std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(opts.time_limit_s));
+    base.memory_limit_bytes =
+        opts.memory_limit_mb > 0 ? opts.memory_limit_mb * (std::size_t{1} << 20) : default_memory_bound();
+    base.memory_in_use = &memory_in_use;
+
+    // Biggest parts first, so the last thread does not start the longest one.
+    std::vector<std::size_t> order(plans.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return plans[a].pairs.size() > plans[b].pairs.size();
+    });
+    std::atomic<std::size_t> cursor{0};
+    auto worker = [&] {
+      for (std::size_t k; (k = cursor.fetch_add(1)) < order.size();) {
+        const std::size_t i = order[k];
+        try {
+          encoded[i] = encode_partition(h, plans[i], model, opts.init);
+          parts[i].ops = encoded[i].ops.size();
+          SearchBudget budget = base;
+          budget.cancel = &cancel[i];
+          if (auto refuted = refute_unique_writes(encoded[i], model)) parts[i].search = std::move(*refuted);
+          else parts[i].search = search_linearization(encoded[i], model, budget);
+          if (parts[i].search.valid == Validity::Invalid)
+            for (std::size_t j = i + 1; j < cancel.size(); ++j) cancel[j] = true;
+        } catch (...) {
+          parts[i].error = std::current_exception();
+          for (std::size_t j = i + 1; j < cancel.size(); ++j) cancel[j] = true;
+        }
+      }
+    };
+    unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, plans.size())));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+
+    for (const PartResult& part : parts)
+      if (part.error) std::rethrow_exception(part.error);
+    return report(h, model, plans, encoded, parts);
+  }
+
+ private:
+  CheckResult report(const History& h, const Model& model, const std::vector<PartitionPlan>& plans,
+                     const std::vector<Partition>& encoded, const std::vector<PartResult>& parts) const {
+    CheckResult out;
+    out.valid = Validity::Valid;
+    std::int64_t configurations = 0;
+    std::size_t peak = 0;
+    std::string unknown_reason;
+    Json anomalies = Json::array();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const SearchResult& s = parts[i].search;
+      configurations += s.configurations;
+      peak += s.peak_bytes;
+      if (out.valid == Validity::Invalid) continue;
+      if (s.valid == Validity::Unknown && unknown_reason.empty())
+        unknown_reason = s.reason + (plans[i].key.empty() ? "" : " (key " + plans[i].key + ")");
+      if (s.valid != Validity::Invalid) {
+        out.valid = worst(out.valid, s.valid);
+        continue;
+      }
+      out.valid = Validity::Invalid;
+      anomalies.push_back(counterexample(h, model, encoded[i], s, out.summary));
+    }
+    out.detail["model"] = model.name();
+    out.detail["partitions"] = plans.size();
+    out.detail["configurations"] = configurations;
+    out.detail["memory_bytes"] = peak;
+    out.detail["anomalies"] = anomalies;
+    if (out.valid == Validity::Unknown) {
+      out.detail["reason"] = unknown_reason;
+      out.summary = "could not decide: " + unknown_reason + "\n";
+    } else if (out.valid == Validity::Valid) {
+      out.summary = fmt::format("linearizable as a {} ({} part{}, {} configurations explored)\n",
+                                model.name(), plans.size(), plans.size() == 1 ? "" : "s",
+                                configurations);
+    }
+    return out;
+  }
+
+  Json counterexample(const History& h, const Model& model, const Partition& p, const SearchResult& s,
+                      std::string& summary) const {
+    auto op_index = [&](std::int32_t i) {
+      return h[static_cast<std::size_t>(h.pairs()[static_cast<std::size_t>(p.ops[static_cast<std::size_t>(i)].pair)].invoke)].index;
+    };
+    auto describe = [&](std::int32_t i) {
+      return model.describe(p.classes[static_cast<std::size_t>(p.ops[static_cast<std::size_t>(i)].cls)], p.values);
+    };
+    Json prefix = Json::array(), pending = Json::array(), involved = Json::array();
+    std::vector<TimelineOp> drawn;
+    auto draw = [&](std::int32_t i, const std::string& tag) {
+      const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
+      const OpPair& pair = h.pairs()[static_cast<std::size_t>(op.pair)];
+      drawn.push_back(TimelineOp{h[static_cast<std::size_t>(pair.invoke)].process, op.call,
+                                 op.ok() ? op.ret : -1, tag + describe(i)});
+      involved.push_back(op_index(i));
+    };
+    for (std::size_t k = 0; k < s.prefix_tail.size(); ++k) {
+      prefix.push_back(op_index(s.prefix_tail[k]));
+      draw(s.prefix_tail[k], fmt::format("{}:", s.prefix_length - static_cast<std::int64_t>(s.prefix_tail.size() - k) + 1));
+    }
+    for (std::int32_t i : s.pending)
+      if (i != s.blocked) {
+        pending.push_back(op_index(i));
+        draw(i, "");
+      }
+    Json failed;
+    std::string what;
+    if (s.blocked >= 0) {
+      failed = op_index(s.blocked);
+      draw(s.blocked, "X ");
+      what = fmt::format("`{}` (op {}, process {})", describe(s.blocked), op_index(s.blocked),
+                         h[static_cast<std::size_t>(h.pairs()[static_cast<std::size_t>(p.ops[static_cast<std::size_t>(s.blocked)].pair)].invoke)].process);
+    }
+    std::string explanation = s.explanation;
+    if (explanation.empty())
+      explanation = fmt::format("after the longest linearizable prefix found ({} ops), {} cannot be linearized",
+                                s.prefix_length, what);
+    std::sort(involved.begin(), involved.end());
+    const std::string key = p.key.empty() ? "" : " for key " + p.key;
+    summary += fmt::format("not linearizable as a {}{}: {}\n", model.name(), key, explanation);
+    summary += "  (n: is the n-th op of the prefix; X marks the op that could not be linearized)\n";
+    summary += render_timeline(drawn);
+    Json a = {{"kind", "not-linearizable"},
+              {"key", p.key.empty() ? Json() : Json::parse(p.key)},
+              {"ops", involved},
+              {"prefix_length", s.prefix_length},
+              {"linearized_prefix_tail", prefix},
+              {"failed_op", failed},
+              {"pending", pending},
+              {"method", s.method},
+              {"explanation", explanation}};
+    return a;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Checker> make_linearizable_checker() { return std::make_unique<LinearizableChecker>(); }
+
+}  // namespace fl

@@ -1,0 +1,90 @@
+#include "checkers/linear/partition.h"
+
+#include <map>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "history/error.h"
+
+namespace fl {
+namespace {
+
+struct ModelOpHash {
+  std::size_t operator()(const ModelOp& m) const {
+    std::uint64_t h = static_cast<std::uint64_t>(m.f) * 0x9E3779B97F4A7C15ull;
+    auto mixin = [&h](std::int64_t x) {
+      h ^= static_cast<std::uint64_t>(x) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    };
+    mixin(m.a);
+    mixin(m.b);
+    for (std::int64_t x : m.xs) mixin(x);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+}  // namespace
+
+std::vector<PartitionPlan> plan_partitions(const History& h) {
+  std::vector<PartitionPlan> plans;
+  std::unordered_map<std::string, std::size_t> by_key;
+  const auto& pairs = h.pairs();
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (h.outcome(pairs[i]) == OpType::Fail) continue;  // it did not happen
+    const Op& inv = h[static_cast<std::size_t>(pairs[i].invoke)];
+    const Op* done = pairs[i].complete >= 0 ? &h[static_cast<std::size_t>(pairs[i].complete)] : nullptr;
+    const std::optional<Json>& key = inv.key ? inv.key : (done ? done->key : inv.key);
+    std::string k = key ? key->dump() : std::string();
+    auto it = by_key.find(k);
+    if (it == by_key.end()) {
+      it = by_key.emplace(k, plans.size()).first;
+      plans.push_back(PartitionPlan{k, {}});
+    }
+    plans[it->second].pairs.push_back(static_cast<std::int32_t>(i));
+  }
+  return plans;
+}
+
+Partition encode_partition(const History& h, const PartitionPlan& plan, const Model& model,
+                           const std::optional<Json>& init) {
+  Partition p;
+  p.key = plan.key;
+  try {
+    p.init = model.initial(init, p.values);
+  } catch (const OpMismatch& e) {
+    throw std::invalid_argument(std::string("--init does not fit the ") + model.name() +
+                                " model: " + e.what());
+  }
+  std::unordered_map<ModelOp, std::int32_t, ModelOpHash> class_of;
+  p.register_like = true;
+  p.ops.reserve(plan.pairs.size());
+  for (std::int32_t pi : plan.pairs) {
+    const OpPair& pair = h.pairs()[static_cast<std::size_t>(pi)];
+    const Op& inv = h[static_cast<std::size_t>(pair.invoke)];
+    const Op* done = pair.complete >= 0 ? &h[static_cast<std::size_t>(pair.complete)] : nullptr;
+    const bool ok = h.outcome(pair) == OpType::Ok;
+    ModelOp m;
+    try {
+      m = model.encode(inv, done, ok, p.init, p.values);
+    } catch (const OpMismatch& e) {
+      throw BadInput(h.source(), (ok && done) ? done->line : inv.line, e.what());
+    }
+    if (!ok && model.read_only(m)) continue;  // an unknown op that changes nothing constrains nothing
+    SearchOp op;
+    op.call = pair.invoke;
+    op.ret = ok ? pair.complete : kNever;
+    op.pair = pi;
+    op.observes = model.observes(m);
+    op.produces = model.produces(m);
+    if (op.observes == kOpaque || op.produces == kOpaque) p.register_like = false;
+    auto it = class_of.find(m);
+    if (it == class_of.end()) {
+      it = class_of.emplace(m, static_cast<std::int32_t>(p.classes.size())).first;
+      p.classes.push_back(std::move(m));
+    }
+    op.cls = it->second;
+    p.ops.push_back(op);
+  }
+  return p;
+}
+
+}  // namespace fl

@@ -1,0 +1,43 @@
+// The linearizability search over one Partition: Wing & Gong's algorithm with
+// Lowe's cache of (linearized set, state), as in Porcupine and Knossos' wgl,
+// plus: an undo log instead of copies, a compact cache key (the set as
+// "everything below lo" + a window of bits), burying unknown register writes
+// nobody can observe any more, and trying only one of identical unknown ops.
+// It stops with Unknown when the deadline, the memory bound or `cancel` hits.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checkers/checker.h"
+#include "checkers/linear/partition.h"
+
+namespace fl {
+
+struct SearchBudget {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::size_t memory_limit_bytes = SIZE_MAX;          // shared by every concurrent search
+  std::atomic<std::size_t>* memory_in_use = nullptr;  // bytes held by all searches
+  const std::atomic<bool>* cancel = nullptr;          // another part already decided
+};
+
+struct SearchResult {
+  Validity valid = Validity::Unknown;
+  std::string reason;           // why Unknown
+  std::string method;           // which algorithm decided
+  std::int64_t configurations = 0;
+  std::size_t peak_bytes = 0;
+  // Counterexample (Invalid), as indexes into Partition::ops:
+  std::int64_t prefix_length = 0;         // ops in the longest linearizable prefix found
+  std::vector<std::int32_t> prefix_tail;  // its last few ops, in linearization order
+  std::int32_t blocked = -1;              // the op that could not be linearized after it
+  std::vector<std::int32_t> pending;      // ops concurrent with it, not yet linearized
+  std::string explanation;                // one sentence
+};
+
+SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget);
+
+}  // namespace fl
