@@ -1,0 +1,77 @@
+// etcd in one fl- namespace: the client's outcomes, classified honestly.
+// Needs root; passes with a warning otherwise.
+#include <csignal>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "cluster/local_cluster.h"
+#include "systems/system.h"
+
+using namespace fl;
+
+namespace {
+
+struct ClusterGuard {
+  ClusterGuard() { LocalCluster::down(); }
+  ~ClusterGuard() {
+    try {
+      LocalCluster::down();
+    } catch (...) {
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the etcd client reads, writes and compares-and-sets, and says fail only when nothing happened") {
+  if (!running_as_root()) {
+    WARN("NOT RUN: this test needs root (network namespaces); it passes without checking");
+    return;
+  }
+  ClusterGuard guard;
+  auto cluster = LocalCluster::up(ClusterSpec{1, ClusterSpec{}.subnet});
+  auto system = make_system("etcd", {{"data_root", "/tmp/faultline-etcd-test"}});
+  REQUIRE(system);
+  Host* n1 = cluster->hosts().at(0);
+  struct DbGuard {
+    Db& db;
+    std::vector<Host*> hosts;
+    ~DbGuard() { db.teardown(hosts); }
+  } db_guard{system->db(), cluster->hosts()};
+  system->db().setup(cluster->hosts());
+  REQUIRE_FALSE(system->db().pids(*n1).empty());
+
+  ClientOptions co;
+  co.timeout_s = 0.5;
+  auto c = system->make_client("register", n1, co);
+  Completion r = c->invoke({"read", nullptr, std::nullopt});
+  CHECK(r.type == OpType::Ok);
+  CHECK(r.value.is_null());
+  CHECK(c->invoke({"write", 3, std::nullopt}).type == OpType::Ok);
+  CHECK(c->invoke({"read", nullptr, std::nullopt}).value == 3);
+  Completion failed_cas = c->invoke({"cas", Json::array({1, 2}), std::nullopt});
+  CHECK(failed_cas.type == OpType::Fail);
+  CHECK(failed_cas.error == "compare failed");
+  CHECK(c->invoke({"cas", Json::array({3, 4}), std::nullopt}).type == OpType::Ok);
+  CHECK(c->invoke({"read", nullptr, std::nullopt}).value == 4);
+
+  auto kv = system->make_client("kv", n1, co);
+  CHECK(kv->invoke({"write", 9, Json(17)}).type == OpType::Ok);
+  CHECK(kv->invoke({"read", nullptr, Json(17)}).value == 9);
+  CHECK(kv->invoke({"read", nullptr, Json(18)}).value.is_null());
+
+  // A frozen server: the request was sent and never answered — info.
+  system->db().pause(*n1);
+  Completion frozen = c->invoke({"write", 1, std::nullopt});
+  system->db().resume(*n1);
+  CHECK(frozen.type == OpType::Info);
+
+  // A dead server refuses the connection: nothing was sent — fail.
+  system->db().kill(*n1);
+  for (int i = 0; i < 50 && !system->db().pids(*n1).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto fresh = system->make_client("register", n1, co);
+  Completion refused = fresh->invoke({"write", 2, std::nullopt});
+  CHECK(refused.type == OpType::Fail);
+}

@@ -1,0 +1,66 @@
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "workloads/workload.h"
+
+using namespace fl;
+
+TEST_CASE("the register and kv workloads are registered and name their checker and model") {
+  auto reg = make_workload("register", {});
+  auto kv = make_workload("kv", {});
+  REQUIRE(reg);
+  REQUIRE(kv);
+  CHECK(reg->model() == "cas-register");
+  CHECK(kv->model() == "kv");
+  CHECK(reg->checkers().front() == "linearizable");
+  CHECK(kv->checkers().front() == "linearizable");
+  CHECK(make_workload("nosuch", {}) == nullptr);
+  CHECK(list_workloads().size() >= 2);
+}
+
+TEST_CASE("register ops follow the configured mix over a small value range") {
+  WorkloadOptions o;
+  o.params = {{"mix", {{"read", 0}, {"write", 1}, {"cas", 3}}}, {"values", 3}};
+  auto w = make_workload("register", o);
+  std::mt19937_64 rng(1);
+  std::map<std::string, int> count;
+  for (int i = 0; i < 4000; ++i) {
+    OpSpec op = w->next(rng);
+    ++count[op.f];
+    CHECK_FALSE(op.key.has_value());
+    if (op.f == "write") CHECK((op.value.get<int>() >= 0 && op.value.get<int>() < 3));
+    if (op.f == "cas") {
+      REQUIRE(op.value.size() == 2);
+      CHECK(op.value[0].get<int>() < 3);
+    }
+  }
+  CHECK(count["read"] == 0);
+  CHECK(count["cas"] > 2 * count["write"]);
+  REQUIRE(w->final_ops().size() == 1);
+  CHECK(w->final_ops()[0].f == "read");
+}
+
+TEST_CASE("kv ops carry keys that rotate so no key gets a long history") {
+  WorkloadOptions o;
+  o.params = {{"keys", 4}, {"ops_per_key", 100}};
+  auto w = make_workload("kv", o);
+  std::mt19937_64 rng(2);
+  std::map<std::int64_t, int> per_key;
+  for (int i = 0; i < 20000; ++i) {
+    OpSpec op = w->next(rng);
+    REQUIRE(op.key.has_value());
+    ++per_key[op.key->get<std::int64_t>()];
+  }
+  CHECK(per_key.size() > 150);
+  for (const auto& [k, n] : per_key) CHECK(n < 200);
+  auto last = w->final_ops();
+  CHECK(last.size() == 4);
+  for (const auto& op : last) CHECK(op.key.has_value());
+}
+
+TEST_CASE("a nonsensical mix is refused with one sentence") {
+  WorkloadOptions o;
+  o.params = {{"mix", {{"read", 0}, {"write", 0}, {"cas", 0}}}};
+  CHECK_THROWS_AS(make_workload("register", o), std::invalid_argument);
+}
