@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "checkers/registry.h"
@@ -55,8 +56,10 @@ struct WorkerSlot {
 class RunLog {
  public:
   explicit RunLog(const std::string& path) : previous_(spdlog::default_logger()) {
-    if (path.empty()) return;
-    auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, true);
+    std::shared_ptr<spdlog::sinks::sink> sink;
+    // No store, no log: a run that records nothing also says nothing.
+    if (path.empty()) sink = std::make_shared<spdlog::sinks::null_sink_mt>();
+    else sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, true);
     auto logger = std::make_shared<spdlog::logger>("faultline", sink);
     logger->set_level(spdlog::level::debug);
     logger->flush_on(spdlog::level::debug);
