@@ -242,7 +242,7 @@ class CausalAnalysis {
     const auto& ws = it->second;
     auto pos = std::upper_bound(ws.begin(), ws.end(), upto,
                                 [&](std::uint32_t s, std::uint32_t e) { return s < ev_[e].seq; });
-    return pos == ws.begin() ? -1 : *(pos - 1);
+    return pos == ws.begin() ? std::int64_t{-1} : std::int64_t{*(pos - 1)};
   }
 
   bool base_patterns() {

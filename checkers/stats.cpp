@@ -17,11 +17,12 @@ class StatsChecker : public Checker {
     return "counts of ok/fail/info per operation; flags an operation that never succeeds";
   }
   CheckResult check(const History& h, const CheckOptions&) const override {
-    struct Counts { std::int64_t ok = 0, fail = 0, info = 0; };
+    struct Counts { std::int64_t ok = 0, fail = 0, info = 0; std::vector<std::int64_t> some; };
     std::map<std::string, Counts> by_f;
     Counts total;
     for (const OpPair& p : h.pairs()) {
       Counts& c = by_f[h[p.invoke].f];
+      if (c.some.size() < 10) c.some.push_back(p.complete >= 0 ? h[p.complete].index : h[p.invoke].index);
       switch (h.outcome(p)) {
         case OpType::Ok: ++c.ok; ++total.ok; break;
         case OpType::Fail: ++c.fail; ++total.fail; break;
@@ -41,7 +42,7 @@ class StatsChecker : public Checker {
         anomalies.push_back({{"kind", "never-succeeds"},
                              {"f", f},
                              {"explanation", fmt::format("no {} operation ever succeeded", f)},
-                             {"ops", Json::array()}});
+                             {"ops", c.some}});  // the first few of its attempts
       }
     }
     r.detail["by_f"] = per_f;
