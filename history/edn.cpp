@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -15,11 +16,19 @@ namespace {
 
 constexpr std::size_t kBlock = 1 << 20;
 
-bool is_space(int c) { return c == ' ' || c == ',' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
-bool is_delim(int c) {
-  return c < 0 || is_space(c) || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' ||
-         c == '"' || c == ';';
-}
+// Character classes by table: the token and whitespace loops are the hot path.
+enum : unsigned char { kSpace = 1, kDelim = 2 };
+struct Classes {
+  unsigned char of[256] = {};
+  Classes() {
+    for (unsigned char c : std::string_view(" ,\n\t\r\f")) of[c] = kSpace | kDelim;
+    for (unsigned char c : std::string_view("()[]{}\";")) of[c] = kDelim;
+  }
+};
+const Classes kClasses;
+
+bool is_space(int c) { return c >= 0 && (kClasses.of[c] & kSpace); }
+bool is_delim(int c) { return c < 0 || (kClasses.of[c] & kDelim); }
 
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0, n = s.size();
@@ -100,11 +109,11 @@ bool EdnReader::fill() {
     pos_ -= drop;
     base_ += drop;
   }
-  std::size_t old = buf_.size();
-  buf_.resize(old + kBlock);
-  in_->read(&buf_[old], kBlock);
+  // Through a scratch block: growing buf_ by a block would zero-fill it.
+  if (!scratch_) scratch_.reset(new char[kBlock]);
+  in_->read(scratch_.get(), kBlock);
   auto got = static_cast<std::size_t>(in_->gcount());
-  buf_.resize(old + got);
+  buf_.append(scratch_.get(), got);
   if (got == 0) eof_ = true;
   return got > 0;
 }
@@ -143,6 +152,24 @@ int EdnReader::peek() {
 
 void EdnReader::consume() {
   if (raw() >= 0) advance();
+}
+
+bool EdnReader::read_keyword(std::string& name) {
+  if (peek() != ':') return false;
+  std::int64_t at = line_;
+  advance();
+  read_token(name);
+  if (name.empty()) fail(at, "a keyword needs a name after ':'");
+  return true;
+}
+
+void EdnReader::reset(std::string_view text, std::int64_t first_line) {
+  in_ = nullptr;
+  buf_.assign(text.data(), text.size());
+  pos_ = base_ = anchor_ = 0;
+  eof_ = true;
+  line_ = first_line;
+  depth_ = 0;
 }
 
 Json EdnReader::read(std::string* tag) {
@@ -325,9 +352,15 @@ Json EdnReader::read_string() {
 
 std::string EdnReader::read_token() {
   std::string t;
+  read_token(t);
+  return t;
+}
+
+void EdnReader::read_token(std::string& t) {
+  t.clear();
   std::size_t start = pos_;
   for (;;) {
-    while (pos_ < buf_.size() && !is_delim(static_cast<unsigned char>(buf_[pos_]))) ++pos_;
+    while (pos_ < buf_.size() && !(kClasses.of[static_cast<unsigned char>(buf_[pos_])] & kDelim)) ++pos_;
     t.append(buf_, start, pos_ - start);
     if (pos_ < buf_.size() || raw() < 0 || is_delim(raw())) break;
     start = pos_;  // raw() refilled the buffer mid-token
@@ -337,7 +370,6 @@ std::string EdnReader::read_token() {
       if (!valid_utf8(t)) fail(line_, "symbol or keyword is not valid UTF-8");
       break;
     }
-  return t;
 }
 
 Json EdnReader::read_char() {
@@ -421,12 +453,17 @@ Json EdnReader::read_atom() {
   return Json(d);
 }
 
+Json EdnReader::read_whole() {
+  std::int64_t first = line_;
+  if (peek() < 0) fail(first, "no EDN value");
+  Json v = read();
+  if (peek() >= 0) fail(line_, "unexpected text after the value");
+  return v;
+}
+
 Json parse_edn(std::string_view text, const std::string& source, std::int64_t first_line) {
   EdnReader r(text, source, first_line);
-  if (r.peek() < 0) r.fail(first_line, "no EDN value");
-  Json v = r.read();
-  if (r.peek() >= 0) r.fail(r.line(), "unexpected text after the value");
-  return v;
+  return r.read_whole();
 }
 
 }  // namespace fl

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,15 @@ class EdnReader {
   // Reads one form. A tagged form (#tag value) gives its value; `tag`, when
   // given, receives the tag's name for the outermost form ("" if untagged).
   Json read(std::string* tag = nullptr);
+
+  // Reads a keyword's name into `name` when the next form is a keyword
+  // (without building JSON: the op-map reader's fast path); false otherwise.
+  bool read_keyword(std::string& name);
+  // Exactly one form followed by nothing but whitespace and comments.
+  Json read_whole();
+  // Starts over on a new text, keeping the source name and the buffer
+  // (the Jepsen log reader parses one value per line).
+  void reset(std::string_view text, std::int64_t first_line);
 
   // Text before the current position may be forgotten (form-by-form readers
   // call this before each top-level form so memory stays bounded).
@@ -58,11 +68,13 @@ class EdnReader {
   Json read_char();
   Json read_atom();  // numbers and symbols
   std::string read_token();
+  void read_token(std::string& into);  // replaces into's text
   void enter(std::int64_t opened_at);
 
   std::istream* in_ = nullptr;
   std::string source_;
   std::string buf_;
+  std::unique_ptr<char[]> scratch_;  // one block read from in_
   std::size_t pos_ = 0;         // in buf_
   std::size_t base_ = 0;        // absolute offset of buf_[0]
   std::size_t anchor_ = 0;      // absolute offset that must stay in buf_

@@ -10,6 +10,8 @@
 namespace fl {
 namespace {
 
+using namespace std::string_view_literals;
+
 constexpr const char* kTupleTag = "jepsen.independent.Tuple";
 
 std::string shown(int c) {
@@ -17,11 +19,10 @@ std::string shown(int c) {
   return fmt::format("byte 0x{:02x}", c);
 }
 
-Op read_op(EdnReader& r) {
+Op read_op(EdnReader& r, std::string& name, std::string& tag) {
   std::int64_t opened = r.line();
   r.consume();  // '{'
   OpFields fields(r.source(), opened);
-  std::string tag;
   for (;;) {
     int c = r.peek();
     if (c == '}') {
@@ -32,14 +33,28 @@ Op read_op(EdnReader& r) {
     if (c == ')' || c == ']')
       r.fail(r.line(), fmt::format("unexpected '{}': the op map opened on line {} needs '}}'", static_cast<char>(c),
                                    opened));
-    Json key = r.read();
+    bool ours = true;
+    if (!r.read_keyword(name)) {
+      Json key = r.read();
+      ours = key.is_string();  // other keys are not fields of ours
+      if (ours) name = std::move(key.get_ref<std::string&>());
+    }
     c = r.peek();
-    if (c == '}' || c < 0) r.fail(opened, "the op map opened on this line has an odd number of forms (a key without a value)");
+    if (c == '}' || c < 0)
+      r.fail(opened, "the op map opened on this line has an odd number of forms (a key without a value)");
+    // :type and :f are keywords in every Jepsen history; skip the JSON.
+    if (ours && c == ':' && (name == "type"sv || name == "f"sv)) {
+      r.read_keyword(tag);
+      if (name == "type"sv)
+        fields.set_type(tag);
+      else
+        fields.set_f(std::move(tag));
+      continue;
+    }
     std::int64_t value_line = r.line();
     Json value = r.read(&tag);
-    if (!key.is_string()) continue;  // not a field of ours
-    const std::string& name = key.get_ref<const std::string&>();
-    if (name == "value" && tag == kTupleTag) {
+    if (!ours) continue;
+    if (name == "value"sv && tag == kTupleTag) {
       // Jepsen's independent checker: the tuple's key is the op's key.
       if (value.is_object() && value.contains("key") && value.contains("value")) {
         fields.set("key", std::move(value["key"]));
@@ -63,6 +78,7 @@ Op read_op(EdnReader& r) {
 History read_edn_history(std::istream& in, const std::string& source) {
   EdnReader r(in, source);
   std::vector<Op> ops;
+  std::string name, tag;  // reused by every op map
   int c = r.peek();
   char close = 0;
   std::int64_t opened = r.line();
@@ -82,7 +98,7 @@ History read_edn_history(std::istream& in, const std::string& source) {
       break;
     }
     if (c != '{') r.fail(r.line(), fmt::format("expected an op map {{:process … :type … :f …}}, got {}", shown(c)));
-    ops.push_back(read_op(r));
+    ops.push_back(read_op(r, name, tag));
   }
   if (close && r.peek() >= 0) r.fail(r.line(), "unexpected text after the collection of ops");
   return History(std::move(ops), source);

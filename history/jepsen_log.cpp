@@ -54,7 +54,7 @@ bool shape(std::string_view line, Shape& out) {
   return out.type == ":invoke" || out.type == ":ok" || out.type == ":fail" || out.type == ":info";
 }
 
-Op parse_line(const Shape& s, const std::string& source, std::int64_t line_no) {
+Op parse_line(const Shape& s, EdnReader& edn, const std::string& source, std::int64_t line_no) {
   OpFields fields(source, line_no);
   bool nemesis = s.process == ":nemesis";
   if (nemesis) {
@@ -75,7 +75,8 @@ Op parse_line(const Shape& s, const std::string& source, std::int64_t line_no) {
   std::string_view text = trim(rest);
   if (!text.empty()) {
     try {
-      fields.set("value", parse_edn(text, source, line_no));
+      edn.reset(text, line_no);
+      fields.set("value", edn.read_whole());
     } catch (const BadInput&) {
       // Nemesis values are free text in some Jepsen versions; keep them.
       if (!nemesis) throw;
@@ -97,8 +98,9 @@ History read_jepsen_log(std::istream& in, const std::string& source) {
   std::vector<Op> ops;
   std::string_view line;
   Shape s;
+  EdnReader edn(std::string_view(), source);
   while (lines.next(line))
-    if (shape(line, s)) ops.push_back(parse_line(s, source, lines.line_number()));
+    if (shape(line, s)) ops.push_back(parse_line(s, edn, source, lines.line_number()));
   if (in.bad()) throw BadInput(source, lines.line_number(), "read error");
   return History(std::move(ops), source);
 }

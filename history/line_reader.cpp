@@ -11,11 +11,11 @@ bool LineReader::fill() {
   // Keep the unread tail, then append a block after it.
   buf_.erase(0, pos_);
   pos_ = 0;
-  std::size_t old = buf_.size();
-  buf_.resize(old + kBlock);
-  in_.read(&buf_[old], kBlock);
-  std::size_t got = static_cast<std::size_t>(in_.gcount());
-  buf_.resize(old + got);
+  // Through a scratch block: growing buf_ by a block would zero-fill it.
+  if (!scratch_) scratch_.reset(new char[kBlock]);
+  in_.read(scratch_.get(), kBlock);
+  auto got = static_cast<std::size_t>(in_.gcount());
+  buf_.append(scratch_.get(), got);
   if (got == 0) eof_ = true;
   return got > 0;
 }

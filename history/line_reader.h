@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,7 @@ class LineReader {
 
   std::istream& in_;
   std::string buf_;
+  std::unique_ptr<char[]> scratch_;
   std::size_t pos_ = 0;
   bool eof_ = false;
   bool unterminated_ = false;

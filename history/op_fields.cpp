@@ -8,6 +8,8 @@
 
 namespace fl {
 
+using namespace std::string_view_literals;
+
 OpFields::OpFields(const std::string& source, std::int64_t line) : source_(source) { op_.line = line; }
 
 void OpFields::fail(const std::string& what) const { throw BadInput(source_, op_.line, what); }
@@ -53,39 +55,39 @@ void OpFields::set_f(std::string f) {
 }
 
 void OpFields::set(std::string_view name, Json&& v) {
-  if (name == "process") {
+  if (name == "process"sv) {
     if (v.is_string() && v.get_ref<const std::string&>() == "nemesis") return set_process(kNemesis);
     auto p = natural(v);
     if (!p)
       fail(fmt::format("\"process\" must be a non-negative integer or \"nemesis\", got {}", describe_json(v)));
     set_process(*p);
-  } else if (name == "type") {
+  } else if (name == "type"sv) {
     if (!v.is_string())
       fail(fmt::format("\"type\" must be one of invoke, ok, fail, info, got {}", describe_json(v)));
     set_type(v.get_ref<const std::string&>());
-  } else if (name == "f") {
+  } else if (name == "f"sv) {
     if (!v.is_string()) fail(fmt::format("\"f\" must be a string, got {}", describe_json(v)));
     set_f(std::move(v.get_ref<std::string&>()));
-  } else if (name == "value") {
+  } else if (name == "value"sv) {
     op_.value = std::move(v);
-  } else if (name == "index") {
+  } else if (name == "index"sv) {
     auto i = natural(v);
     if (!i) fail(fmt::format("\"index\" must be a non-negative integer, got {}", describe_json(v)));
     op_.index = *i;
-  } else if (name == "time") {
+  } else if (name == "time"sv) {
     auto t = natural(v);
     if (!t) fail(fmt::format("\"time\" must be a non-negative integer (ns), got {}", describe_json(v)));
     op_.time = *t;
-  } else if (name == "key") {
+  } else if (name == "key"sv) {
     op_.key = std::move(v);
-  } else if (name == "node") {
+  } else if (name == "node"sv) {
     if (v.is_null()) {
       op_.node.clear();
     } else {
       if (!v.is_string()) fail(fmt::format("\"node\" must be a string, got {}", describe_json(v)));
       op_.node = std::move(v.get_ref<std::string&>());
     }
-  } else if (name == "error") {
+  } else if (name == "error"sv) {
     // Jepsen errors are often keywords or vectors ([:not-found "msg"]); a
     // report only needs readable text, so anything but a string is its JSON.
     if (v.is_null())

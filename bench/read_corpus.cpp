@@ -1,0 +1,170 @@
+// How fast the history readers are: every corpus file (held in memory, read
+// N times) per format, then a large synthetic JSONL and EDN history written
+// to /tmp and read back from the file. Prints MB/s; never asserts a time.
+//   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "history/format.h"
+#include "history/jsonl.h"
+
+using namespace fl;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+struct Tally {
+  double bytes = 0, seconds = 0;
+  std::size_t ops = 0, files = 0;
+};
+
+void print(const std::string& what, const Tally& t) {
+  fmt::print("{:<28} {:>5} files {:>9} ops {:>8.1f} MB {:>8.3f} s {:>8.1f} MB/s {:>6.2f} Mops/s\n", what, t.files,
+             t.ops, t.bytes / 1e6, t.seconds, t.bytes / 1e6 / t.seconds, t.ops / 1e6 / t.seconds);
+}
+
+// A register workload of `n` ops over 10 processes: invoke/complete pairs of
+// read, write and cas, with times, some failures and timeouts.
+std::vector<Op> synthetic_ops(std::size_t n) {
+  std::vector<Op> ops;
+  ops.reserve(n);
+  std::int64_t t = 0;
+  unsigned seed = 12345;
+  auto rnd = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  while (ops.size() + 2 <= n) {
+    Op inv;
+    inv.process = rnd() % 10;
+    inv.time = t += 1000 + rnd() % 1000;
+    int kind = rnd() % 3;
+    inv.f = kind == 0 ? "read" : kind == 1 ? "write" : "cas";
+    if (kind == 1) inv.value = rnd() % 5;
+    if (kind == 2) inv.value = Json::array({rnd() % 5, rnd() % 5});
+    Op done = inv;
+    done.time = t += 500 + rnd() % 1000;
+    int r = rnd() % 10;
+    done.type = r < 7 ? OpType::Ok : r < 9 ? OpType::Fail : OpType::Info;
+    if (kind == 0 && done.type == OpType::Ok) done.value = rnd() % 5;
+    inv.index = static_cast<std::int64_t>(ops.size());
+    ops.push_back(inv);
+    done.index = static_cast<std::int64_t>(ops.size());
+    ops.push_back(done);
+  }
+  return ops;
+}
+
+std::string edn_value(const Json& v) {
+  if (v.is_null()) return "nil";
+  if (v.is_array()) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + edn_value(v[i]);
+    return s + "]";
+  }
+  return v.dump();
+}
+
+void write_edn(const std::string& path, const std::vector<Op>& ops) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  std::fputs("[", f);
+  for (const Op& op : ops)
+    fmt::print(f, "{{:process {}, :type :{}, :f :{}, :value {}, :time {}, :index {}}}\n", op.process,
+               to_string(op.type), op.f, edn_value(op.value), op.time, op.index);
+  std::fputs("]\n", f);
+  std::fclose(f);
+}
+
+Tally time_file(const std::string& path, Format fmt, int reps) {
+  Tally t;
+  auto size = static_cast<double>(slurp(path).size());
+  for (int i = 0; i < reps; ++i) {
+    auto t0 = Clock::now();
+    History h = read_history(path, fmt);
+    t.seconds += seconds_since(t0);
+    t.bytes += size;
+    t.ops += h.size();
+  }
+  t.files = 1;
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reps = argc > 1 ? std::atoi(argv[1]) : 20;
+  std::size_t n = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000;
+
+  // The corpus, from memory, so the figure is the reader and not the disk.
+  std::ifstream tsv(std::string(FL_CORPUS_DIR) + "/expected.tsv");
+  std::string line;
+  std::getline(tsv, line);
+  std::map<std::string, Tally> by_format;
+  Tally total;
+  while (std::getline(tsv, line)) {
+    std::istringstream row(line);
+    std::string rel, format;
+    std::getline(row, rel, '\t');
+    std::getline(row, format, '\t');
+    std::string text = slurp(std::string(FL_CORPUS_DIR) + "/" + rel);
+    Format f = *parse_format(format);
+    Tally& t = by_format[format];
+    auto t0 = Clock::now();
+    std::size_t ops = 0;
+    for (int i = 0; i < reps; ++i) {
+      std::istringstream in(text);
+      ops += read_history(in, rel, f).size();
+    }
+    double s = seconds_since(t0);
+    for (Tally* x : {&t, &total}) {
+      x->seconds += s;
+      x->bytes += static_cast<double>(text.size()) * reps;
+      x->ops += ops;
+      x->files += 1;
+    }
+  }
+  fmt::print("corpus, {} passes over each file held in memory:\n", reps);
+  for (auto& [name, t] : by_format) print("  " + name, t);
+  print("  total", total);
+
+  // Synthetic histories on disk (page cache), read with Format::Auto.
+  std::vector<Op> ops = synthetic_ops(n);
+  std::string jsonl = "/tmp/fl-bench-read.jsonl", edn = "/tmp/fl-bench-read.edn";
+  {
+    auto t0 = Clock::now();
+    JsonlWriter w(jsonl);
+    for (const Op& op : ops) w.write(op);
+    w.close();
+    fmt::print("synthetic: wrote {} ops with JsonlWriter (flush per op) in {:.3f} s\n", ops.size(),
+               seconds_since(t0));
+  }
+  write_edn(edn, ops);
+  fmt::print("synthetic {} ops, best of 3 reads from the file:\n", ops.size());
+  for (auto [path, name] : {std::pair{jsonl, "jsonl"}, std::pair{edn, "edn"}}) {
+    Tally best;
+    for (int i = 0; i < 3; ++i) {
+      Tally t = time_file(path, Format::Auto, 1);
+      if (i == 0 || t.seconds < best.seconds) best = t;
+    }
+    print(std::string("  ") + name, best);
+  }
+  std::remove(jsonl.c_str());
+  std::remove(edn.c_str());
+  return 0;
+}
