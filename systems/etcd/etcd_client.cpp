@@ -25,20 +25,27 @@ struct Exchange {
   long status = 0;
   std::string body;
   std::string error;
+  bool reused = false;  // a connection from an earlier exchange may have carried it
 };
 
 // Every transport failure, classified once: did the request certainly not
 // reach the server (Fail), or may it have taken effect (Info)?
 Completion transport_failure(const Exchange& x) {
+  std::string why = x.error.empty() ? curl_easy_strerror(x.code) : x.error;
   switch (x.code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_URL_MALFORMAT:
-      return {OpType::Fail, nullptr, x.error.empty() ? curl_easy_strerror(x.code) : x.error};
+      // libcurl sends on a kept-alive connection first and, if that dies
+      // without an answer, silently retries on a new one: a refusal then
+      // does not prove the request was never sent (found by a kill nemesis:
+      // a "failed" write that a later read observed).
+      if (x.reused) return {OpType::Info, nullptr, why + " (after a kept-alive connection was lost)"};
+      return {OpType::Fail, nullptr, why};
     default:
       // Timeout, reset, partial send: the server may have applied it. Even
       // for a read, DESIGN.md keeps a timeout info, never fail.
-      return {OpType::Info, nullptr, x.error.empty() ? curl_easy_strerror(x.code) : x.error};
+      return {OpType::Info, nullptr, why};
   }
 }
 
@@ -48,6 +55,7 @@ struct EtcdClient::Http {
   CURL* curl = nullptr;
   curl_slist* headers = nullptr;
   char error[CURL_ERROR_SIZE] = {0};
+  bool live_connection = false;  // the last exchange succeeded, so libcurl kept its connection
 
   Http(double timeout_s) {
     global_init();
@@ -70,12 +78,14 @@ struct EtcdClient::Http {
 
   Exchange post(const std::string& url, const std::string& body) {
     Exchange x;
+    x.reused = live_connection;
     error[0] = 0;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x.body);
     x.code = curl_easy_perform(curl);
+    live_connection = x.code == CURLE_OK;  // libcurl closes the connection on errors
     x.error = error;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &x.status);
     return x;

@@ -1,8 +1,9 @@
 // EtcdClient: one logical process's connection to one etcd node, speaking the
 // v3 JSON gateway (/v3/kv/put, /v3/kv/range, /v3/kv/txn) over libcurl with a
 // per-request timeout. It classifies every outcome honestly (Jepsen): a
-// refused connection (nothing sent) or a failed compare is Fail; a timeout or
-// a connection lost after sending is Info; a read that the server rejects is
+// refused fresh connection (nothing sent) or a failed compare is Fail; a timeout,
+// a connection lost after sending, or a refusal after libcurl lost a kept-alive
+// connection (it may have sent on it) is Info; a read the server rejects is
 // Fail (a read has no effect); a write the server rejects is Info.
 // Not thread-safe: one client per process, as the Client contract says.
 #pragma once

@@ -67,11 +67,15 @@ TEST_CASE("the etcd client reads, writes and compares-and-sets, and says fail on
   system->db().resume(*n1);
   CHECK(frozen.type == OpType::Info);
 
-  // A dead server refuses the connection: nothing was sent — fail.
+  // A dead server refuses a fresh connection: nothing was sent — fail. But a
+  // client whose kept-alive connection died may have sent on it — info.
+  auto warm = system->make_client("register", n1, co);
+  REQUIRE(warm->invoke({"read", nullptr, std::nullopt}).type == OpType::Ok);
   system->db().kill(*n1);
   for (int i = 0; i < 50 && !system->db().pids(*n1).empty(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   auto fresh = system->make_client("register", n1, co);
   Completion refused = fresh->invoke({"write", 2, std::nullopt});
   CHECK(refused.type == OpType::Fail);
+  CHECK(warm->invoke({"write", 2, std::nullopt}).type == OpType::Info);
 }
