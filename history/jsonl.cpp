@@ -7,6 +7,7 @@
 #include "history/jsonl.h"
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -94,7 +95,7 @@ struct Field {
   std::string_view name;
   enum Kind { Str, Int, Other } kind;
   std::string_view text;  // Str: the characters; Other: the JSON text
-  std::int64_t num = 0;   // Int
+  std::int64_t num;       // Int (set only then: the array is not zeroed per line)
 };
 
 // A string without escapes, control characters or non-ASCII bytes; p is
@@ -210,17 +211,20 @@ bool fast_op(std::string_view line, const std::string& source, std::int64_t line
   if (!fast_fields(line, fields, n)) return false;
   // Decode the JSON texts first: a syntax error must win over a field error,
   // and only the slow path may report it.
-  Json others[16];
+  std::optional<Json> others[16];  // optional: 16 JSON values per line cost
   for (int i = 0; i < n; ++i) {
     if (fields[i].kind != Field::Other) continue;
     std::string_view t = fields[i].text;
-    if (t == "null") continue;
+    if (t == "null") {
+      others[i].emplace();
+      continue;
+    }
     if (t == "true" || t == "false") {
-      others[i] = (t == "true");
+      others[i].emplace(t == "true");
       continue;
     }
     try {
-      others[i] = Json::parse(t.begin(), t.end());
+      others[i].emplace(Json::parse(t.begin(), t.end()));
     } catch (const Json::exception&) {
       return false;
     }
@@ -241,7 +245,7 @@ bool fast_op(std::string_view line, const std::string& source, std::int64_t line
       else
         op.set(f.name, int_json(f.num));
     } else {
-      op.set(f.name, std::move(others[i]));
+      op.set(f.name, std::move(*others[i]));
     }
   }
   out = op.finish();
