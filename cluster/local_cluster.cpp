@@ -82,6 +82,16 @@ std::string read_first_line(const std::string& path) {
 // policy to DROP) and br_netfilter hands bridged frames to iptables, turn
 // that hand-off off while the cluster is up. The old value is journaled
 // first and restored by down().
+// The subnet must be private to faultline: no address or route of this
+// machine may fall inside it (traffic and rules only ever name our nodes).
+void require_unused_subnet(const std::string& subnet, const std::string& prefix) {
+  RunResult addrs = ip({"-4", "-o", "addr", "show"});
+  RunResult routes = ip({"-4", "route", "show", "root", subnet});
+  bool used = addrs.out.find(" " + prefix) != std::string::npos || !routes.out.empty();
+  if (used)
+    throw ClusterError(fmt::format("the subnet {} is already used on this machine; pick another with --subnet", subnet));
+}
+
 void unblock_bridge_if_needed(json& j) {
   if (!std::filesystem::exists(kBridgeNfSysctl) || read_first_line(kBridgeNfSysctl) != "1") return;
   RunResult r = run_process({"iptables", "-S", "FORWARD"}, {std::chrono::seconds(10), {}, {}});
@@ -134,6 +144,7 @@ std::unique_ptr<LocalCluster> LocalCluster::up(const ClusterSpec& spec) {
   std::string prefix = subnet_prefix(spec.subnet);
   if (journal::read(kJournal) || link_exists(kBridge))
     throw ClusterError("a faultline cluster is already up; run `faultline cluster down` first");
+  require_unused_subnet(spec.subnet, prefix);
 
   json j = {{"spec", {{"nodes", spec.nodes}, {"subnet", spec.subnet}}},
             {"bridge", kBridge},

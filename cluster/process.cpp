@@ -7,6 +7,8 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include <fcntl.h>
@@ -80,10 +82,38 @@ bool is_zombie(int pid) {
   return p != std::string::npos && p + 2 < line.size() && line[p + 2] == 'Z';
 }
 
+// Daemons we started and have not yet reaped, and those we reaped (so a pid
+// the kernel hands out again is not mistaken for our daemon). Reaping is
+// opportunistic — on every call into this file — so a crashed daemon never
+// stays a zombie for long, without a SIGCHLD handler that would race with
+// run_process() waiting for its own children.
+std::mutex daemons_mu;
+std::set<int> daemons_running;
+std::set<int> daemons_reaped;
+
+void reap_daemons() {
+  std::lock_guard<std::mutex> lock(daemons_mu);
+  for (auto it = daemons_running.begin(); it != daemons_running.end();) {
+    int status;
+    if (waitpid(*it, &status, WNOHANG) == *it) {
+      daemons_reaped.insert(*it);
+      it = daemons_running.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+bool reaped(int pid) {
+  std::lock_guard<std::mutex> lock(daemons_mu);
+  return daemons_reaped.count(pid) > 0;
+}
+
 }  // namespace
 
 RunResult run_process(const Argv& argv, const RunOptions& opts) {
   ignore_sigpipe_once();
+  reap_daemons();
   ExecArgs ea(argv, opts.env);
   int in[2], out[2], err[2], rep[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
@@ -192,6 +222,7 @@ RunResult run_process(const Argv& argv, const RunOptions& opts) {
 }
 
 int spawn_daemon(const Argv& argv, const std::string& log_path, const Env& env, const std::string& cwd) {
+  reap_daemons();
   ExecArgs ea(argv, env);
   int log = open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (log < 0) throw ClusterError(fmt::format("cannot open log {}: {}", log_path, std::strerror(errno)));
@@ -234,14 +265,16 @@ int spawn_daemon(const Argv& argv, const std::string& log_path, const Env& env, 
     waitpid(pid, nullptr, 0);
     throw ClusterError(fmt::format("cannot start {}: {}", argv[0], std::strerror(exec_errno)));
   }
+  std::lock_guard<std::mutex> lock(daemons_mu);
+  daemons_reaped.erase(pid);
+  daemons_running.insert(pid);
   return pid;
 }
 
 bool process_alive(int pid) {
   if (pid <= 0) return false;
-  int status;
-  pid_t r = waitpid(pid, &status, WNOHANG);
-  if (r == pid) return false;  // our child, now reaped
+  reap_daemons();
+  if (reaped(pid)) return false;
   if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
   return !is_zombie(pid);
 }

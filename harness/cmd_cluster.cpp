@@ -5,6 +5,7 @@
 #include "cluster/local_cluster.h"
 #include "cluster/namespace_host.h"
 #include "harness/commands.h"
+#include "nemesis/fault_journal.h"
 
 namespace fl {
 namespace {
@@ -53,7 +54,15 @@ void add_cluster_command(CLI::App& app, int& exit_code) {
   CLI::App* down = cmd->add_subcommand("down", "Remove everything the cluster journal records");
   down->callback([&exit_code] {
     require_root("down");
-    auto removed = LocalCluster::down();
+    // Faults first (paused processes, clock files), while the journal still
+    // names the nodes; then the cluster itself.
+    std::vector<std::string> removed;
+    try {
+      removed = heal_journaled();
+    } catch (const ClusterError& e) {
+      fmt::print(stderr, "faultline: {}\n", e.what());
+    }
+    for (auto& r : LocalCluster::down()) removed.push_back(r);
     if (removed.empty()) fmt::print("no faultline cluster was up\n");
     for (const auto& r : removed) fmt::print("removed {}\n", r);
     exit_code = exit_code::kValid;

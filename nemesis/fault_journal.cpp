@@ -117,7 +117,7 @@ void undo_fault(const nlohmann::json& entry) {
   } else if (kind == "qdisc") {
     clear_qdisc(present, entry.value("iface", kNodeInterface));
   } else if (kind == "clock") {
-    on_each_host(h.ptrs, [](Host& host) { clock_for(host)->set_offset(host, 0); });
+    on_each_host(present, [](Host& host) { clock_for(host)->set_offset(host, 0); });
   } else if (kind == "paused") {
     nlohmann::json paused = entry.value("pids", nlohmann::json::object());
     for (auto& [node, pids] : paused.items())

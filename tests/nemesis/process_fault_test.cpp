@@ -35,6 +35,16 @@ char process_state(int pid) {
   return p == std::string::npos ? '?' : line[p + 2];
 }
 
+// Signals are delivered when the process is next scheduled: wait (bounded)
+// for the state to settle.
+bool becomes_stopped(int pid, bool stopped) {
+  for (int i = 0; i < 200; ++i) {
+    if ((process_state(pid) == 'T') == stopped) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 // A Db that only counts the hooks the nemesis calls.
 struct CountingDb : Db {
   std::map<std::string, int> calls;
@@ -66,10 +76,10 @@ TEST_CASE("a paused process cannot answer and answers again after resume", "[nem
   auto pause = make_nemesis("pause", {{"target", "n2"}});
   NemesisEvent e = pause->start(ctx);
   CHECK(e.value["pids"]["n2"] == nlohmann::json({pid}));
-  CHECK(process_state(pid) == 'T');
+  CHECK(becomes_stopped(pid, true));
   CHECK_FALSE(test::tcp_answers("fl-n1", test_address(2), 7200, 300));
   pause->stop(ctx);
-  CHECK(process_state(pid) != 'T');
+  CHECK(becomes_stopped(pid, false));
   CHECK(test::tcp_answers("fl-n1", test_address(2), 7200));
   CHECK(journaled_faults().empty());
 }
