@@ -296,8 +296,9 @@ Json EdnReader::read_string() {
     }
     s.append(buf_, pos_, run - pos_);
     pos_ = run;
-    int c = raw();
+    int c = raw();  // may read the next block
     if (c < 0) fail(opened, "the string opened on this line is never closed");
+    if (c != '"' && c != '\\' && c != '\n') continue;  // the run went on past the block's end
     advance();
     if (c == '"') break;
     if (c == '\n') {

@@ -78,8 +78,11 @@ Op parse_line(const Shape& s, EdnReader& edn, const std::string& source, std::in
       edn.reset(text, line_no);
       fields.set("value", edn.read_whole());
     } catch (const BadInput&) {
-      // Nemesis values are free text in some Jepsen versions; keep them.
+      // Nemesis values are free text in some Jepsen versions; keep them
+      // (ASCII only: other bytes might not be UTF-8, which JSON needs).
       if (!nemesis) throw;
+      for (char ch : text)
+        if (static_cast<unsigned char>(ch) >= 0x80) throw;
       fields.set("value", Json(std::string(text)));
     }
   }

@@ -136,3 +136,20 @@ TEST_CASE("a history file that does not exist is BadInput at line 0") {
     CHECK_THAT(e.what(), Catch::StartsWith("/nonexistent/fl-history.jsonl: cannot open"));
   }
 }
+
+TEST_CASE("a long EDN history is read op by op across block boundaries") {
+  std::string text = "[";
+  for (int i = 0; i < 40000; ++i) {
+    text += "{:process " + std::to_string(i % 7) + ", :type :invoke, :f :write, :value {[1 2] \"" +
+            std::string(40, 'x') + "\"},\n :time " + std::to_string(i) + "}\n";
+    text += "{:process " + std::to_string(i % 7) + ", :type :ok, :f :write, :value nil}\n";
+  }
+  text += "]";
+  REQUIRE(text.size() > 3 * (1 << 20));
+  History h = edn(text);
+  REQUIRE(h.size() == 80000);
+  CHECK(h[79998].line == 3 * 39999 + 1);
+  CHECK(h[79998].time == 39999);
+  CHECK(h[79998].value == Json{{"[1 2]", std::string(40, 'x')}});
+  CHECK(h[79999].line == 3 * 39999 + 3);
+}

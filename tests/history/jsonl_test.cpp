@@ -161,3 +161,12 @@ TEST_CASE("JsonlWriter appends one flushed line per op") {
   CHECK(h[1].value == Json(5));
   std::remove(path.c_str());
 }
+
+TEST_CASE("a JSONL line longer than the read block is read whole") {
+  std::string big(3 << 20, 'v');
+  History h = jsonl("{\"process\":0,\"type\":\"invoke\",\"f\":\"w\"}\n{\"process\":0,\"type\":\"ok\",\"f\":\"w\",\"value\":\"" +
+                    big + "\"}\n{\"process\":1,\"type\":\"invoke\",\"f\":\"w\"}");
+  REQUIRE(h.size() == 3);
+  CHECK(h[1].value.get<std::string>().size() == big.size());
+  CHECK(h[2].line == 3);
+}
