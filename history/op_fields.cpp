@@ -17,6 +17,8 @@ void OpFields::fail(const std::string& what) const { throw BadInput(source_, op_
 std::string describe_json(const Json& v) {
   std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (s.size() > 60) s = s.substr(0, 57) + "...";
+  // 99999999999999999999 arrives as the double 1e+20: say why it is refused.
+  if (v.is_number_float()) s += " (not an integer that fits in 64 bits)";
   return s;
 }
 
