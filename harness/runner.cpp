@@ -124,6 +124,14 @@ TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
     throw UsageError("a test needs a --time-limit or an --ops-limit");
   if (opts_.timeout_s <= 0) throw UsageError("--timeout must be positive");
   if (opts_.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");
+  for (const std::string& f : opts_.nemesis) {
+    auto known = list_nemeses();
+    if (std::none_of(known.begin(), known.end(), [&](const NemesisInfo& n) { return n.name == f; })) {
+      std::string names;
+      for (const auto& n : known) names += (names.empty() ? "" : ", ") + n.name;
+      throw UsageError(fmt::format("unknown nemesis \"{}\" (known: {})", f, names));
+    }
+  }
   if (opts_.test_name.empty()) opts_.test_name = default_test_name(opts_);
   if (opts_.seed == 0) opts_.seed = std::random_device{}() | 1;
 }
@@ -229,8 +237,9 @@ TestOutcome TestRun::run() {
   }
 
   if (!system.in_process()) {
-    LocalCluster::down();  // a crashed earlier run's leftovers (journaled) go first
     std::fprintf(stderr, "starting a %d-node cluster and %s…\n", o.nodes, o.system.c_str());
+    // up() refuses, naming `faultline cluster down`, if an earlier run's
+    // cluster is still there: it may belong to a run still going.
     live->cluster = LocalCluster::up(ClusterSpec{o.nodes, ClusterSpec{}.subnet});
     live->hosts = live->cluster->hosts();
     live->db_up = true;  // a half-started Db is still torn down

@@ -135,7 +135,7 @@ TEST_CASE("a SIGKILLed run leaves a history that is valid up to its last complet
   CHECK_FALSE(fs::exists(store.path + "/latest/results.json"));
 }
 
-TEST_CASE("unknown systems, workloads and bugs are usage errors") {
+TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 10);
   o.system = "nosuch";
@@ -146,4 +146,9 @@ TEST_CASE("unknown systems, workloads and bugs are usage errors") {
   o = memory_test(store.path, 10);
   o.system_options = {{"bug", "nosuch"}};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown bug"));
+  o = memory_test(store.path, 10);
+  o.nemesis = {"nosuch"};
+  CHECK_THROWS_WITH(TestRun(o), Catch::Contains("unknown nemesis"));
+  o.nemesis = {"partition"};
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("nothing to break"));
 }
