@@ -87,17 +87,26 @@ bool is_zombie(int pid) {
 // opportunistic — on every call into this file — so a crashed daemon never
 // stays a zombie for long, without a SIGCHLD handler that would race with
 // run_process() waiting for its own children.
-std::mutex daemons_mu;
-std::set<int> daemons_running;
-std::set<int> daemons_reaped;
+// (Function-local statics: usable from other files' static initializers.)
+struct Daemons {
+  std::mutex mu;
+  std::set<int> running;
+  std::set<int> reaped;
+};
+
+Daemons& daemons() {
+  static Daemons d;
+  return d;
+}
 
 void reap_daemons() {
-  std::lock_guard<std::mutex> lock(daemons_mu);
-  for (auto it = daemons_running.begin(); it != daemons_running.end();) {
+  Daemons& d = daemons();
+  std::lock_guard<std::mutex> lock(d.mu);
+  for (auto it = d.running.begin(); it != d.running.end();) {
     int status;
     if (waitpid(*it, &status, WNOHANG) == *it) {
-      daemons_reaped.insert(*it);
-      it = daemons_running.erase(it);
+      d.reaped.insert(*it);
+      it = d.running.erase(it);
     } else {
       ++it;
     }
@@ -105,8 +114,9 @@ void reap_daemons() {
 }
 
 bool reaped(int pid) {
-  std::lock_guard<std::mutex> lock(daemons_mu);
-  return daemons_reaped.count(pid) > 0;
+  Daemons& d = daemons();
+  std::lock_guard<std::mutex> lock(d.mu);
+  return d.reaped.count(pid) > 0;
 }
 
 }  // namespace
@@ -265,9 +275,10 @@ int spawn_daemon(const Argv& argv, const std::string& log_path, const Env& env, 
     waitpid(pid, nullptr, 0);
     throw ClusterError(fmt::format("cannot start {}: {}", argv[0], std::strerror(exec_errno)));
   }
-  std::lock_guard<std::mutex> lock(daemons_mu);
-  daemons_reaped.erase(pid);
-  daemons_running.insert(pid);
+  Daemons& d = daemons();
+  std::lock_guard<std::mutex> lock(d.mu);
+  d.reaped.erase(pid);
+  d.running.insert(pid);
   return pid;
 }
 

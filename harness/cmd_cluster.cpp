@@ -1,5 +1,7 @@
 // `faultline cluster up|down|status` — the local network-namespace cluster of
 // DESIGN.md. Needs root; without it, a usage error (exit 64) that says so.
+#include <fstream>
+
 #include <fmt/format.h>
 
 #include "cluster/local_cluster.h"
@@ -26,7 +28,12 @@ void print_status() {
     auto* ns = dynamic_cast<NamespaceHost*>(h);
     std::vector<int> pids = ns ? ns->pids() : std::vector<int>{};
     std::string list;
-    for (int p : pids) list += (list.empty() ? "" : " ") + std::to_string(p);
+    for (int p : pids) {
+      std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
+      std::string name;
+      std::getline(comm, name);
+      list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", name.empty() ? "?" : name, p);
+    }
     fmt::print("  {:<4} {:<16} {:<8} daemons: {}\n", h->name(), h->address(), ns ? ns->netns() : "",
                pids.empty() ? "none" : list);
   }

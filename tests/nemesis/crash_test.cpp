@@ -40,8 +40,7 @@ TEST_CASE("after faultline is SIGKILLed mid-fault, `faultline heal` leaves no ru
   int sleeper = c.cluster->host("n2")->spawn({"sleeper", {"sleep", "60"}, "/dev/null", {}, ""});
   std::string ready = "/tmp/fl-test-crash-ready";
   std::filesystem::remove(ready);
-  int pid = spawn_daemon({test::self_exe(), "helper: apply faults then wait to be killed"}, "/dev/null",
-                         {{"FL_HELPER_READY", ready}});
+  int pid = spawn_daemon({test::self_exe()}, "/dev/null", {{"FL_TEST_HELPER", "crash"}, {"FL_HELPER_READY", ready}});
   for (int i = 0; i < 500 && !std::filesystem::exists(ready); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   REQUIRE(std::filesystem::exists(ready));
   signal_process(pid, SIGKILL);

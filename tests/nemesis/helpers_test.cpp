@@ -1,30 +1,37 @@
-// Hidden helper cases ([.helper]): the test executable re-runs itself as a
-// separate process for the tests that need one — a server to freeze, and a
-// faultline process to SIGKILL while its faults are applied. They never run
-// in the normal test run.
-#include <catch2/catch.hpp>
+// Helpers that need a process of their own: the test executable re-runs
+// itself with FL_TEST_HELPER set, and this file's static initializer turns
+// that process into the helper before Catch's main ever runs — a server to
+// freeze, and a faultline process to SIGKILL while its faults are applied.
+// (Not TEST_CASEs: ctest's discovery would list and run them.)
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <string>
 #include <thread>
 
 #include "../cluster/netns_probe.h"
 #include "cluster/local_cluster.h"
 #include "nemesis/nemesis.h"
 
+namespace {
+
 using namespace fl;
 
-TEST_CASE("helper: greeter process", "[.helper]") {
-  const char* port = std::getenv("FL_HELPER_PORT");
-  REQUIRE(port);
-  test::TcpGreeter g("", std::atoi(port));
+[[noreturn]] void serve_forever() {
   while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
 }
 
-TEST_CASE("helper: apply faults then wait to be killed", "[.helper]") {
+void greeter() {
+  const char* port = std::getenv("FL_HELPER_PORT");
+  if (!port) std::_Exit(2);
+  test::TcpGreeter g("", std::atoi(port));
+  serve_forever();
+}
+
+void apply_faults_then_wait() {
   auto cluster = LocalCluster::existing();
-  REQUIRE(cluster);
+  if (!cluster) std::_Exit(2);
   std::mt19937_64 rng(1);
   NemesisContext ctx{cluster->hosts(), nullptr, &rng};
   std::vector<std::unique_ptr<Nemesis>> active;
@@ -35,5 +42,21 @@ TEST_CASE("helper: apply faults then wait to be killed", "[.helper]") {
   active.push_back(make_nemesis("pause", {{"target", "n2"}}));
   for (auto& n : active) n->start(ctx);
   std::ofstream(std::getenv("FL_HELPER_READY")) << "ready\n";
-  while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
+  serve_forever();
 }
+
+bool run_helper_if_asked() {
+  const char* which = std::getenv("FL_TEST_HELPER");
+  if (!which) return false;
+  try {
+    if (std::string(which) == "greeter") greeter();
+    if (std::string(which) == "crash") apply_faults_then_wait();
+  } catch (...) {
+    std::_Exit(3);
+  }
+  std::_Exit(2);
+}
+
+const bool helper_ran = run_helper_if_asked();
+
+}  // namespace

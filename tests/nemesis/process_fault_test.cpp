@@ -19,8 +19,8 @@ namespace {
 
 // A greeter process in a node's namespace: the test executable's helper case.
 int spawn_greeter(Host& host, int port) {
-  DaemonSpec d{"greeter", {test::self_exe(), "helper: greeter process"}, "/dev/null",
-               {{"FL_HELPER_PORT", std::to_string(port)}}, ""};
+  DaemonSpec d{"greeter", {test::self_exe()}, "/dev/null",
+               {{"FL_TEST_HELPER", "greeter"}, {"FL_HELPER_PORT", std::to_string(port)}}, ""};
   int pid = host.spawn(d);
   for (int i = 0; i < 100 && !test::tcp_answers("", host.address(), port, 100); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
