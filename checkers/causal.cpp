@@ -74,6 +74,7 @@ class CausalAnalysis {
   const Json& arg(std::uint32_t e) const { return op_argument(h_, h_.pairs()[ev_[e].pair]); }
   const Json& key(std::uint32_t e) const { return *key_json_[ev_[e].key]; }
   std::uint32_t* clock(std::vector<std::uint32_t>& vc, std::uint32_t e) const { return &vc[std::size_t{e} * P_]; }
+  const std::uint32_t* clock(const std::vector<std::uint32_t>& vc, std::uint32_t e) const { return &vc[std::size_t{e} * P_]; }
   // a is in the causal past of b (or is b), under clocks vc.
   bool before(const std::vector<std::uint32_t>& vc, std::uint32_t a, std::uint32_t b) const {
     return vc[std::size_t{b} * P_ + ev_[a].proc] >= ev_[a].seq;
@@ -309,14 +310,24 @@ class CausalAnalysis {
     std::vector<std::uint32_t> vc;
     for (std::uint32_t p = 0; p < P_; ++p) {
       if (by_proc_[p].empty()) continue;
+      bool reads = false;
+      for (std::uint32_t e : by_proc_[p]) reads |= !ev_[e].write && ev_[e].src != kThinAir;
+      if (!reads) continue;  // without reads hb_p is co itself: nothing new to find
       std::uint32_t last = by_proc_[p].back();
-      std::vector<char> scope(ev_.size(), 0);
-      for (std::uint32_t e = 0; e < ev_.size(); ++e) scope[e] = before(vc_, e, last);
-      std::vector<std::vector<Extra>> out(ev_.size()), in(ev_.size());
+      std::vector<char> scope;
+      std::vector<std::vector<Extra>> out, in;
       std::unordered_set<std::uint64_t> have;
       bool failed = false;
+      // Round 0 derives from co itself (the causal-order clocks, which agree
+      // with hb_p's before any derived edge); later rounds recompute clocks.
+      const std::vector<std::uint32_t>* cur = &vc_;
       for (int round = 0; !failed; ++round) {
-        auto cycle = clocks(out, in, scope, vc);
+        if (round == 1) {
+          scope.assign(ev_.size(), 0);
+          for (std::uint32_t e = 0; e < ev_.size(); ++e) scope[e] = before(vc_, e, last);
+        }
+        auto cycle = round == 0 ? std::vector<std::uint32_t>{} : clocks(out, in, scope, vc);
+        if (round > 0) cur = &vc;
         if (!cycle.empty()) {
           auto ops = cycle_ops(cycle, in);
           log_.add("cyclic-hb", ops,
@@ -331,7 +342,7 @@ class CausalAnalysis {
           const Event& x = ev_[r];
           if (x.write || x.src == kThinAir) continue;
           for (std::uint32_t q : writers_[x.key]) {
-            std::int64_t w2 = latest_write(x.key, q, clock(vc, r)[q]);
+            std::int64_t w2 = latest_write(x.key, q, clock(*cur, r)[q]);
             if (w2 < 0 || w2 == x.src) continue;
             auto w = static_cast<std::uint32_t>(w2);
             if (x.src == kInit) {
@@ -344,6 +355,7 @@ class CausalAnalysis {
             }
             auto w1 = static_cast<std::uint32_t>(x.src);
             if (!have.insert(kp(w, w1)).second) continue;
+            if (out.empty()) { out.resize(ev_.size()); in.resize(ev_.size()); }
             out[w].push_back(Extra{w1, r});
             in[w1].push_back(Extra{w, r});
             grew = true;

@@ -20,7 +20,6 @@ struct Read {
 
 struct KeyInfo {
   std::int64_t longest = -1;    // index into reads
-  std::int64_t last_read = -1;  // index into reads of the read invoked last
 };
 
 }  // namespace
@@ -63,7 +62,6 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     r.len = flat.size() - r.begin;
     KeyInfo& ki = info[k];
     if (ki.longest < 0 || r.len > reads[ki.longest].len) ki.longest = static_cast<std::int64_t>(reads.size());
-    ki.last_read = static_cast<std::int64_t>(reads.size());  // pairs are in invocation order
     reads.push_back(r);
   }
   auto key_json = [&](const Read& r) -> const Json& {
@@ -128,15 +126,26 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     return it == pos.end() ? 0 : it->second + 1;
   };
   if (integrity) {
+    // Lost: an acknowledged append that no read ever shows, although a later
+    // append by the same process to the same key is shown — the store kept
+    // the later one and dropped the earlier (no real-time assumption needed).
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> unseen;  // (process, key) -> ok appends not shown
     for (std::size_t i = 0; i < pairs.size(); ++i) {
-      if (pair_val[i] == ValueIds::kNone || h.outcome(pairs[i]) != OpType::Ok || version(i)) continue;
-      const KeyInfo& ki = info[pair_key[i]];
-      if (ki.last_read < 0) continue;
-      const Read& last = reads[ki.last_read];
-      if (pairs[last.pair].invoke < pairs[i].complete) continue;  // no read began after it was acknowledged
-      log.add("lost-append", {op_index(h, pairs[i]), read_op(last)},
-              fmt::format("append of {} to key {} (op {}) was acknowledged, but it is in no read, not even op {} which began afterwards",
-                          show(op_argument(h, pairs[i])), show(key_json(last)), op_index(h, pairs[i]), read_op(last)));
+      if (pair_val[i] == ValueIds::kNone) continue;
+      OpType out = h.outcome(pairs[i]);
+      if (out == OpType::Fail) continue;
+      auto& mine = unseen[(static_cast<std::uint64_t>(h[pairs[i].invoke].process) << 32) | pair_key[i]];
+      if (!version(i)) {
+        if (out == OpType::Ok) mine.push_back(i);
+        continue;
+      }
+      const Read& L = reads[info[pair_key[i]].longest];
+      for (std::size_t lost : mine)
+        log.add("lost-append", {op_index(h, pairs[lost]), op_index(h, pairs[i]), read_op(L)},
+                fmt::format("append of {} to key {} (op {}) was acknowledged but is in no read, while the same process's later append of {} (op {}) is (e.g. op {})",
+                            show(op_argument(h, pairs[lost])), show(key_json(L)), op_index(h, pairs[lost]),
+                            show(op_argument(h, pairs[i])), op_index(h, pairs[i]), read_op(L)));
+      mine.clear();
     }
   }
   if (!guarantees) return;

@@ -26,7 +26,8 @@ const char* guarantee_name(unsigned g);
 // ok read must be a prefix of it ("incompatible-read" otherwise). With
 // `integrity`, also reports "duplicated-append" (a value twice in a list),
 // "unexpected-value" (never appended, or only by a failed append) and
-// "lost-append" (acknowledged, yet missing from a read that began after it).
+// "lost-append" (acknowledged and in no read, while a later append by the
+// same process to that key is in one).
 // Then each chosen guarantee is checked against that order, per process and key.
 // Throws BadInput when two appends to one key carry the same value.
 void check_list_append_sessions(const History& h, unsigned guarantees, bool integrity, AnomalyLog& log);
