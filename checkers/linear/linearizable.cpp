@@ -28,6 +28,8 @@ std::size_t default_memory_bound() {
   return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
 }
 
+constexpr std::size_t kFirstPassConfigurations = 20000;
+
 struct PartResult {
   SearchResult search;
   std::exception_ptr error;
@@ -46,8 +48,9 @@ class LinearizableChecker : public Checker {
     const std::vector<PartitionPlan> plans = plan_partitions(h);
     std::vector<PartResult> parts(plans.size());
     std::vector<Partition> encoded(plans.size());
-    // Cancelling part k is allowed only once a part before it is invalid, so
-    // the reported counterexample does not depend on thread timing.
+    // One invalid part decides the verdict: the others are cancelled (as
+    // Porcupine does). With one thread the parts run in a fixed order, so the
+    // counterexample shown is reproducible; with more, it is one of them.
     std::vector<std::atomic<bool>> cancel(plans.size());
     for (auto& c : cancel) c = false;
     std::atomic<std::size_t> memory_in_use{0};
@@ -66,31 +69,47 @@ class LinearizableChecker : public Checker {
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return plans[a].pairs.size() > plans[b].pairs.size();
     });
-    std::atomic<std::size_t> cursor{0};
-    auto worker = [&] {
-      for (std::size_t k; (k = cursor.fetch_add(1)) < order.size();) {
-        const std::size_t i = order[k];
-        try {
-          encoded[i] = encode_partition(h, plans[i], model, opts.init);
-          parts[i].ops = encoded[i].ops.size();
-          SearchBudget budget = base;
-          budget.cancel = &cancel[i];
-          if (auto refuted = refute_unique_writes(encoded[i], model)) parts[i].search = std::move(*refuted);
-          else parts[i].search = search_linearization(encoded[i], model, budget);
-          if (parts[i].search.valid == Validity::Invalid)
-            for (std::size_t j = i + 1; j < cancel.size(); ++j) cancel[j] = true;
-        } catch (...) {
-          parts[i].error = std::current_exception();
-          for (std::size_t j = i + 1; j < cancel.size(); ++j) cancel[j] = true;
-        }
-      }
-    };
+    // Two passes: every part first gets a small search budget, so an easy
+    // invalid part is found (and stops the rest) before a hard part is
+    // explored in full; parts still open then get the whole budget.
     unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, plans.size())));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    auto run_pass = [&](std::size_t max_configurations, bool first) {
+      std::atomic<std::size_t> cursor{0};
+      auto worker = [&] {
+        for (std::size_t k; (k = cursor.fetch_add(1)) < order.size();) {
+          const std::size_t i = order[k];
+          if (!first && (parts[i].error || parts[i].search.reason != "first pass")) continue;
+          try {
+            if (first) {
+              encoded[i] = encode_partition(h, plans[i], model, opts.init);
+              parts[i].ops = encoded[i].ops.size();
+              if (auto refuted = refute_unique_writes(encoded[i], model)) {
+                parts[i].search = std::move(*refuted);
+                for (std::size_t j = 0; j < cancel.size(); ++j) if (j != i) cancel[j] = true;
+                continue;
+              }
+            }
+            SearchBudget budget = base;
+            budget.cancel = &cancel[i];
+            budget.max_configurations = max_configurations;
+            parts[i].search = search_linearization(encoded[i], model, budget);
+            if (parts[i].search.valid == Validity::Invalid)
+              for (std::size_t j = 0; j < cancel.size(); ++j) if (j != i) cancel[j] = true;
+          } catch (...) {
+            parts[i].error = std::current_exception();
+            for (std::size_t j = 0; j < cancel.size(); ++j) if (j != i) cancel[j] = true;
+          }
+        }
+      };
+      std::vector<std::thread> pool;
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+      worker();
+      for (auto& t : pool) t.join();
+    };
+    const bool split = plans.size() > 1;
+    run_pass(split ? kFirstPassConfigurations : SIZE_MAX, true);
+    if (split) run_pass(SIZE_MAX, false);
 
     for (const PartResult& part : parts)
       if (part.error) std::rethrow_exception(part.error);
@@ -111,7 +130,8 @@ class LinearizableChecker : public Checker {
       configurations += s.configurations;
       peak += s.peak_bytes;
       if (out.valid == Validity::Invalid) continue;
-      if (s.valid == Validity::Unknown && unknown_reason.empty())
+      if (s.valid == Validity::Unknown && s.reason != "cancelled" && s.reason != "first pass" &&
+          unknown_reason.empty())
         unknown_reason = s.reason + (plans[i].key.empty() ? "" : " (key " + plans[i].key + ")");
       if (s.valid != Validity::Invalid) {
         out.valid = worst(out.valid, s.valid);

@@ -19,18 +19,31 @@ constexpr std::size_t kTailShown = 8;
 constexpr std::size_t kPendingShown = 8;
 
 // One word of state stepped directly by the model (registers, kv, mutex).
+// Steps that build values (kv's append concatenates strings) are remembered
+// per (state, op class), since the search asks for the same ones again.
 class WordStates {
  public:
-  WordStates(const Model& m, Partition& p) : m_(m), p_(p) {}
+  WordStates(const Model& m, Partition& p) : m_(m), p_(p), memoize_(!p.register_like) {}
   std::int64_t initial() const { return p_.init.empty() ? 0 : p_.init[0]; }
   bool step(std::int64_t s, std::int32_t cls, std::int64_t& out) {
-    return m_.step_word(s, p_.classes[static_cast<std::size_t>(cls)], out, p_.values);
+    if (!memoize_) return m_.step_word(s, p_.classes[static_cast<std::size_t>(cls)], out, p_.values);
+    const std::uint64_t key = (static_cast<std::uint64_t>(s) << 32) | static_cast<std::uint32_t>(cls);
+    auto it = memo_.find(key);
+    if (it == memo_.end()) {
+      std::int64_t next = -1;
+      if (!m_.step_word(s, p_.classes[static_cast<std::size_t>(cls)], next, p_.values)) next = -1;
+      it = memo_.emplace(key, next).first;
+    }
+    out = it->second;
+    return out >= 0;
   }
-  std::size_t bytes() const { return 0; }
+  std::size_t bytes() const { return memo_.size() * 48; }
 
  private:
   const Model& m_;
   Partition& p_;
+  bool memoize_;
+  std::unordered_map<std::uint64_t, std::int64_t> memo_;
 };
 
 // Larger states (sets, queues, txn registers) are interned once; a state is
@@ -88,7 +101,7 @@ struct Undo {
 };
 
 template <class States>
-SearchResult run(Partition& p, States& states, const SearchBudget& budget) {
+SearchResult run(Partition& p, const Model& model, States& states, const SearchBudget& budget) {
   SearchResult r;
   r.method = "wgl";
   const auto n = static_cast<std::int32_t>(p.ops.size());
@@ -146,6 +159,12 @@ SearchResult run(Partition& p, States& states, const SearchBudget& budget) {
     }
   }
 
+  // Reach pruning (Model::can_reach) needs the unlinearized reset op invoked first.
+  const bool reach = !bury && model.single_word();
+  std::vector<std::int32_t> reset_ops;  // in invocation order
+  if (reach)
+    for (std::int32_t i = 0; i < n; ++i)
+      if (model.resets(p.classes[static_cast<std::size_t>(p.ops[static_cast<std::size_t>(i)].cls)])) reset_ops.push_back(i);
   std::vector<std::uint64_t> done(static_cast<std::size_t>((n + 63) / 64 + 1), 0);
   auto is_done = [&](std::int32_t i) { return (done[static_cast<std::size_t>(i >> 6)] >> (i & 63)) & 1; };
   std::vector<std::uint64_t> zobrist(static_cast<std::size_t>(n));
@@ -163,6 +182,27 @@ SearchResult run(Partition& p, States& states, const SearchBudget& budget) {
     done[static_cast<std::size_t>(i >> 6)] &= ~(1ull << (i & 63));
     done_hash ^= zobrist[static_cast<std::size_t>(i)];
     lo = std::min(lo, i);
+  };
+
+  // After linearizing op `self` into state s, every op whose return is still
+  // listed must come later; each must stay reachable from s unless a reset
+  // op could still come before it. The walk looks at the nearest few only.
+  auto reachable = [&](std::int64_t s, std::int32_t self) {
+    std::int64_t first_reset = kNever;
+    for (std::int32_t k : reset_ops)
+      if (k != self && !is_done(k)) {
+        first_reset = p.ops[static_cast<std::size_t>(k)].call;
+        break;
+      }
+    int budget_left = 256;
+    for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != kNil && budget_left-- > 0;
+         e = next[static_cast<std::size_t>(e)]) {
+      if (is_call(e) || op_of(e) == self) continue;
+      const SearchOp& must = p.ops[static_cast<std::size_t>(op_of(e))];
+      if (must.ret > first_reset) break;
+      if (!model.can_reach(s, p.classes[static_cast<std::size_t>(must.cls)], p.values)) return false;
+    }
+    return true;
   };
 
   ConfigCache cache;
@@ -197,6 +237,10 @@ SearchResult run(Partition& p, States& states, const SearchBudget& budget) {
     }
     if (std::chrono::steady_clock::now() > budget.deadline) {
       r.reason = "the time limit ran out";
+      return true;
+    }
+    if (cache.size() > budget.max_configurations) {
+      r.reason = "first pass";
       return true;
     }
     if (measure() > budget.memory_limit_bytes) {
@@ -235,7 +279,8 @@ SearchResult run(Partition& p, States& states, const SearchBudget& budget) {
         }
       }
       std::int64_t next_state = 0;
-      if (states.step(state, op.cls, next_state)) {
+      if (states.step(state, op.cls, next_state) &&
+          (!reach || reachable(next_state, i))) {
         const std::int64_t old_max = max_done;
         const std::int32_t old_lo = lo;
         mark(i);
@@ -318,10 +363,10 @@ SearchResult run(Partition& p, States& states, const SearchBudget& budget) {
 SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget) {
   if (model.single_word()) {
     WordStates states(model, p);
-    return run(p, states, budget);
+    return run(p, model, states, budget);
   }
   TableStates states(model, p);
-  return run(p, states, budget);
+  return run(p, model, states, budget);
 }
 
 }  // namespace fl

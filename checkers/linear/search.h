@@ -22,6 +22,7 @@ struct SearchBudget {
   std::size_t memory_limit_bytes = SIZE_MAX;          // shared by every concurrent search
   std::atomic<std::size_t>* memory_in_use = nullptr;  // bytes held by all searches
   const std::atomic<bool>* cancel = nullptr;          // another part already decided
+  std::size_t max_configurations = SIZE_MAX;          // a first, cheap pass stops here
 };
 
 struct SearchResult {

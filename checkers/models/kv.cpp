@@ -96,6 +96,19 @@ class KvModel : public Model {
       default: return kOpaque;
     }
   }
+  // Appends only extend a value, so a value that is not a prefix of what a
+  // later get returns can only be repaired by a put or cas.
+  bool resets(const ModelOp& op) const override { return op.f == kPut || op.f == kCas; }
+  bool can_reach(std::int64_t s, const ModelOp& later, const ValueTable& values) const override {
+    if (later.f != kGet || later.a < 0) return true;
+    const Json& now = values.json(s);
+    const Json& want = values.json(later.a);
+    if (now.is_null()) return true;
+    if (!now.is_string() || !want.is_string()) return now == want;
+    const auto& a = now.get_ref<const std::string&>();
+    const auto& b = want.get_ref<const std::string&>();
+    return a.size() <= b.size() && b.compare(0, a.size(), a) == 0;
+  }
   std::string describe(const ModelOp& op, const ValueTable& v) const override {
     switch (op.f) {
       case kGet: return "get " + v.text(op.a);

@@ -84,6 +84,11 @@ class Model {
   // kOpaque in either means the op is not of that shape.
   virtual std::int64_t observes(const ModelOp&) const { return kOpaque; }
   virtual std::int64_t produces(const ModelOp&) const { return kOpaque; }
+  // Models whose state only grows except through "reset" ops (kv's appends
+  // between puts): false when, from word state s, no run of non-reset ops can
+  // make `later` legal. The search then prunes s if `later` must come next-most.
+  virtual bool resets(const ModelOp&) const { return true; }
+  virtual bool can_reach(std::int64_t, const ModelOp&, const ValueTable&) const { return true; }
 };
 
 // The model of that name ("" = cas-register). Throws std::invalid_argument
