@@ -48,7 +48,15 @@ void add_cluster_command(CLI::App& app, int& exit_code) {
   static ClusterSpec spec;
   CLI::App* up = cmd->add_subcommand("up", "Create namespaces fl-n1…fl-nN on bridge fl-br0");
   up->add_option("--nodes", spec.nodes, "Number of nodes")->check(CLI::Range(1, 200));
-  up->add_option("--subnet", spec.subnet, "An IPv4 /24; node I gets .(10+I), the bridge .1");
+  up->add_option("--subnet", spec.subnet, "An IPv4 /24; node I gets .(10+I), the bridge .1")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            auto slash = s.find('/');
+            bool ok = slash != std::string::npos && s.substr(slash + 1) == "24" &&
+                      CLI::ValidIPV4(s.substr(0, slash)).empty();
+            return ok ? std::string() : "must be an IPv4 /24 such as 10.213.77.0/24";
+          },
+          "CIDR /24"));
   up->callback([&exit_code] {
     require_root("up");
     if (LocalCluster::existing())
