@@ -1,6 +1,7 @@
-// List-append analysis for the session checkers (see session.h). Values are
-// interned to integers and every read list is copied once into one flat
-// buffer, so the whole analysis is a few linear passes over integers.
+// List-append analysis for the session checkers (see session.h). Only the
+// longest read of each key is interned (it defines the version order); every
+// other read is compared element by element against it in place, so the
+// analysis is a few linear passes and allocates nothing per read element.
 #include <fmt/format.h>
 
 #include "checkers/session.h"
@@ -14,9 +15,15 @@ std::uint64_t kv(std::uint32_t key, std::uint32_t val) { return (std::uint64_t{k
 struct Read {
   std::int64_t pair;
   std::uint32_t key;
-  std::size_t begin, len;  // slice of the flat buffer
+  std::size_t len;
   bool compatible = true;
 };
+
+// Equality of two list elements, with a fast path for the usual integers.
+bool same(const Json& a, const Json& b) {
+  if (a.is_number_integer() && b.is_number_integer()) return a.get<std::int64_t>() == b.get<std::int64_t>();
+  return a == b;
+}
 
 struct KeyInfo {
   std::int64_t longest = -1;    // index into reads
@@ -31,7 +38,6 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
   std::vector<std::uint32_t> pair_key(pairs.size(), 0);
   std::vector<std::uint32_t> pair_val(pairs.size(), ValueIds::kNone);
   std::vector<Read> reads;
-  std::vector<std::uint32_t> flat;
   std::vector<KeyInfo> info;
   static const Json no_key;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
@@ -56,10 +62,7 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     const Op& c = h[p.complete];
     if (!c.value.is_array() && !c.value.is_null())
       throw BadInput(h.source(), c.line, fmt::format("a list-append read must return a list, got {}", show(c.value)));
-    Read r{static_cast<std::int64_t>(i), k, flat.size(), 0};
-    if (c.value.is_array())
-      for (const Json& x : c.value) flat.push_back(vals.id(x));
-    r.len = flat.size() - r.begin;
+    Read r{static_cast<std::int64_t>(i), k, c.value.is_array() ? c.value.size() : 0};
     KeyInfo& ki = info[k];
     if (ki.longest < 0 || r.len > reads[ki.longest].len) ki.longest = static_cast<std::int64_t>(reads.size());
     reads.push_back(r);
@@ -77,7 +80,7 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     const Read& L = reads[info[k].longest];
     const Json& list = h[pairs[L.pair].complete].value;
     for (std::size_t j = 0; j < L.len; ++j) {
-      std::uint32_t v = flat[L.begin + j];
+      std::uint32_t v = vals.id(list[j]);
       auto [it, fresh] = pos.try_emplace(kv(static_cast<std::uint32_t>(k), v), static_cast<std::uint32_t>(j));
       if (!fresh && integrity) {
         auto a = append_of.find(kv(static_cast<std::uint32_t>(k), v));
@@ -94,7 +97,8 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
   auto report_unexpected = [&](const Read& r) {
     const Json& list = h[pairs[r.pair].complete].value;
     for (std::size_t j = 0; j < r.len; ++j) {
-      auto a = append_of.find(kv(r.key, flat[r.begin + j]));
+      std::uint32_t vid = vals.find(list[j]);
+      auto a = vid == ValueIds::kNone ? append_of.end() : append_of.find(kv(r.key, vid));
       if (a != append_of.end() && h.outcome(pairs[a->second]) != OpType::Fail) continue;
       if (a == append_of.end())
         log.add("unexpected-value", {read_op(r)},
@@ -110,8 +114,10 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     if (integrity && info[k].longest >= 0) report_unexpected(reads[info[k].longest]);
   for (Read& r : reads) {
     const Read& L = reads[info[r.key].longest];
+    const Json& mine = h[pairs[r.pair].complete].value;
+    const Json& theirs = h[pairs[L.pair].complete].value;
     bool prefix = true;
-    for (std::size_t j = 0; j < r.len && prefix; ++j) prefix = flat[r.begin + j] == flat[L.begin + j];
+    for (std::size_t j = 0; j < r.len && prefix; ++j) prefix = same(mine[j], theirs[j]);
     if (prefix) continue;
     r.compatible = false;
     log.add("incompatible-read", {read_op(r), read_op(L)},
