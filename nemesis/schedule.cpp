@@ -71,7 +71,14 @@ NemesisSchedule::NemesisSchedule(NemesisContext ctx, ScheduleOptions opts, Nemes
   impl_->rng.seed(impl_->opts.seed);
   if (!impl_->ctx.rng) impl_->ctx.rng = &impl_->rng;
   if (impl_->opts.interval_s <= 0) throw ClusterError("--nemesis-interval must be positive");
-  for (const auto& f : impl_->opts.faults) impl_->nemeses.push_back(make_nemesis(f));
+  for (const auto& f : impl_->opts.faults) {
+    // Refuse up front rather than record a failed start every interval.
+    if (f.rfind("clock", 0) == 0 && ctx.db && !ctx.db->clock_via_libfaketime())
+      throw ClusterError(fmt::format("the {} nemesis cannot act on {}: it reads the clock without libc (as Go binaries "
+                                     "do), so libfaketime cannot skew it",
+                                     f, ctx.db->name()));
+    impl_->nemeses.push_back(make_nemesis(f));
+  }
 }
 
 NemesisSchedule::~NemesisSchedule() { heal_all(); }

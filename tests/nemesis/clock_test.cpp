@@ -7,6 +7,7 @@
 #include "cluster/faketime.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/nemesis.h"
+#include "nemesis/schedule.h"
 #include "nemesis_guard.h"
 
 using namespace fl;
@@ -85,4 +86,7 @@ TEST_CASE("a system that reads the clock without libc says clearly that it canno
   GoDb db;
   NemesisContext ctx{{}, &db, nullptr};
   CHECK_THROWS_WITH(make_nemesis("clock")->start(ctx), Catch::Contains("etcd cannot have its clock skewed"));
+  ScheduleOptions o;
+  o.faults = {"partition", "clock"};
+  CHECK_THROWS_WITH(NemesisSchedule(ctx, o, nullptr), Catch::Contains("cannot act on etcd"));
 }
