@@ -67,12 +67,12 @@ std::vector<fl::Op> generate(std::size_t n_ops, int procs, std::uint64_t seed, b
     int phase = 0;
     bool info = false, effect = true;
     fl::Json result;
-    std::int64_t replaced = -1, stale = -1;
+    std::int64_t before = -1, stale = -1;
   };
   std::vector<Pending> slot(static_cast<std::size_t>(procs));
   std::vector<std::int64_t> pid(static_cast<std::size_t>(procs));
   for (int p = 0; p < procs; ++p) pid[static_cast<std::size_t>(p)] = p;
-  std::int64_t next_pid = procs, next_value = 1, reg = 0, last_replaced = -1;
+  std::int64_t next_pid = procs, next_value = 1, reg = 0, last_replaced = -1, last_done = 0;
   std::vector<fl::Op> ops;
   ops.reserve(2 * n_ops);
   std::size_t invoked = 0;
@@ -90,7 +90,7 @@ std::vector<fl::Op> generate(std::size_t n_ops, int procs, std::uint64_t seed, b
       if (roll < 50) { op.f = "read"; }
       else if (roll < 80) { op.f = "write"; op.value = next_value++; }
       else { op.f = "cas"; op.value = fl::Json::array({reg, next_value++}); }
-      s = Pending{op, 1, rng() % 100 == 0, true, fl::Json(), -1, last_replaced};
+      s = Pending{op, 1, rng() % 100 == 0, true, fl::Json(), last_done, last_replaced};
       if (s.info) s.effect = rng() % 2 == 0;
       ops.push_back(op);
     } else if (s.phase == 1) {  // the linearization point
@@ -103,10 +103,8 @@ std::vector<fl::Op> generate(std::size_t n_ops, int procs, std::uint64_t seed, b
           injected = true;
         }
       } else if (s.inv.f == "write") {
-        s.replaced = reg;
         reg = s.inv.value.get<std::int64_t>();
       } else {
-        s.replaced = reg;
         if (s.inv.value[0].get<std::int64_t>() == reg) reg = s.inv.value[1].get<std::int64_t>();
         else s.info = false, s.effect = false;  // the compare failed: it completes as fail
       }
@@ -116,7 +114,12 @@ std::vector<fl::Op> generate(std::size_t n_ops, int procs, std::uint64_t seed, b
       if (s.inv.f == "read") done.value = s.result;
       ops.push_back(done);
       if (s.info) pid[p] = next_pid++;
-      if (s.inv.f != "read" && s.effect && !s.info) last_replaced = s.replaced;
+      if (s.inv.f != "read" && s.effect && !s.info) {
+        // The value of a write that completed before this one was invoked is
+        // surely overwritten for any read invoked from now on.
+        last_replaced = s.before;
+        last_done = s.inv.f == "write" ? s.inv.value.get<std::int64_t>() : s.inv.value[1].get<std::int64_t>();
+      }
       s.phase = 0;
     }
   }

@@ -138,14 +138,35 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
   // Burying needs register-shaped ops: count, per value, the ops still to be
   // placed that need the state to hold it.
   const bool bury = p.register_like;
-  std::vector<std::int32_t> observers;
+  // The same counts prune a step that leaves value v for good: an ok op
+  // still needs v and no op that could write v again remains (read-from
+  // pruning; with unique writes it forbids every stale order at once).
+  std::vector<std::int32_t> observers, ok_observers, producers;
+  std::int64_t top = 0;
   if (bury) {
-    std::int64_t top = 0;
     for (const SearchOp& op : p.ops) top = std::max({top, op.observes + 1, op.produces + 1});
     observers.assign(static_cast<std::size_t>(top), 0);
-    for (const SearchOp& op : p.ops)
+    ok_observers.assign(static_cast<std::size_t>(top), 0);
+    producers.assign(static_cast<std::size_t>(top), 0);
+    for (const SearchOp& op : p.ops) {
       if (op.observes >= 0) ++observers[static_cast<std::size_t>(op.observes)];
+      if (op.observes >= 0 && op.ok()) ++ok_observers[static_cast<std::size_t>(op.observes)];
+      if (op.produces >= 0) ++producers[static_cast<std::size_t>(op.produces)];
+    }
   }
+  auto count = [&](const SearchOp& op, int d) {
+    if (op.observes >= 0) {
+      observers[static_cast<std::size_t>(op.observes)] += d;
+      if (op.ok()) ok_observers[static_cast<std::size_t>(op.observes)] += d;
+    }
+    if (op.produces >= 0) producers[static_cast<std::size_t>(op.produces)] += d;
+  };
+  auto abandons = [&](std::int64_t from, std::int64_t to, const SearchOp& op) {
+    if (from == to || from < 0 || from >= top) return false;
+    const std::int32_t needed =
+        ok_observers[static_cast<std::size_t>(from)] - (op.ok() && op.observes == from ? 1 : 0);
+    return needed > 0 && producers[static_cast<std::size_t>(from)] == 0;
+  };
   // Identical unknown ops are interchangeable once both are invoked: try the earliest.
   std::vector<std::int32_t> twin(static_cast<std::size_t>(n), kNil);
   {
@@ -266,7 +287,7 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
         // never having happened: bury it (sound for register-shaped models).
         if (bury && (op.produces < 0 || observers[static_cast<std::size_t>(op.produces)] == 0)) {
           log.push_back(Undo{i, true, state, max_done});
-          if (op.observes >= 0) --observers[static_cast<std::size_t>(op.observes)];
+          count(op, -1);
           mark(i);
           unlink(entry);
           entry = after;
@@ -280,7 +301,7 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
       }
       std::int64_t next_state = 0;
       if (states.step(state, op.cls, next_state) &&
-          (!reach || reachable(next_state, i))) {
+          (!reach || reachable(next_state, i)) && !(bury && abandons(state, next_state, op))) {
         const std::int64_t old_max = max_done;
         const std::int32_t old_lo = lo;
         mark(i);
@@ -289,7 +310,7 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
         const std::uint64_t h = done_hash ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
         if (cache.insert(h, next_state, static_cast<std::uint32_t>(lo), &done[w0], w1 - w0 + 1)) {
           log.push_back(Undo{i, false, state, old_max});
-          if (bury && op.observes >= 0) --observers[static_cast<std::size_t>(op.observes)];
+          if (bury) count(op, -1);
           unlink(entry);
           if (op.ok()) {
             unlink(entry + 1);
@@ -329,7 +350,7 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
       state = u.state;
       unmark(u.op);
       max_done = u.max_done;
-      if (bury && uop.observes >= 0) ++observers[static_cast<std::size_t>(uop.observes)];
+      if (bury) count(uop, +1);
       if (uop.ok()) {
         relink(2 * u.op + 1);
         ++remaining_ok;
