@@ -56,6 +56,8 @@ std::string show(const Json& v) {
   return s;
 }
 
+std::string key_name(const Json& key) { return key.is_null() ? "the register" : "key " + show(key); }
+
 std::uint32_t ValueIds::id(const Json& v) {
   if (v.is_number_integer()) {
     auto [it, fresh] = ints_.try_emplace(v.get<std::int64_t>(), next_);

@@ -46,6 +46,8 @@ const Json& op_argument(const History& h, const OpPair& p);
 const Json& op_result(const History& h, const OpPair& p);
 // A short rendering of a value for explanations (truncated when long).
 std::string show(const Json& v);
+// How an explanation names a key: "key \"x\"", or "the register" for an unkeyed op.
+std::string key_name(const Json& key);
 
 // Dense integer ids for JSON values; integers and strings take a fast path.
 class ValueIds {

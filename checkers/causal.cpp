@@ -108,8 +108,8 @@ class CausalAnalysis {
         std::uint64_t id = kp(k, vals.id(inv.value));
         if (write_of.count(id) || failed.count(id))
           throw BadInput(h_.source(), inv.line,
-                         fmt::format("value {} is written to key {} twice; the causal checkers need unique written values",
-                                     show(inv.value), show(*key_json_[k])));
+                         fmt::format("value {} is written to {} twice; the causal checkers need unique written values",
+                                     show(inv.value), key_name(*key_json_[k])));
         if (out == OpType::Fail) { failed[id] = static_cast<std::int64_t>(i); continue; }
         write_of[id] = static_cast<std::uint32_t>(ev_.size());
       }
@@ -137,12 +137,12 @@ class CausalAnalysis {
       auto f = vid == ValueIds::kNone ? failed.end() : failed.find(kp(x.key, vid));
       if (f == failed.end())
         log_.add("thin-air-read", {op(e)},
-                 fmt::format("read (op {}) of key {} returned {}, which no one ever wrote", op(e), show(key(e)), show(c.value)),
+                 fmt::format("read (op {}) of {} returned {}, which no one ever wrote", op(e), key_name(key(e)), show(c.value)),
                  {{"violates", {"CC", "CM", "CCv"}}});
       else
         log_.add("thin-air-read", {op_index(h_, h_.pairs()[f->second]), op(e)},
-                 fmt::format("read (op {}) of key {} returned {}, whose only write (op {}) failed", op(e),
-                             show(key(e)), show(c.value), op_index(h_, h_.pairs()[f->second])),
+                 fmt::format("read (op {}) of {} returned {}, whose only write (op {}) failed", op(e),
+                             key_name(key(e)), show(c.value), op_index(h_, h_.pairs()[f->second])),
                  {{"violates", {"CC", "CM", "CCv"}}});
     }
   }
@@ -258,8 +258,8 @@ class CausalAnalysis {
         auto w = static_cast<std::uint32_t>(w2);
         if (x.src == kInit) {
           log_.add("write-co-init-read", {op(w), op(r)},
-                   fmt::format("read (op {}) of key {} returned the initial value although {} causally precedes it",
-                               op(r), show(key(r)), what(w)),
+                   fmt::format("read (op {}) of {} returned the initial value although {} causally precedes it",
+                               op(r), key_name(key(r)), what(w)),
                    {{"violates", {"CC", "CM", "CCv"}}});
           ok = false;
           break;
@@ -267,8 +267,8 @@ class CausalAnalysis {
         auto w1 = static_cast<std::uint32_t>(x.src);
         if (before(vc_, w1, w)) {
           log_.add("write-co-read", {op(w1), op(w), op(r)},
-                   fmt::format("read (op {}) of key {} returned {} from op {}, although {} overwrote it and causally precedes the read",
-                               op(r), show(key(r)), show(arg(w1)), op(w1), what(w)),
+                   fmt::format("read (op {}) of {} returned {} from op {}, although {} overwrote it and causally precedes the read",
+                               op(r), key_name(key(r)), show(arg(w1)), op(w1), what(w)),
                    {{"violates", {"CC", "CM", "CCv"}}});
           ok = false;
           break;
@@ -347,8 +347,8 @@ class CausalAnalysis {
             auto w = static_cast<std::uint32_t>(w2);
             if (x.src == kInit) {
               log_.add("write-hb-init-read", {op(w), op(r)},
-                       fmt::format("process {} read the initial value of key {} (op {}) although, by what it had read before, {} happened before that read",
-                                   h_[h_.pairs()[x.pair].invoke].process, show(key(r)), op(r), what(w)),
+                       fmt::format("process {} read the initial value of {} (op {}) although, by what it had read before, {} happened before that read",
+                                   h_[h_.pairs()[x.pair].invoke].process, key_name(key(r)), op(r), what(w)),
                        {{"violates", {"CM"}}});
               failed = true;
               break;

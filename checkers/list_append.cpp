@@ -54,8 +54,8 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
       auto [it, fresh] = append_of.try_emplace(kv(k, v), static_cast<std::uint32_t>(i));
       if (!fresh)
         throw BadInput(h.source(), inv.line,
-                       fmt::format("value {} is appended to key {} twice (also op {}); the session checkers need unique appends",
-                                   show(inv.value), show(inv.key ? *inv.key : no_key), op_index(h, pairs[it->second])));
+                       fmt::format("value {} is appended to {} twice (also op {}); the session checkers need unique appends",
+                                   show(inv.value), key_name(inv.key ? *inv.key : no_key), op_index(h, pairs[it->second])));
       continue;
     }
     if (h.outcome(p) != OpType::Ok) continue;
@@ -88,8 +88,8 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
         if (a != append_of.end()) ops.push_back(op_index(h, pairs[a->second]));
         ops.push_back(read_op(L));
         log.add("duplicated-append", ops,
-                fmt::format("read (op {}) of key {} holds {} twice, though it was appended once", read_op(L),
-                            show(key_json(L)), show(list[j])));
+                fmt::format("read (op {}) of {} holds {} twice, though it was appended once", read_op(L),
+                            key_name(key_json(L)), show(list[j])));
       }
     }
   }
@@ -102,12 +102,12 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
       if (a != append_of.end() && h.outcome(pairs[a->second]) != OpType::Fail) continue;
       if (a == append_of.end())
         log.add("unexpected-value", {read_op(r)},
-                fmt::format("read (op {}) of key {} holds {}, which no one ever appended", read_op(r),
-                            show(key_json(r)), show(list[j])));
+                fmt::format("read (op {}) of {} holds {}, which no one ever appended", read_op(r),
+                            key_name(key_json(r)), show(list[j])));
       else
         log.add("unexpected-value", {op_index(h, pairs[a->second]), read_op(r)},
-                fmt::format("read (op {}) of key {} holds {}, whose only append (op {}) failed", read_op(r),
-                            show(key_json(r)), show(list[j]), op_index(h, pairs[a->second])));
+                fmt::format("read (op {}) of {} holds {}, whose only append (op {}) failed", read_op(r),
+                            key_name(key_json(r)), show(list[j]), op_index(h, pairs[a->second])));
     }
   };
   for (std::size_t k = 0; k < info.size(); ++k)
@@ -121,8 +121,8 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     if (prefix) continue;
     r.compatible = false;
     log.add("incompatible-read", {read_op(r), read_op(L)},
-            fmt::format("reads of key {} disagree: op {} returned {} and op {} returned {}, neither a prefix of the other",
-                        show(key_json(r)), read_op(r), show(h[pairs[r.pair].complete].value), read_op(L),
+            fmt::format("reads of {} disagree: op {} returned {} and op {} returned {}, neither a prefix of the other",
+                        key_name(key_json(r)), read_op(r), show(h[pairs[r.pair].complete].value), read_op(L),
                         show(h[pairs[L.pair].complete].value)));
     if (integrity) report_unexpected(r);
   }
@@ -148,8 +148,8 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
       const Read& L = reads[info[pair_key[i]].longest];
       for (std::size_t lost : mine)
         log.add("lost-append", {op_index(h, pairs[lost]), op_index(h, pairs[i]), read_op(L)},
-                fmt::format("append of {} to key {} (op {}) was acknowledged but is in no read, while the same process's later append of {} (op {}) is (e.g. op {})",
-                            show(op_argument(h, pairs[lost])), show(key_json(L)), op_index(h, pairs[lost]),
+                fmt::format("append of {} to {} (op {}) was acknowledged but is in no read, while the same process's later append of {} (op {}) is (e.g. op {})",
+                            show(op_argument(h, pairs[lost])), key_name(key_json(L)), op_index(h, pairs[lost]),
                             show(op_argument(h, pairs[i])), op_index(h, pairs[i]), read_op(L)));
       mine.clear();
     }
@@ -182,12 +182,12 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
       std::uint32_t ver = version(i);
       if (ver && (guarantees & kMonotonicWrites) && ver < s.wrote)
         log.add("monotonic-writes", {s.wrote_op, me},
-                fmt::format("process {} appended {} to key {} (op {}) before {} (op {}), but the list holds them in the opposite order",
-                            inv.process, show(*s.wrote_arg), show(key), s.wrote_op, show(inv.value), me));
+                fmt::format("process {} appended {} to {} (op {}) before {} (op {}), but the list holds them in the opposite order",
+                            inv.process, show(*s.wrote_arg), key_name(key), s.wrote_op, show(inv.value), me));
       if (ver && (guarantees & kWritesFollowReads) && s.seen_op >= 0 && ver <= s.seen)
         log.add("writes-follow-reads", {s.seen_op, me},
-                fmt::format("process {} read key {} (op {}) and only then appended {} (op {}), yet {} already sits inside the list it read",
-                            inv.process, show(key), s.seen_op, show(inv.value), me, show(inv.value)));
+                fmt::format("process {} read {} (op {}) and only then appended {} (op {}), yet {} already sits inside the list it read",
+                            inv.process, key_name(key), s.seen_op, show(inv.value), me, show(inv.value)));
       if (ver > s.wrote) { s.wrote = ver; s.wrote_op = me; s.wrote_arg = &inv.value; }
       if (out == OpType::Ok) {
         std::uint32_t need = ver ? ver : kUnseen;
@@ -201,14 +201,14 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     if ((guarantees & kReadYourWrites) && s.need > n && s.need_reported != s.need_op) {
       s.need_reported = s.need_op;
       log.add("read-your-writes", {s.need_op, me},
-              fmt::format("process {} appended to key {} (op {}), but its later read (op {}) does not contain that append",
-                          inv.process, show(key), s.need_op, me));
+              fmt::format("process {} appended to {} (op {}), but its later read (op {}) does not contain that append",
+                          inv.process, key_name(key), s.need_op, me));
     }
     if ((guarantees & kMonotonicReads) && n < s.seen && s.seen_reported != s.seen_op) {
       s.seen_reported = s.seen_op;
       log.add("monotonic-reads", {s.seen_op, me},
-              fmt::format("process {} read {} elements of key {} (op {}) and later only {} (op {}): its reads went back in time",
-                          inv.process, s.seen, show(key), s.seen_op, n, me));
+              fmt::format("process {} read {} elements of {} (op {}) and later only {} (op {}): its reads went back in time",
+                          inv.process, s.seen, key_name(key), s.seen_op, n, me));
     }
     if (n > s.seen || s.seen_op < 0) { s.seen = n; s.seen_op = me; }
   }

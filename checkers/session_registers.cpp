@@ -160,8 +160,8 @@ void check_register_sessions(const History& h, unsigned guarantees, AnomalyLog& 
     std::uint64_t id = kv(k, vals.id(inv.value));
     if (write_node.count(id) || failed_write.count(id))
       throw BadInput(h.source(), inv.line,
-                     fmt::format("value {} is written to key {} twice; the session checkers need unique written values",
-                                 show(inv.value), show(inv.key ? *inv.key : no_key)));
+                     fmt::format("value {} is written to {} twice; the session checkers need unique written values",
+                                 show(inv.value), key_name(inv.key ? *inv.key : no_key)));
     if (h.outcome(pairs[i]) == OpType::Fail) {
       failed_write[id] = static_cast<std::int64_t>(i);
       continue;
@@ -185,12 +185,12 @@ void check_register_sessions(const History& h, unsigned guarantees, AnomalyLog& 
     auto f = vid == ValueIds::kNone ? failed_write.end() : failed_write.find(kv(k, vid));
     std::int64_t me = op_index(h, p);
     if (f == failed_write.end())
-      log.add("unexpected-value", {me}, fmt::format("read (op {}) of key {} returned {}, which no one ever wrote",
-                                                    me, show(*key_json[k]), show(v)));
+      log.add("unexpected-value", {me}, fmt::format("read (op {}) of {} returned {}, which no one ever wrote",
+                                                    me, key_name(*key_json[k]), show(v)));
     else
       log.add("unexpected-value", {op_index(h, pairs[f->second]), me},
-              fmt::format("read (op {}) of key {} returned {}, whose only write (op {}) failed", me,
-                          show(*key_json[k]), show(v), op_index(h, pairs[f->second])));
+              fmt::format("read (op {}) of {} returned {}, whose only write (op {}) failed", me,
+                          key_name(*key_json[k]), show(v), op_index(h, pairs[f->second])));
   }
   // Walk each session and lay down the constraints.
   struct Session {
@@ -277,8 +277,8 @@ void check_register_sessions(const History& h, unsigned guarantees, AnomalyLog& 
         if (used & bit) names.push_back(guarantee_name(bit));
       std::string why = fmt::format("{}", fmt::join(names, " + "));
       log.add(combined ? "session-order-cycle" : guarantee_name(report), ops,
-              fmt::format("no order of the writes to key {} satisfies {} for ops {}: it would have to put {} both before and after {}",
-                          show(*key_json[g.key(a)]), why, fmt::join(ops, ", "), describe(a), describe(b)),
+              fmt::format("no order of the writes to {} satisfies {} for ops {}: it would have to put {} both before and after {}",
+                          key_name(*key_json[g.key(a)]), why, fmt::join(ops, ", "), describe(a), describe(b)),
               combined ? Json{{"guarantees", names}} : Json::object());
     }
   };
