@@ -76,18 +76,21 @@ std::int64_t first_text_line(std::string_view head) {
   return line;
 }
 
-}  // namespace
-
-Format detect_format(std::istream& in) {
-  // Needs a seekable stream; read_history copies any other stream first.
+// The first bytes of a seekable stream, which is then rewound.
+std::string head_of(std::istream& in) {
   auto start = in.tellg();
   std::string head(kSniff, '\0');
   in.read(&head[0], kSniff);
   head.resize(static_cast<std::size_t>(in.gcount()));
   in.clear();
   in.seekg(start);
-  return sniff(head);
+  return head;
 }
+
+}  // namespace
+
+// Needs a seekable stream; read_history copies any other stream first.
+Format detect_format(std::istream& in) { return sniff(head_of(in)); }
 
 History read_history(std::istream& in, const std::string& source, Format format) {
   if (format == Format::Auto) {
@@ -97,12 +100,7 @@ History read_history(std::istream& in, const std::string& source, Format format)
       copy << in.rdbuf();
       return read_history(copy, source, Format::Auto);
     }
-    auto start = in.tellg();
-    std::string head(kSniff, '\0');
-    in.read(&head[0], kSniff);
-    head.resize(static_cast<std::size_t>(in.gcount()));
-    in.clear();
-    in.seekg(start);
+    std::string head = head_of(in);
     format = sniff(head);
     if (format == Format::Auto)
       throw BadInput(source, first_text_line(head),
