@@ -74,6 +74,10 @@ class LinearizableChecker : public Checker {
     // explored in full; parts still open then get the whole budget.
     unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, plans.size())));
+    // A thread costs more to start than a small history costs to check.
+    std::size_t total_ops = 0;
+    for (const PartitionPlan& plan : plans) total_ops += plan.pairs.size();
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, 1 + total_ops / 1000));
     auto run_pass = [&](std::size_t max_configurations, bool first) {
       std::atomic<std::size_t> cursor{0};
       auto worker = [&] {
