@@ -1,58 +1,22 @@
 // The acceptance run: a real 3-node etcd cluster in fl- namespaces,
 // register at concurrency 10 for ~20 s, checked, stored, and torn down with
 // nothing left behind. Needs root; passes with a warning otherwise.
-#include <dirent.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include <catch2/catch.hpp>
 
 #include "checkers/registry.h"
-#include "cluster/local_cluster.h"
-#include "cluster/process.h"
 #include "harness/runner.h"
+#include "e2e_support.h"
 #include "temp_store.h"
 
 using namespace fl;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct ClusterGuard {
-  ClusterGuard() { LocalCluster::down(); }
-  ~ClusterGuard() {
-    try {
-      LocalCluster::down();
-    } catch (...) {
-    }
-  }
-};
-
-std::vector<std::string> lines_with(const Argv& argv, const std::string& needle) {
-  std::vector<std::string> out;
-  RunResult r = run_process(argv);
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);)
-    if (line.find(needle) != std::string::npos) out.push_back(line);
-  return out;
-}
-
-// Processes whose command line names the data root of this test's etcd.
-std::vector<std::string> processes_using(const std::string& needle) {
-  std::vector<std::string> out;
-  DIR* d = opendir("/proc");
-  while (dirent* e = d ? readdir(d) : nullptr) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), {});
-    if (cmd.find(needle) != std::string::npos) out.push_back(e->d_name);
-  }
-  if (d) closedir(d);
-  return out;
-}
-
-}  // namespace
+using test::ClusterGuard;
+using test::lines_with;
+using test::processes_using;
 
 TEST_CASE("a 20 s register test of a 3-node etcd cluster is linearizable, fully stored and leaves nothing behind") {
   if (!running_as_root()) {

@@ -1,0 +1,53 @@
+// What the end-to-end tests share: a guard that clears any fl- cluster before
+// and after a test (pass or fail), and probes for what a run may leave behind
+// (namespaces, links, iptables rules, qdiscs, daemons).
+#pragma once
+
+#include <dirent.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cluster/local_cluster.h"
+#include "cluster/process.h"
+
+namespace fl::test {
+
+struct ClusterGuard {
+  ClusterGuard() { clear(); }
+  ~ClusterGuard() { clear(); }
+  static void clear() noexcept {
+    try {
+      LocalCluster::down();
+    } catch (...) {
+    }
+  }
+};
+
+// Lines of a command's stdout that contain `needle`.
+inline std::vector<std::string> lines_with(const Argv& argv, const std::string& needle) {
+  std::vector<std::string> out;
+  RunResult r = run_process(argv);
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  return out;
+}
+
+// Pids of the processes whose command line contains `needle`.
+inline std::vector<std::string> processes_using(const std::string& needle) {
+  std::vector<std::string> out;
+  DIR* d = opendir("/proc");
+  while (dirent* e = d ? readdir(d) : nullptr) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
+    std::string cmd((std::istreambuf_iterator<char>(in)), {});
+    if (cmd.find(needle) != std::string::npos) out.push_back(e->d_name);
+  }
+  if (d) closedir(d);
+  return out;
+}
+
+}  // namespace fl::test
