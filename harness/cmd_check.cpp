@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -67,7 +68,14 @@ int run_check(const CheckArgs& a) {
   Json last;
   for (const std::string& path : a.files) {
     History h = read_history(path, *format);
-    FileResults fr = run_checkers(h, checkers, opts);
+    FileResults fr;
+    try {
+      fr = run_checkers(h, checkers, opts);
+    } catch (const std::invalid_argument& e) {
+      // Checkers refuse a model name or an --init they do not know this way:
+      // a mistake in the command line, not in the data.
+      throw UsageError(e.what());
+    }
     overall = worst(overall, fr.valid);
     if (!a.json) std::cout << summarize(path, h, fr);
     last = fr.json;
