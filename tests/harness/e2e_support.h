@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -23,6 +24,15 @@ struct ClusterGuard {
       LocalCluster::down();
     } catch (...) {
     }
+  }
+};
+
+// Removes a folder (etcd's data and logs) when the test ends, pass or fail.
+struct RemoveDir {
+  std::string dir;
+  ~RemoveDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
   }
 };
 

@@ -26,13 +26,7 @@ TEST_CASE("a 20 s register test of a 3-node etcd cluster is linearizable, fully 
   ClusterGuard guard;
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-e2e";
-  struct RemoveLogs {
-    std::string dir;
-    ~RemoveLogs() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } remove_logs{data_root};
+  test::RemoveDir remove_logs{data_root};
   TestOptions o;
   o.system = "etcd";
   o.workload = "register";

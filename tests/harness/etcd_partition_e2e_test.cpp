@@ -24,13 +24,7 @@ TEST_CASE("etcd under a partition every 5 s records the faults, loses no lineari
   test::ClusterGuard guard;
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-partition-e2e";
-  struct RemoveData {
-    std::string dir;
-    ~RemoveData() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } remove_data{data_root};
+  test::RemoveDir remove_data{data_root};
 
   TestOptions o;
   o.system = "etcd";
