@@ -1,7 +1,8 @@
 // The fifo-queue model: `enqueue v` appends, `dequeue` returns the head, or
-// null when the queue is empty. A dequeue whose result is unknown is read as
-// Knossos does — as a dequeue of null — so it can only have happened on an
-// empty queue, where it changes nothing. State: the values, head first.
+// null when the queue is empty. A dequeue whose result is unknown (info, or
+// never completed) may have taken whatever was at the head: unlike Knossos,
+// which reads it as a dequeue of null and so can call a linearizable history
+// invalid. FIFO makes that step deterministic. State: the values, head first.
 #include <memory>
 
 #include "checkers/models/model.h"
@@ -9,7 +10,7 @@
 namespace fl {
 namespace {
 
-enum QueueF : std::int32_t { kEnqueue = 0, kDequeue = 1 };
+enum QueueF : std::int32_t { kEnqueue = 0, kDequeue = 1, kDequeueUnknown = 2 };
 
 class FifoQueueModel : public Model {
  public:
@@ -29,7 +30,7 @@ class FifoQueueModel : public Model {
       m.f = kEnqueue;
       m.a = values.id(inv.value);
     } else if (inv.f == "dequeue") {
-      m.f = kDequeue;
+      m.f = ok ? kDequeue : kDequeueUnknown;
       m.a = ok ? values.id(op_result(inv, done)) : ValueTable::kNull;
     } else {
       throw OpMismatch("the fifo-queue model has no operation \"" + inv.f + "\" (it knows enqueue, dequeue)");
@@ -42,6 +43,11 @@ class FifoQueueModel : public Model {
       next.push_back(op.a);
       return true;
     }
+    if (op.f == kDequeueUnknown) {  // took the head, if there was one
+      if (s.empty()) next = s;
+      else next.assign(s.begin() + 1, s.end());
+      return true;
+    }
     if (op.a == ValueTable::kNull) {
       next = s;
       return s.empty();
@@ -52,6 +58,7 @@ class FifoQueueModel : public Model {
   }
   bool read_only(const ModelOp& op) const override { return op.f == kDequeue && op.a == ValueTable::kNull; }
   std::string describe(const ModelOp& op, const ValueTable& v) const override {
+    if (op.f == kDequeueUnknown) return "dequeue ?";
     return (op.f == kEnqueue ? "enqueue " : "dequeue ") + v.text(op.a);
   }
 };
