@@ -1,7 +1,10 @@
 // The unordered-queue model: `enqueue v` adds, `dequeue` removes any one
 // pending v, or returns null when the queue is empty. A dequeue whose result
-// is unknown is read as Knossos does — as a dequeue of null. State: the
-// multiset of pending values, sorted.
+// is unknown is read as Knossos does — as a dequeue of null. KNOWN LIMIT: it
+// may really have taken an element, which a later `dequeue -> null` would
+// need; that choice is nondeterministic, which step() cannot express yet, so
+// such a history can be called invalid wrongly (fifo-queue does not have this
+// problem). State: the multiset of pending values, sorted.
 #include <algorithm>
 #include <memory>
 
