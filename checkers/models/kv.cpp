@@ -18,7 +18,7 @@ std::int64_t scalar(const Json& v, ValueTable& values, const char* what) {
   return values.id(v);
 }
 
-class KvModel : public Model {
+class KvModel : public WordModel {
  public:
   std::string name() const override { return "kv"; }
   std::string description() const override {
@@ -59,13 +59,6 @@ class KvModel : public Model {
     }
     return m;
   }
-  bool step(const State& s, const ModelOp& op, State& next, ValueTable& values) const override {
-    std::int64_t n = 0;
-    if (!step_word(s[0], op, n, values)) return false;
-    next.assign(1, n);
-    return true;
-  }
-  bool single_word() const override { return true; }
   bool step_word(std::int64_t s, const ModelOp& op, std::int64_t& next,
                  ValueTable& values) const override {
     switch (op.f) {

@@ -91,6 +91,21 @@ class Model {
   virtual bool can_reach(std::int64_t, const ModelOp&, const ValueTable&) const { return true; }
 };
 
+// A model whose every state is one word (registers, kv, mutex): it writes
+// step_word() alone, and step() is derived from it here, once.
+class WordModel : public Model {
+ public:
+  bool step(const State& s, const ModelOp& op, State& next, ValueTable& values) const final {
+    std::int64_t n = 0;
+    if (!step_word(s[0], op, n, values)) return false;
+    next.assign(1, n);
+    return true;
+  }
+  bool single_word() const final { return true; }
+  bool step_word(std::int64_t s, const ModelOp& op, std::int64_t& next,
+                 ValueTable& values) const override = 0;
+};
+
 // The model of that name ("" = cas-register). Throws std::invalid_argument
 // with a sentence that lists the known models.
 const Model& find_model(std::string_view name);

@@ -10,7 +10,7 @@ namespace {
 
 enum MutexF : std::int32_t { kAcquire = 0, kRelease = 1 };
 
-class MutexModel : public Model {
+class MutexModel : public WordModel {
  public:
   std::string name() const override { return "mutex"; }
   std::string description() const override { return "a lock with acquire and release (default unlocked)"; }
@@ -27,13 +27,6 @@ class MutexModel : public Model {
       throw OpMismatch("the mutex model has no operation \"" + inv.f + "\" (it knows acquire, release)");
     return m;
   }
-  bool step(const State& s, const ModelOp& op, State& next, ValueTable& values) const override {
-    std::int64_t n = 0;
-    if (!step_word(s[0], op, n, values)) return false;
-    next.assign(1, n);
-    return true;
-  }
-  bool single_word() const override { return true; }
   bool step_word(std::int64_t s, const ModelOp& op, std::int64_t& next, ValueTable&) const override {
     next = op.f == kAcquire ? 1 : 0;
     return s != next;

@@ -18,7 +18,7 @@ std::int64_t scalar(const Json& v, ValueTable& values, const char* what) {
   return values.id(v);
 }
 
-class RegisterModel : public Model {
+class RegisterModel : public WordModel {
  public:
   explicit RegisterModel(bool with_cas) : cas_(with_cas) {}
   std::string name() const override { return cas_ ? "cas-register" : "register"; }
@@ -55,13 +55,6 @@ class RegisterModel : public Model {
     }
     return m;
   }
-  bool step(const State& s, const ModelOp& op, State& next, ValueTable& values) const override {
-    std::int64_t n = 0;
-    if (!step_word(s[0], op, n, values)) return false;
-    next.assign(1, n);
-    return true;
-  }
-  bool single_word() const override { return true; }
   bool step_word(std::int64_t s, const ModelOp& op, std::int64_t& next, ValueTable&) const override {
     switch (op.f) {
       case kRead: next = s; return op.a == kAnyValue || op.a == s;
