@@ -1,10 +1,11 @@
-// TestRun: one `faultline test` — the Jepsen loop on this machine. It makes
-// the store, brings the cluster up (namespaces, then the system's Db), runs
-// --concurrency worker threads of logical processes (after an info, a worker
-// continues as a new process id) and the nemesis as one more worker, records
-// the history as it goes, then heals, runs the final phase, tears everything
-// down, re-reads history.jsonl and checks it exactly as `faultline check`
-// would. Teardown and heal happen on every exit path (RAII).
+// TestRun: one `faultline test` — the Jepsen loop on this machine, in phases:
+// prepare (refuse what can be refused, make the store), bring up (namespaces,
+// then the system's Db), main phase (--concurrency workers of logical
+// processes, see harness/workers.h, and the nemesis as one more worker,
+// recording the history as it goes; then heal and a quiet period), final
+// phase (the workload's closing ops), tear down, and check (re-read
+// history.jsonl and check it exactly as `faultline check` would). Teardown
+// and heal happen on every exit path (RAII).
 // request_stop() / abort_now() may be called from another thread (Ctrl-C).
 #pragma once
 
@@ -72,6 +73,13 @@ class TestRun {
 
  private:
   struct Live;
+  struct Run;
+  void prepare(Run& r);
+  void bring_up(Run& r);
+  void main_phase(Run& r);
+  void final_phase(Run& r);
+  TestOutcome check(Run& r);
+
   TestOptions opts_;
   std::atomic<bool> stop_requested_{false};
   std::mutex live_mu_;
