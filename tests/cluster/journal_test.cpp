@@ -7,14 +7,12 @@
 
 #include "cluster/journal.h"
 #include "cluster/local_cluster.h"
+#include "tests/skip.h"
 
 using namespace fl;
 
 TEST_CASE("the journal writes, reads, updates and removes a file atomically", "[cluster]") {
-  if (!running_as_root() && access("/run", W_OK) != 0) {
-    WARN("NOT RUN: /run is not writable");
-    return;
-  }
+  if (!running_as_root() && access("/run", W_OK) != 0) FL_SKIP("/run is not writable");
   const std::string name = "test-journal-" + std::to_string(getpid()) + ".json";
   journal::write(name, {{"a", 1}});
   REQUIRE(journal::read(name));

@@ -1,19 +1,14 @@
-// For tests that need root: FL_REQUIRE_ROOT() passes loudly when not root
-// (CI runs as root), and ClusterGuard removes any faultline cluster at the
-// start and again at the end, even when the test fails.
+// For tests that need root: FL_REQUIRE_ROOT() (tests/skip.h) reports the
+// test skipped when not root (CI runs as root), and ClusterGuard removes any
+// faultline cluster at the start and again at the end, even when the test
+// fails.
 #pragma once
 
 #include <catch2/catch.hpp>
 
 #include "cluster/local_cluster.h"
+#include "tests/skip.h"
 
-#define FL_REQUIRE_ROOT()                                                                  \
-  do {                                                                                     \
-    if (!fl::running_as_root()) {                                                          \
-      WARN("NOT RUN: this test needs root (network namespaces); it passes without checking"); \
-      return;                                                                              \
-    }                                                                                      \
-  } while (0)
 
 namespace fl::test {
 

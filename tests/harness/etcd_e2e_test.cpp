@@ -1,10 +1,12 @@
 // The acceptance run: a real 3-node etcd cluster in fl- namespaces,
 // register at concurrency 10 for ~20 s, checked, stored, and torn down with
-// nothing left behind. Needs root; passes with a warning otherwise.
+// nothing left behind. Needs root; reported skipped otherwise.
 #include <filesystem>
 #include <fstream>
 
 #include <catch2/catch.hpp>
+
+#include "tests/skip.h"
 
 #include "checkers/registry.h"
 #include "harness/runner.h"
@@ -19,10 +21,7 @@ using test::lines_with;
 using test::processes_using;
 
 TEST_CASE("a 20 s register test of a 3-node etcd cluster is linearizable, fully stored and leaves nothing behind") {
-  if (!running_as_root()) {
-    WARN("NOT RUN: this test needs root (network namespaces); it passes without checking");
-    return;
-  }
+  FL_REQUIRE_ROOT();
   ClusterGuard guard;
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-e2e";

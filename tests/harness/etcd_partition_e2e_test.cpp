@@ -2,10 +2,12 @@
 // every 5 s for ~25 s. The history must hold the nemesis's events, clients cut
 // off from the majority must record info/fail, the verdict must still be
 // linearizable, and afterwards no fl- rule, qdisc, namespace or daemon may
-// remain. Needs root; passes with a warning otherwise.
+// remain. Needs root; reported skipped otherwise.
 #include <filesystem>
 
 #include <catch2/catch.hpp>
+
+#include "tests/skip.h"
 
 #include "checkers/registry.h"
 #include "harness/runner.h"
@@ -17,10 +19,7 @@ using namespace fl;
 namespace fs = std::filesystem;
 
 TEST_CASE("etcd under a partition every 5 s records the faults, loses no linearizability and leaves nothing behind") {
-  if (!running_as_root()) {
-    WARN("NOT RUN: this test needs root (network namespaces, iptables); it passes without checking");
-    return;
-  }
+  FL_REQUIRE_ROOT();
   test::ClusterGuard guard;
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-partition-e2e";

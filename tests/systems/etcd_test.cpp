@@ -1,9 +1,11 @@
 // etcd in one fl- namespace: the client's outcomes, classified honestly.
-// Needs root; passes with a warning otherwise.
+// Needs root; reported skipped otherwise.
 #include <csignal>
 #include <thread>
 
 #include <catch2/catch.hpp>
+
+#include "tests/skip.h"
 
 #include "cluster/local_cluster.h"
 #include "systems/system.h"
@@ -25,10 +27,7 @@ struct ClusterGuard {
 }  // namespace
 
 TEST_CASE("the etcd client reads, writes and compares-and-sets, and says fail only when nothing happened") {
-  if (!running_as_root()) {
-    WARN("NOT RUN: this test needs root (network namespaces); it passes without checking");
-    return;
-  }
+  FL_REQUIRE_ROOT();
   ClusterGuard guard;
   auto cluster = LocalCluster::up(ClusterSpec{1, ClusterSpec{}.subnet});
   auto system = make_system("etcd", {{"data_root", "/tmp/faultline-etcd-test"}});
