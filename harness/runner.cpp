@@ -39,6 +39,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+}  // namespace
+
 // The default logger writes to faultline.log for the run (the cluster and
 // the nemesis log through spdlog too), and is restored afterwards.
 class RunLog {
@@ -59,7 +61,6 @@ class RunLog {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-}  // namespace
 
 struct TestRun::Live {
   std::unique_ptr<System> system;

@@ -5,12 +5,23 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "../cluster/root_guard.h"
 #include "cluster/local_cluster.h"
 #include "nemesis/fault_journal.h"
 
 namespace fl::test {
+
+// The state letter of /proc/PID/stat ('T' stopped, 'S' sleeping, …; '?' gone).
+inline char process_state(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(f, line);
+  auto p = line.rfind(')');
+  return p == std::string::npos ? '?' : line[p + 2];
+}
 
 inline void heal_and_down() {
   try {

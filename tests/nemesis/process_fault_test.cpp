@@ -27,19 +27,11 @@ int spawn_greeter(Host& host, int port) {
   return pid;
 }
 
-char process_state(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(f, line);
-  auto p = line.rfind(')');
-  return p == std::string::npos ? '?' : line[p + 2];
-}
-
 // Signals are delivered when the process is next scheduled: wait (bounded)
 // for the state to settle.
 bool becomes_stopped(int pid, bool stopped) {
   for (int i = 0; i < 200; ++i) {
-    if ((process_state(pid) == 'T') == stopped) return true;
+    if ((test::process_state(pid) == 'T') == stopped) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;
