@@ -168,7 +168,7 @@ void LocalCluster::refuse_if_present() {
     throw EnvironmentError(fmt::format("a faultline cluster is already up and belongs to {}, which is still running; "
                                        "wait for it to finish, or remove it with `faultline cluster down --force`",
                                        o->describe()));
-  std::string who = o ? fmt::format(" by {}, which is no longer running", o->describe()) : "";
+  std::string who = o ? fmt::format(" by {}, which is no longer running,", o->describe()) : "";
   throw EnvironmentError(fmt::format("a faultline cluster left{} is still up; run `faultline heal && faultline cluster "
                                      "down` first",
                                      who.empty() ? " by an earlier run" : who));
