@@ -6,6 +6,9 @@
 // the same with --fsync. N client threads record invoke/ok pairs of a
 // register workload as fast as the recorder lets them; the time includes the
 // final drain, and the file's line count is checked against the events.
+// On a loaded machine wall-clock rates say little, so it also prints events
+// per CPU-second of the whole process (clients and writer together): the
+// rate one dedicated core would sustain.
 // Usage: bench_recorder [seconds per run, default 3] [client threads, default 8]
 #include <atomic>
 #include <chrono>
@@ -19,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -138,9 +142,17 @@ class PerOpRecorder {
 struct Figures {
   std::int64_t events = 0;
   double seconds = 0;
+  double cpu_seconds = 0;
   std::int64_t lines = 0;
   double rate() const { return events / seconds; }
+  double per_cpu() const { return events / cpu_seconds; }
 };
+
+double cpu_now() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 std::int64_t count_lines(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -157,6 +169,7 @@ Figures run(R& recorder, const std::string& path, double seconds, int threads) {
   std::atomic<std::int64_t> events{0};
   std::vector<std::thread> clients;
   auto t0 = Clock::now();
+  double cpu0 = cpu_now();
   for (int t = 0; t < threads; ++t)
     clients.emplace_back([&, t] {
       std::int64_t n = 0;
@@ -174,6 +187,7 @@ Figures run(R& recorder, const std::string& path, double seconds, int threads) {
   recorder.close();
   Figures f;
   f.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  f.cpu_seconds = cpu_now() - cpu0;
   f.events = events.load();
   f.lines = count_lines(path);
   std::filesystem::remove(path);
@@ -207,9 +221,11 @@ int main(int argc, char** argv) {
       if (f.rate() > synced.rate() || rep == 0) synced = f;
     }
   }
+  fmt::print("{:<36} {:>14} {:>7} {:>18} {:>7}\n", "", "events/s", "ratio", "events/CPU-second", "ratio");
   auto row = [&](const char* name, const Figures& f) {
-    fmt::print("{:<36} {:>12.0f} events/s  {:>6.2f}x  ({} events, {} lines{})\n", name, f.rate(),
-               f.rate() / before.rate(), f.events, f.lines, f.lines == f.events ? "" : " — MISMATCH");
+    fmt::print("{:<36} {:>14.0f} {:>6.2f}x {:>18.0f} {:>6.2f}x  ({} events, {} lines{})\n", name, f.rate(),
+               f.rate() / before.rate(), f.per_cpu(), f.per_cpu() / before.per_cpu(), f.events, f.lines,
+               f.lines == f.events ? "" : " — MISMATCH");
   };
   row("before: one flush per op", before);
   row("after: one write(2) per batch", after);
