@@ -18,7 +18,7 @@ using namespace fl;
 
 namespace {
 
-RunResult faultline(const Argv& args) {
+RunResult owner_cli(const Argv& args) {
   Argv argv = {FL_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv);
@@ -69,7 +69,7 @@ TEST_CASE("cluster down refuses a live owner's cluster, names the owner, and --f
   hand_to(other.pid, process_start_ticks(other.pid));
 
   CHECK_THROWS_AS(LocalCluster::down(), EnvironmentError);
-  RunResult down = faultline({"cluster", "down"});
+  RunResult down = owner_cli({"cluster", "down"});
   INFO(down.err);
   CHECK(down.exit_code == 64);
   CHECK(down.err.find("belongs to pid " + std::to_string(other.pid) + " (faultline test --system etcd)") !=
@@ -82,7 +82,7 @@ TEST_CASE("cluster down refuses a live owner's cluster, names the owner, and --f
   CHECK_THROWS_WITH(test::ClusterGuard(), Catch::Contains("still running"));
   CHECK(std::filesystem::exists("/run/netns/fl-n1"));
 
-  RunResult forced = faultline({"cluster", "down", "--force"});
+  RunResult forced = owner_cli({"cluster", "down", "--force"});
   INFO(forced.err);
   CHECK(forced.exit_code == 0);
   CHECK(forced.out.find("removed namespace fl-n1") != std::string::npos);
@@ -104,7 +104,7 @@ TEST_CASE("a dead owner, or a pid reused by another process, protects nothing", 
     hand_to(other.pid, process_start_ticks(other.pid) + 1);
     CHECK_FALSE(LocalCluster::owner()->alive());
   }
-  RunResult down = faultline({"cluster", "down"});
+  RunResult down = owner_cli({"cluster", "down"});
   INFO(down.err);
   CHECK(down.exit_code == 0);
   CHECK_FALSE(std::filesystem::exists("/run/netns/fl-n1"));
