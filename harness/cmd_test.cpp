@@ -13,6 +13,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
   auto no_progress = std::make_shared<bool>(false);
+  auto opts = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
@@ -32,8 +33,17 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
-  cmd->callback([o, bug, no_progress, &exit_code] {
+  cmd->add_option("--opt", *opts, "A system option K=V (e.g. binary=/usr/bin/etcd); V is JSON or else a string");
+  cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
+  cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
+  cmd->callback([o, bug, no_progress, opts, &exit_code] {
     if (!bug->empty()) o->system_options["bug"] = *bug;
+    for (const std::string& kv : *opts) {
+      auto eq = kv.find('=');
+      if (eq == 0 || kv.empty()) throw UsageError(fmt::format("--opt wants K=V, not \"{}\"", kv));
+      std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
+      o->system_options[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
+    }
     o->progress = !*no_progress;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });

@@ -19,6 +19,7 @@
 #include "cluster/local_cluster.h"
 #include "harness/commands.h"
 #include "harness/generator.h"
+#include "harness/preflight.h"
 #include "harness/progress.h"
 #include "harness/results.h"
 #include "harness/store.h"
@@ -175,7 +176,8 @@ struct TestRun::Run {
 };
 
 // Prepare: everything that can be refused without side effects, then the
-// store, the run log and test.json. Throws UsageError.
+// store, the run log and test.json. Throws UsageError, or EnvironmentError
+// when the machine is not fit for the run (preflight.h).
 void TestRun::prepare(Run& r) {
   const TestOptions& o = opts_;
   try {
@@ -205,11 +207,9 @@ void TestRun::prepare(Run& r) {
     if (std::find(ws.begin(), ws.end(), o.workload) == ws.end())
       throw UsageError(fmt::format("system {} does not run workload {}", o.system, o.workload));
   }
-  if (!system.in_process() && !running_as_root())
-    throw UsageError(fmt::format("testing {} needs root (network namespaces); run as root or use --system memory",
-                                 o.system));
-  if (system.in_process() && !o.nemesis.empty())
-    throw UsageError(fmt::format("system {} runs inside faultline; a nemesis has nothing to break", o.system));
+  // Whatever this machine lacks is refused here, before the store, the
+  // cluster or a daemon exists (exit 64, with the fix).
+  preflight(o, system);
 
   // The checkers the workload names; a missing one is said once, plainly.
   for (const std::string& name : r.workload->checkers()) {
@@ -238,6 +238,9 @@ void TestRun::prepare(Run& r) {
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());
   if (r.store) std::ofstream(r.store->test_json_path()) << config.dump(2) << "\n";
+  // history.jsonl exists from here on (empty until the main phase), so a run
+  // killed during setup still leaves a history `faultline check` can judge.
+  if (r.store) std::ofstream(r.store->history_path(), std::ios::app);
 }
 
 // Bring up: the cluster's namespaces, then the system's Db on them.
@@ -246,9 +249,9 @@ void TestRun::bring_up(Run& r) {
   Live& live = *r.live;
   if (!live.system->in_process()) {
     std::fprintf(stderr, "starting a %d-node cluster and %s…\n", o.nodes, o.system.c_str());
-    // up() refuses, naming `faultline cluster down`, if an earlier run's
-    // cluster is still there: it may belong to a run still going.
-    live.cluster = LocalCluster::up(ClusterSpec{o.nodes, ClusterSpec{}.subnet});
+    // up() refuses again (EnvironmentError) if a cluster appeared since the
+    // preflight; the cluster journal names this process as its owner.
+    live.cluster = LocalCluster::up(ClusterSpec{o.nodes, o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet});
     live.hosts = live.cluster->hosts();
     live.db_up = true;  // a half-started Db is still torn down
     live.system->db().setup(live.hosts);
@@ -262,7 +265,7 @@ void TestRun::bring_up(Run& r) {
 void TestRun::main_phase(Run& r) {
   const TestOptions& o = opts_;
   Live& live = *r.live;
-  r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string());
+  r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string(), o.fsync);
   GeneratorOptions gopts;
   gopts.time_limit_s = o.time_limit_s;
   gopts.ops_limit = o.ops_limit;

@@ -45,6 +45,8 @@ struct TestOptions {
   bool check = true;                  // false: record only (benchmarks)
   bool print_summary = true;          // checker summaries + verdict on stdout
   double drain_s = 2.0;               // on Ctrl-C: how long in-flight ops may finish
+  bool fsync = false;                 // fdatasync history.jsonl after every batch
+  std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
 };
 
 struct TestOutcome {

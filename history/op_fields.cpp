@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "history/error.h"
+#include "history/utf8.h"
 
 namespace fl {
 
@@ -52,6 +53,7 @@ void OpFields::set_type(std::string_view t) {
 }
 
 void OpFields::set_f(std::string f) {
+  if (!valid_utf8(f)) fail("\"f\" is not valid UTF-8");
   op_.f = std::move(f);
   has_f_ = true;
 }
