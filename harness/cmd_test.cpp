@@ -8,15 +8,32 @@
 #include "harness/runner.h"
 
 namespace fl {
+namespace {
+
+// --workload-opt KEY=VALUE → params[KEY]: VALUE as JSON when it parses as
+// JSON (3, true, [1, 2], {"read": 2}), otherwise as a string (small).
+void add_workload_opt(nlohmann::json& params, const std::string& opt) {
+  const auto eq = opt.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError("--workload-opt needs KEY=VALUE, not \"" + opt + "\"");
+  const std::string value = opt.substr(eq + 1);
+  nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
+  params[opt.substr(0, eq)] = v.is_discarded() ? nlohmann::json(value) : v;
+}
+
+}  // namespace
 
 void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
   auto no_progress = std::make_shared<bool>(false);
   auto opts = std::make_shared<std::vector<std::string>>();
+  auto workload_opts = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
+  cmd->add_option("--workload-opt", *workload_opts,
+                  "A workload setting KEY=VALUE, repeatable (register: values=small, mix={\"read\":2,...})");
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
   cmd->add_option("--nemesis-interval", o->nemesis_interval_s, "Seconds between a fault and its heal")
       ->capture_default_str();
@@ -36,7 +53,8 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--opt", *opts, "A system option K=V (e.g. binary=/usr/bin/etcd); V is JSON or else a string");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
-  cmd->callback([o, bug, no_progress, opts, &exit_code] {
+  cmd->callback([o, bug, no_progress, opts, workload_opts, &exit_code] {
+    for (const std::string& opt : *workload_opts) add_workload_opt(o->workload_params, opt);
     if (!bug->empty()) o->system_options["bug"] = *bug;
     for (const std::string& kv : *opts) {
       auto eq = kv.find('=');
