@@ -76,6 +76,35 @@ TEST_CASE("the memory system's stale-read bug is found as a linearizability anom
   CHECK(out.results["checkers"]["linearizable"]["valid"] == false);
 }
 
+TEST_CASE("the register writes fresh values and its cas, expecting what a read saw, often succeeds") {
+  test::TempStore store;
+  TestOutcome out = TestRun(memory_test(store.path, 5000)).run();
+  REQUIRE(!out.run_dir.empty());
+  History h = read_history(out.run_dir + "/history.jsonl");
+  std::set<std::int64_t> written;
+  int cas_ok = 0, repeated = 0;
+  for (const OpPair& p : h.pairs()) {
+    const Op& inv = h[static_cast<std::size_t>(p.invoke)];
+    if (inv.f == "write" && !written.insert(inv.value.get<std::int64_t>()).second) ++repeated;
+    if (inv.f == "cas" && !written.insert(inv.value[1].get<std::int64_t>()).second) ++repeated;
+    if (inv.f == "cas" && h.outcome(p) == OpType::Ok) ++cas_ok;
+  }
+  CHECK(repeated == 0);
+  CHECK(cas_ok > 50);
+  if (linearizability_available()) CHECK(out.valid == Validity::Valid);
+}
+
+TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and invalid with stale reads") {
+  if (!linearizability_available()) return;
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 30000);
+  o.concurrency = 50;
+  o.workload_params = {{"values", "small"}};
+  CHECK(TestRun(o).run().valid == Validity::Valid);
+  o.system_options = {{"bug", "stale-read"}};
+  CHECK(TestRun(o).run().valid == Validity::Invalid);
+}
+
 TEST_CASE("after an info a worker continues as a new process and the old one never invokes again") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 4000);
