@@ -15,7 +15,7 @@
 namespace fl::test {
 namespace {
 
-const Checker& linearizable() { return *find_checker("linearizable"); }
+const Checker& the_linearizable_checker() { return *find_checker("linearizable"); }
 
 // Up to `processes` concurrent clients on one register with values 0 and 1:
 // reads, writes and cas, some unknown (the process is then retired) and some
@@ -81,8 +81,8 @@ void agree_on_busy_histories(const std::string& model, std::uint64_t seed, int h
     opts.model = model;
     opts.init = init;
     opts.threads = 1;
-    const Validity got = linearizable().check(h, opts).valid;
-    const bool expected = BruteForce(h, find_model(model), init).linearizable();
+    const Validity got = the_linearizable_checker().check(h, opts).valid;
+    const bool expected = BruteForce(h, find_model(model), init).the_linearizable_checker();
     if (got != (expected ? Validity::Valid : Validity::Invalid)) {
       std::string text;
       for (const Op& op : h.ops()) text += to_json(op).dump() + "\n";
@@ -165,13 +165,13 @@ TEST_CASE("a stale read among many identical ops is refuted by its window, witho
   CheckOptions opts;
   opts.model = "register";
   opts.threads = 1;
-  const CheckResult r = linearizable().check(h, opts);
+  const CheckResult r = the_linearizable_checker().check(h, opts);
   REQUIRE(r.valid == Validity::Invalid);
   const Json& a = r.detail["anomalies"][0];
   CHECK(a["method"] == "stale-window refutation");
   CHECK(a["failed_op"] == 26);
   CHECK(a["explanation"].get<std::string>().find("write 2") != std::string::npos);
-  CHECK(BruteForce(h, find_model("register"), std::nullopt).linearizable() == false);
+  CHECK(BruteForce(h, find_model("register"), std::nullopt).the_linearizable_checker() == false);
 }
 
 }  // namespace fl::test
