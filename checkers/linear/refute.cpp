@@ -106,18 +106,22 @@ std::optional<SearchResult> refute_unique_writes(const Partition& p, const Model
 std::optional<SearchResult> refute_stale_windows(const Partition& p, const Model& model) {
   if (!p.register_like || !model.single_word() || p.init.size() != 1) return std::nullopt;
   const auto n = static_cast<std::int32_t>(p.ops.size());
-  // Producers of each value by invocation, with the running maximum of their returns.
+  // Producers by (value, invocation), with the running maximum of their
+  // returns within each value: one flat array, searched by binary search.
   struct Producer {
-    std::int64_t call, max_ret;
-    std::int32_t op;
+    std::int64_t value, call, max_ret;
   };
-  std::unordered_map<std::int64_t, std::vector<Producer>> producers;
+  std::vector<Producer> producers;
   for (std::int32_t i = 0; i < n; ++i) {
     const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
-    if (op.produces >= 0) producers[op.produces].push_back(Producer{op.call, op.ret, i});
+    if (op.produces >= 0) producers.push_back(Producer{op.produces, op.call, op.ret});
   }
-  for (auto& [v, ps] : producers)
-    for (std::size_t k = 1; k < ps.size(); ++k) ps[k].max_ret = std::max(ps[k].max_ret, ps[k - 1].max_ret);
+  std::sort(producers.begin(), producers.end(), [](const Producer& a, const Producer& b) {
+    return a.value != b.value ? a.value < b.value : a.call < b.call;
+  });
+  for (std::size_t k = 1; k < producers.size(); ++k)
+    if (producers[k].value == producers[k - 1].value)
+      producers[k].max_ret = std::max(producers[k].max_ret, producers[k - 1].max_ret);
   // Ok producers by return, with the latest invocation among them so far.
   std::vector<std::pair<std::int64_t, std::int32_t>> setters;  // (ret, op invoked last among those up to here)
   for (std::int32_t i = 0; i < n; ++i) {
@@ -136,18 +140,23 @@ std::optional<SearchResult> refute_stale_windows(const Partition& p, const Model
     if (!o.ok() || o.observes < 0) continue;
     const std::int64_t v = o.observes;
     const bool self_produces = o.produces == v;
-    auto ps = producers.find(v);
-    const std::vector<Producer> none;
-    const std::vector<Producer>& list = ps == producers.end() ? none : ps->second;
-    auto invoked_before = [&](std::int64_t t) {  // producers of v invoked before t
-      return static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), t,
-                                                       [](const Producer& x, std::int64_t u) { return x.call < u; }) -
-                                      list.begin());
+    // Producers of v invoked before t, as a position in `producers` (from `first` on).
+    const auto first = static_cast<std::size_t>(
+        std::lower_bound(producers.begin(), producers.end(), v,
+                         [](const Producer& x, std::int64_t u) { return x.value < u; }) -
+        producers.begin());
+    auto invoked_before = [&](std::int64_t t) {
+      return static_cast<std::size_t>(
+          std::lower_bound(producers.begin() + static_cast<std::ptrdiff_t>(first), producers.end(), std::make_pair(v, t),
+                           [](const Producer& x, const std::pair<std::int64_t, std::int64_t>& u) {
+                             return x.value < u.first || (x.value == u.first && x.call < u.second);
+                           }) -
+          producers.begin());
     };
     auto w_it = std::lower_bound(setters.begin(), setters.end(), std::make_pair(o.call, INT32_MIN));
     if (w_it == setters.begin()) {
       // Nothing surely before o: the initial state, or any producer invoked before o ended.
-      const std::size_t k = invoked_before(o.ret);
+      const std::size_t k = invoked_before(o.ret) - first;
       if (v == p.init[0] || k > (self_produces ? 1u : 0u)) continue;
       return refuted({}, i,
                      "`" + describe(i) + "` observed " + p.values.text(v) +
@@ -157,7 +166,7 @@ std::optional<SearchResult> refute_stale_windows(const Partition& p, const Model
     const std::int32_t w = std::prev(w_it)->second;
     const std::int64_t w_call = p.ops[static_cast<std::size_t>(w)].call;
     const std::size_t a = invoked_before(w_call), b = invoked_before(o.ret);
-    if (a > 0 && list[a - 1].max_ret > w_call) continue;  // invoked before w, still running when w began
+    if (a > first && producers[a - 1].max_ret > w_call) continue;  // invoked before w, still running when w began
     if (b - a > (self_produces ? 1u : 0u)) continue;      // invoked between w's invocation and o's end
     return refuted({w}, i, "`" + describe(i) + "` observed " + p.values.text(v) + ", but `" + describe(w) +
                                "` had completed before it began, and no operation that writes " +

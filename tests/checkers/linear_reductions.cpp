@@ -82,7 +82,7 @@ void agree_on_busy_histories(const std::string& model, std::uint64_t seed, int h
     opts.init = init;
     opts.threads = 1;
     const Validity got = the_linearizable_checker().check(h, opts).valid;
-    const bool expected = BruteForce(h, find_model(model), init).the_linearizable_checker();
+    const bool expected = BruteForce(h, find_model(model), init).linearizable();
     if (got != (expected ? Validity::Valid : Validity::Invalid)) {
       std::string text;
       for (const Op& op : h.ops()) text += to_json(op).dump() + "\n";
@@ -171,7 +171,7 @@ TEST_CASE("a stale read among many identical ops is refuted by its window, witho
   CHECK(a["method"] == "stale-window refutation");
   CHECK(a["failed_op"] == 26);
   CHECK(a["explanation"].get<std::string>().find("write 2") != std::string::npos);
-  CHECK(BruteForce(h, find_model("register"), std::nullopt).the_linearizable_checker() == false);
+  CHECK(BruteForce(h, find_model("register"), std::nullopt).linearizable() == false);
 }
 
 }  // namespace fl::test
