@@ -440,6 +440,12 @@ CycleReport find_cycles(const DepGraph& g, const Priority& priority, Clock::time
   std::vector<std::int32_t> local_of(g.vertices(), -1);
   for (const auto& scc : sccs) {
     if (report.timed_out) break;
+    if (Clock::now() > deadline) {
+      report.timed_out = true;
+      report.timed_out_class = "any";
+      report.timed_out_scc_size = scc.size();
+      break;
+    }
     for (std::uint32_t i = 0; i < scc.size(); ++i) local_of[scc[i]] = static_cast<std::int32_t>(i);
     Local all, single;
     all.n = single.n = scc.size();

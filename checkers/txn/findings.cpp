@@ -187,9 +187,13 @@ CheckResult Findings::result(const TxnOptions& opts, const std::string& checker)
   CheckResult r;
   r.valid = reportable.empty() ? Validity::Valid : bad ? Validity::Invalid : Validity::Unknown;
   Json anomalies = Json::array(), counts = Json::object(), others = Json::array();
+  Names all_specific;
+  for (const std::string& t : found)
+    if (!ends_with(t, "-cycle-exists")) all_specific.insert(t);
+  Names ruled_out_by_any = impossible_models(all_specific);
   for (const std::string& t : found) {
     if (!reportable.count(t)) {
-      others.push_back(t);
+      if (!ends_with(t, "-cycle-exists") || !ruled_out_by_any.count(t.substr(0, t.size() - 13))) others.push_back(t);
       continue;
     }
     counts[t] = types_.at(t);
