@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "checkers/txn/findings.h"
+#include "checkers/txn/flat_map.h"
 #include "checkers/txn/graph.h"
 #include "history/error.h"
 
@@ -27,13 +28,18 @@ std::uint64_t kv(std::uint32_t k, std::uint32_t v) { return (std::uint64_t{k} <<
 constexpr std::uint32_t kNone = 0xffffffffu;
 constexpr std::uint32_t kInit = kNil;  // "the empty list" as a read's last element
 
+// What is known of one appended element, by (key, element).
+struct Append {
+  std::uint32_t txn = kNone;      // the txn that appended it (any outcome)
+  std::uint32_t pos = kNone;      // its position in the key's version order
+  bool intermediate = false;      // the same txn appended to the key again later
+};
+
 struct Analysis {
   const Txns& t;
   Findings findings;
-  // (key, element) → the possible (ok or info) txn that appended it.
-  std::unordered_map<std::uint64_t, std::uint32_t> writer;
-  // (key, element) → position in the key's version order.
-  std::unordered_map<std::uint64_t, std::uint32_t> position;
+  FlatMap<Append> appends;
+  bool any_failed = false;
   // key → the longest read (its mop), defining the version order, and its txn.
   std::vector<const Mop*> longest;
   std::vector<std::uint32_t> longest_txn;
@@ -41,24 +47,25 @@ struct Analysis {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> readers;
 
   explicit Analysis(const Txns& txns)
-      : t(txns), longest(txns.key_count(), nullptr), longest_txn(txns.key_count(), 0) {}
+      : t(txns), appends(txns.size() * 2), longest(txns.key_count(), nullptr), longest_txn(txns.key_count(), 0) {}
 
-  bool possible(const Txn& x) const { return x.outcome != OpType::Fail; }
+  static bool possible(const Txn& x) { return x.outcome != OpType::Fail; }
   std::uint32_t id(const Txn& x) const { return static_cast<std::uint32_t>(&x - t.all().data()); }
+  const Append* append(std::uint32_t k, std::uint32_t v) const { return v == kInit ? nullptr : appends.find(kv(k, v)); }
 
   // The element appended just before `v` to key k, as far as the reads tell:
   // its predecessor in the version order, or — for an append no read shows —
   // the last element any read shows. kInit when it came first.
   std::uint32_t previous(std::uint32_t k, std::uint32_t v) const {
-    auto it = position.find(kv(k, v));
+    const Append* a = append(k, v);
     const Mop* L = longest[k];
-    if (it != position.end()) return it->second == 0 ? kInit : t.elements(*L)[it->second - 1];
+    if (a && a->pos != kNone) return a->pos == 0 ? kInit : t.elements(*L)[a->pos - 1];
     return L && L->len ? t.last_element(*L) : kInit;
   }
+  // The ok or info txn that appended v to k.
   std::uint32_t writer_of(std::uint32_t k, std::uint32_t v) const {
-    if (v == kInit) return kNone;
-    auto it = writer.find(kv(k, v));
-    return it == writer.end() ? kNone : it->second;
+    const Append* a = append(k, v);
+    return a && a->txn != kNone && possible(t[a->txn]) ? a->txn : kNone;
   }
 };
 
@@ -66,22 +73,28 @@ std::string read_text(const Txns& t, const Mop& m) {
   return m.len ? t.list(m) : std::string("[] (the initial state)");
 }
 
-void check_shape(const Txns& t) {
-  std::unordered_map<std::uint64_t, std::uint32_t> seen;
-  seen.reserve(t.size() * 2);
+// Every append, by (key, element); refuses what list-append cannot analyse.
+void index_appends(Analysis& a) {
+  const Txns& t = a.t;
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const Txn& x = t[i];
+    if (x.failed()) a.any_failed = true;
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
       if (m->kind == MopKind::Write)
         throw BadInput(t.history().source(), t.line(x),
                        "txn-list-append understands append and r micro-ops, not w (use txn-rw-register)");
       if (m->kind != MopKind::Append) continue;
-      auto [it, fresh] = seen.try_emplace(kv(m->key, m->value), i);
+      auto [info, fresh] = a.appends.try_emplace(kv(m->key, m->value), Append{i});
       if (!fresh)
         throw BadInput(t.history().source(), t.line(x),
                        fmt::format("value {} is appended to key {} more than once (op {} and op {}); list-append needs "
                                    "unique appends",
-                                   t.value(m->value), t.key(m->key), t[it->second].index, x.index));
+                                   t.value(m->value), t.key(m->key), t[info->txn].index, x.index));
+      for (const Mop* n = m + 1; n != t.mops_end(x); ++n)
+        if (n->kind == MopKind::Append && n->key == m->key) {
+          info->intermediate = true;
+          break;
+        }
     }
   }
 }
@@ -106,8 +119,8 @@ void version_orders(Analysis& a) {
     const std::uint32_t* e = t.elements(*L);
     std::uint32_t pos = 0;
     for (std::uint32_t i = 0; i < L->len; ++i) {
-      auto [it, fresh] = a.position.try_emplace(kv(k, e[i]), pos);
-      if (fresh) ++pos;
+      Append* info = a.appends.try_emplace(kv(k, e[i]), Append{}).first;
+      if (info->pos == kNone) info->pos = pos++;
       else if (first_dup[k] == kNone) first_dup[k] = i;
     }
   }
@@ -148,26 +161,15 @@ void version_orders(Analysis& a) {
 // Anomalies inside one transaction, and reads of failed or intermediate writes.
 void single_txn_anomalies(Analysis& a) {
   const Txns& t = a.t;
-  std::unordered_map<std::uint64_t, std::uint32_t> failed, intermediate;
-  for (std::uint32_t i = 0; i < t.size(); ++i) {
-    const Txn& x = t[i];
-    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
-      if (m->kind != MopKind::Append) continue;
-      if (x.failed()) failed.emplace(kv(m->key, m->value), i);
-      for (const Mop* n = m + 1; n != t.mops_end(x); ++n)
-        if (n->kind == MopKind::Append && n->key == m->key) {
-          intermediate.emplace(kv(m->key, m->value), i);
-          break;
-        }
-    }
-  }
   // internal (Cerone et al.'s INT): a read must agree with the txn's own
   // earlier reads and appends of that key; after appends to a key not yet
   // read, only the tail of the list is known.
   struct KeyState {
     std::uint32_t key;
-    bool prefix_known;
-    std::vector<std::uint32_t> list;  // the whole list, or its known tail
+    bool prefix_known;                 // else only the tail is known
+    const std::uint32_t* base;         // the txn's last read of the key…
+    std::uint32_t base_len;
+    std::vector<std::uint32_t> tail;   // …and its appends since
   };
   std::vector<KeyState> state;
   for (std::uint32_t i = 0; i < t.size(); ++i) {
@@ -179,10 +181,10 @@ void single_txn_anomalies(Analysis& a) {
       auto st = std::find_if(state.begin(), state.end(), [&](const KeyState& s) { return s.key == m->key; });
       if (m->kind == MopKind::Append) {
         if (st == state.end()) {
-          state.push_back(KeyState{m->key, false, {}});
+          state.push_back(KeyState{m->key, false, nullptr, 0, {}});
           st = state.end() - 1;
         }
-        st->list.push_back(m->value);
+        st->tail.push_back(m->value);
         // future-read: an earlier read in this txn already held this value.
         for (const Mop* r = t.mops_begin(x); r != m && !future_found; ++r)
           if (r->kind == MopKind::Read && r->key == m->key &&
@@ -196,14 +198,17 @@ void single_txn_anomalies(Analysis& a) {
       }
       const std::uint32_t* e = t.elements(*m);
       if (!internal_found && st != state.end()) {
-        bool consistent = st->prefix_known
-                              ? st->list.size() == m->len && std::equal(e, e + m->len, st->list.begin())
-                              : m->len >= st->list.size() &&
-                                    std::equal(st->list.begin(), st->list.end(), e + (m->len - st->list.size()));
+        std::size_t tail = st->tail.size();
+        bool consistent =
+            st->prefix_known
+                ? m->len == st->base_len + tail && std::equal(st->base, st->base + st->base_len, e) &&
+                      std::equal(st->tail.begin(), st->tail.end(), e + st->base_len)
+                : m->len >= tail && std::equal(st->tail.begin(), st->tail.end(), e + (m->len - tail));
         if (!consistent) {
           internal_found = true;
           std::string expected;
-          for (std::uint32_t v : st->list) expected += (expected.empty() ? "" : " ") + t.value(v);
+          for (std::uint32_t j = 0; j < st->base_len; ++j) expected += (expected.empty() ? "" : " ") + t.value(st->base[j]);
+          for (std::uint32_t v : st->tail) expected += (expected.empty() ? "" : " ") + t.value(v);
           a.findings.add("internal", {x.index},
                          fmt::format("{} read key {} = {}, but its own earlier reads and appends say it must be "
                                      "{}{}]",
@@ -212,30 +217,32 @@ void single_txn_anomalies(Analysis& a) {
         }
       }
       if (st == state.end()) {
-        state.push_back(KeyState{m->key, true, {}});
+        state.push_back(KeyState{m->key, true, nullptr, 0, {}});
         st = state.end() - 1;
       }
       st->prefix_known = true;
-      st->list.assign(e, e + m->len);
+      st->base = e;
+      st->base_len = m->len;
+      st->tail.clear();
     }
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
       if (m->kind != MopKind::Read) continue;
       const std::uint32_t* e = t.elements(*m);
-      for (std::uint32_t j = 0; j < m->len && !failed.empty(); ++j) {
-        auto f = failed.find(kv(m->key, e[j]));
-        if (f == failed.end()) continue;
-        a.findings.add("G1a", {t[f->second].index, x.index},
+      for (std::uint32_t j = 0; j < m->len && a.any_failed; ++j) {
+        const Append* w = a.append(m->key, e[j]);
+        if (!w || w->txn == kNone || !t[w->txn].failed()) continue;
+        a.findings.add("G1a", {t[w->txn].index, x.index},
                        fmt::format("{} read key {} = {}, which holds {}, appended by {}, which failed",
-                                   Txns::name(x), t.key(m->key), t.list(*m), t.value(e[j]), Txns::name(t[f->second])));
+                                   Txns::name(x), t.key(m->key), t.list(*m), t.value(e[j]), Txns::name(t[w->txn])));
       }
       if (!m->len) continue;
-      auto im = intermediate.find(kv(m->key, e[m->len - 1]));
-      if (im != intermediate.end() && im->second != i)
-        a.findings.add("G1b", {t[im->second].index, x.index},
+      const Append* im = a.append(m->key, e[m->len - 1]);
+      if (im && im->intermediate && im->txn != i)
+        a.findings.add("G1b", {t[im->txn].index, x.index},
                        fmt::format("{} read key {} = {}, ending in {}, which {} appended and then appended more to "
                                    "(an intermediate state)",
                                    Txns::name(x), t.key(m->key), t.list(*m), t.value(e[m->len - 1]),
-                                   Txns::name(t[im->second])));
+                                   Txns::name(t[im->txn])));
     }
   }
 }
@@ -296,15 +303,14 @@ void lost_updates(Analysis& a) {
 // indeterminate appends between them.
 void dirty_updates(Analysis& a) {
   const Txns& t = a.t;
+  if (!a.any_failed) return;
   std::vector<const Mop*> longest(t.key_count(), nullptr);
-  std::unordered_map<std::uint64_t, std::uint32_t> any_writer;
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const Txn& x = t[i];
     if (x.complete_pos < 0) continue;
-    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
-      if (m->kind == MopKind::Append) any_writer[kv(m->key, m->value)] = i;
-      else if (m->known && m->len && (!longest[m->key] || m->len > longest[m->key]->len)) longest[m->key] = m;
-    }
+    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m)
+      if (m->kind == MopKind::Read && m->known && m->len && (!longest[m->key] || m->len > longest[m->key]->len))
+        longest[m->key] = m;
   }
   for (std::uint32_t k = 0; k < t.key_count(); ++k) {
     const Mop* L = longest[k];
@@ -313,9 +319,9 @@ void dirty_updates(Analysis& a) {
     std::uint32_t last_txn = kNone, last_value = kNone;
     for (std::uint32_t j = 0; j < L->len; ++j) {
       std::uint32_t v = t.elements(*L)[j];
-      auto w = any_writer.find(kv(k, v));
-      if (w == any_writer.end()) continue;
-      const Txn& x = t[w->second];
+      const Append* w = a.append(k, v);
+      if (!w || w->txn == kNone || t[w->txn].complete_pos < 0) continue;
+      const Txn& x = t[w->txn];
       if (x.outcome == OpType::Info) continue;  // may or may not be there: keep the last certain state
       if (x.ok() && last == OpType::Fail)
         a.findings.add("dirty-update", {t[last_txn].index, x.index},
@@ -324,7 +330,7 @@ void dirty_updates(Analysis& a) {
                                    Txns::name(t[last_txn])));
       if (x.failed() && last == OpType::Fail) continue;  // keep the first failed one
       last = x.outcome;
-      last_txn = w->second;
+      last_txn = w->txn;
       last_value = v;
     }
   }
@@ -332,13 +338,6 @@ void dirty_updates(Analysis& a) {
 
 void dependencies(Analysis& a, DepGraph& g) {
   const Txns& t = a.t;
-  a.writer.reserve(t.size() * 2);
-  for (std::uint32_t i = 0; i < t.size(); ++i) {
-    const Txn& x = t[i];
-    if (!a.possible(x)) continue;
-    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m)
-      if (m->kind == MopKind::Append) a.writer.emplace(kv(m->key, m->value), i);
-  }
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const Txn& x = t[i];
     if (!a.possible(x)) continue;
@@ -406,8 +405,8 @@ class ListAppendChecker : public Checker {
   CheckResult check(const History& h, const CheckOptions& opts) const override {
     TxnOptions o = TxnOptions::from(opts);
     Txns txns(h, ReadShape::List);
-    check_shape(txns);
     Analysis a(txns);
+    index_appends(a);
     version_orders(a);
     single_txn_anomalies(a);
     lost_updates(a);

@@ -1,5 +1,7 @@
 #include "checkers/txn/txns.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "history/error.h"
@@ -19,11 +21,48 @@ Txns::Txns(const History& h, ReadShape shape) : h_(&h) {
   for (const OpPair& p : h.pairs()) add(p, shape);
 }
 
+std::uint32_t Txns::Interner::assign(std::uint32_t& slot, bool& fresh) {
+  fresh = slot == kNil;
+  if (fresh) slot = next_++;
+  return slot;
+}
+
+std::uint32_t Txns::Interner::id(const Json& v, bool& fresh) {
+  std::int64_t i;
+  if (v.is_number_unsigned()) {
+    std::uint64_t u = v.get_ref<const Json::number_unsigned_t&>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return text_id(v, fresh);
+    i = static_cast<std::int64_t>(u);
+  } else if (v.is_number_integer()) {
+    i = v.get_ref<const Json::number_integer_t&>();
+  } else {
+    return text_id(v, fresh);
+  }
+  if (i >= 0) {
+    // The direct table grows only while it stays dense enough.
+    auto u = static_cast<std::uint64_t>(i);
+    std::uint64_t limit = std::max<std::uint64_t>(std::uint64_t{1} << 22, std::uint64_t{4} * next_);
+    if (u < limit && u < (std::uint64_t{1} << 26)) {
+      if (u >= direct_.size()) direct_.resize(std::max<std::size_t>(u + 1, direct_.size() * 2), kNil);
+      return assign(direct_[u], fresh);
+    }
+  }
+  if (i == -1) return text_id(v, fresh);  // the hash table's empty mark
+  return assign(*ints_.try_emplace(static_cast<std::uint64_t>(i), kNil).first, fresh);
+}
+
+std::uint32_t Txns::Interner::text_id(const Json& v, bool& fresh) {
+  auto [it, inserted] = others_.try_emplace(v.is_string() ? "s" + v.get_ref<const std::string&>() : "j" + v.dump(), next_);
+  fresh = inserted;
+  if (fresh) ++next_;
+  return it->second;
+}
+
 std::uint32_t Txns::intern_value(const Json& v) {
   if (v.is_null()) return kNil;
-  std::size_t before = values_.size();
-  std::uint32_t id = values_.id(v);
-  if (values_.size() != before) value_json_.push_back(&v);
+  bool fresh = false;
+  std::uint32_t id = values_.id(v, fresh);
+  if (fresh) value_json_.push_back(&v);
   return id;
 }
 
@@ -61,9 +100,9 @@ void Txns::add(const OpPair& p, ReadShape shape) {
                      fmt::format("unknown micro-op \"{}\" in {} (expected append, r or w)", f, show(m)));
     if (m.size() == 2 && mop.kind != MopKind::Read)
       throw BadInput(h.source(), src.line, fmt::format("micro-op {} has no value", show(m)));
-    std::size_t before = keys_.size();
-    mop.key = keys_.id(m[1]);
-    if (keys_.size() != before) key_json_.push_back(&m[1]);
+    bool fresh = false;
+    mop.key = keys_.id(m[1], fresh);
+    if (fresh) key_json_.push_back(&m[1]);
     static const Json null_value;
     const Json& v = m.size() == 3 ? m[2] : null_value;
     if (mop.kind != MopKind::Read) {

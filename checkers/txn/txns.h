@@ -15,7 +15,10 @@
 #include <string>
 #include <vector>
 
+#include <unordered_map>
+
 #include "checkers/anomalies.h"
+#include "checkers/txn/flat_map.h"
 #include "history/history.h"
 
 namespace fl::txn {
@@ -73,6 +76,23 @@ class Txns {
   std::int64_t line(const Txn& t) const { return (*h_)[t.source_pos].line; }
 
  private:
+  // Dense ids for JSON values: small non-negative integers (what histories
+  // almost always hold) by direct index, other integers by hash, the rest
+  // by their text.
+  class Interner {
+   public:
+    std::uint32_t id(const Json& v, bool& fresh);
+    std::size_t size() const { return next_; }
+
+   private:
+    std::uint32_t assign(std::uint32_t& slot, bool& fresh);
+    std::uint32_t text_id(const Json& v, bool& fresh);
+    std::vector<std::uint32_t> direct_;
+    FlatMap<std::uint32_t> ints_;
+    std::unordered_map<std::string, std::uint32_t> others_;
+    std::uint32_t next_ = 0;
+  };
+
   void add(const OpPair& p, ReadShape shape);
   std::uint32_t intern_value(const Json& v);
 
@@ -80,7 +100,7 @@ class Txns {
   std::vector<Txn> txns_;
   std::vector<Mop> mops_;
   std::vector<std::uint32_t> elements_;
-  ValueIds keys_, values_;
+  Interner keys_, values_;
   std::vector<const Json*> key_json_, value_json_;
 };
 
