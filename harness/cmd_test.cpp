@@ -14,6 +14,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto bug = std::make_shared<std::string>();
   auto no_progress = std::make_shared<bool>(false);
   auto opts = std::make_shared<std::vector<std::string>>();
+  auto workload_opts = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
@@ -34,16 +35,21 @@ void add_test_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
   cmd->add_option("--opt", *opts, "A system option K=V (e.g. binary=/usr/bin/etcd); V is JSON or else a string");
+  cmd->add_option("--workload-opt", *workload_opts, "A workload option K=V (e.g. pattern=write-skew), as --opt");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
-  cmd->callback([o, bug, no_progress, opts, &exit_code] {
+  cmd->callback([o, bug, no_progress, opts, workload_opts, &exit_code] {
     if (!bug->empty()) o->system_options["bug"] = *bug;
-    for (const std::string& kv : *opts) {
-      auto eq = kv.find('=');
-      if (eq == 0 || kv.empty()) throw UsageError(fmt::format("--opt wants K=V, not \"{}\"", kv));
-      std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
-      o->system_options[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
-    }
+    auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
+      for (const std::string& kv : words) {
+        auto eq = kv.find('=');
+        if (eq == 0 || kv.empty()) throw UsageError(fmt::format("{} wants K=V, not \"{}\"", flag, kv));
+        std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
+        into[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
+      }
+    };
+    fill(*opts, o->system_options, "--opt");
+    fill(*workload_opts, o->workload_params, "--workload-opt");
     o->progress = !*no_progress;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });
