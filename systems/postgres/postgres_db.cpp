@@ -90,12 +90,12 @@ void PostgresDb::setup(const std::vector<Host*>& hosts) {
   primary.run_checked(as_postgres({opts_.bin_dir + "/initdb", "-D", dir, "-U", "postgres", "--auth=trust",
                                    "--no-sync", "--locale=C", "-E", "UTF8"}),
                       RunOptions{std::chrono::seconds(120), "", {}});
-  // Listen on the node's own address only; sockets in the data directory,
-  // so nothing touches /var/run/postgresql.
+  // Listen on the node's own address only, and on no Unix socket (nothing
+  // touches /var/run/postgresql, and a base backup copies no socket lock).
   std::string conf = fmt::format(
-      "listen_addresses = '{}'\nport = {}\nunix_socket_directories = '{}'\nmax_connections = 300\n"
+      "listen_addresses = '{}'\nport = {}\nunix_socket_directories = ''\nmax_connections = 300\n"
       "wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\nlog_line_prefix = '%m [%p] '\n",
-      primary.address(), opts_.port, dir);
+      primary.address(), opts_.port);
   primary.run_checked(as_postgres({"tee", "-a", dir + "/postgresql.conf"}), RunOptions{std::chrono::seconds(10), conf, {}});
   std::string hba = "host all all 0.0.0.0/0 trust\nhost replication all 0.0.0.0/0 trust\n";
   primary.run_checked(as_postgres({"tee", "-a", dir + "/pg_hba.conf"}), RunOptions{std::chrono::seconds(10), hba, {}});
@@ -125,7 +125,7 @@ void PostgresDb::setup(const std::vector<Host*>& hosts) {
                   RunOptions{std::chrono::seconds(120), "", {}});
     // The copied configuration names the primary's address; this node
     // listens on its own.
-    std::string own = fmt::format("listen_addresses = '{}'\nunix_socket_directories = '{}'\n", h.address(), data_dir(h));
+    std::string own = fmt::format("listen_addresses = '{}'\n", h.address());
     h.run_checked(as_postgres({"tee", "-a", data_dir(h) + "/postgresql.conf"}), RunOptions{std::chrono::seconds(10), own, {}});
     {
       std::lock_guard<std::mutex> lock(mu_);
