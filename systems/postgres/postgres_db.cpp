@@ -94,7 +94,7 @@ void PostgresDb::setup(const std::vector<Host*>& hosts) {
   // touches /var/run/postgresql, and a base backup copies no socket lock).
   std::string conf = fmt::format(
       "listen_addresses = '{}'\nport = {}\nunix_socket_directories = ''\nmax_connections = 300\n"
-      "wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\nlog_line_prefix = '%m [%p] '\n",
+      "wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\ndeadlock_timeout = '100ms'\nlog_line_prefix = '%m [%p] '\n",
       primary.address(), opts_.port);
   primary.run_checked(as_postgres({"tee", "-a", dir + "/postgresql.conf"}), RunOptions{std::chrono::seconds(10), conf, {}});
   std::string hba = "host all all 0.0.0.0/0 trust\nhost replication all 0.0.0.0/0 trust\n";
