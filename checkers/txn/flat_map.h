@@ -10,6 +10,9 @@
 
 namespace fl::txn {
 
+// (key id, value id) as one FlatMap key.
+inline std::uint64_t pack_key_value(std::uint32_t k, std::uint32_t v) { return (std::uint64_t{k} << 32) | v; }
+
 template <class V>
 class FlatMap {
  public:

@@ -24,7 +24,6 @@ namespace {
 
 using namespace txn;
 
-std::uint64_t kv(std::uint32_t k, std::uint32_t v) { return (std::uint64_t{k} << 32) | v; }
 constexpr std::uint32_t kNone = 0xffffffffu;
 constexpr std::uint32_t kInit = kNil;  // "the empty list" as a read's last element
 
@@ -51,7 +50,7 @@ struct Analysis {
 
   static bool possible(const Txn& x) { return x.outcome != OpType::Fail; }
   std::uint32_t id(const Txn& x) const { return static_cast<std::uint32_t>(&x - t.all().data()); }
-  const Append* append(std::uint32_t k, std::uint32_t v) const { return v == kInit ? nullptr : appends.find(kv(k, v)); }
+  const Append* append(std::uint32_t k, std::uint32_t v) const { return v == kInit ? nullptr : appends.find(pack_key_value(k, v)); }
 
   // The element appended just before `v` to key k, as far as the reads tell:
   // its predecessor in the version order, or — for an append no read shows —
@@ -84,7 +83,7 @@ void index_appends(Analysis& a) {
         throw BadInput(t.history().source(), t.line(x),
                        "txn-list-append understands append and r micro-ops, not w (use txn-rw-register)");
       if (m->kind != MopKind::Append) continue;
-      auto [info, fresh] = a.appends.try_emplace(kv(m->key, m->value), Append{i});
+      auto [info, fresh] = a.appends.try_emplace(pack_key_value(m->key, m->value), Append{i});
       if (!fresh)
         throw BadInput(t.history().source(), t.line(x),
                        fmt::format("value {} is appended to key {} more than once (op {} and op {}); list-append needs "
@@ -119,7 +118,7 @@ void version_orders(Analysis& a) {
     const std::uint32_t* e = t.elements(*L);
     std::uint32_t pos = 0;
     for (std::uint32_t i = 0; i < L->len; ++i) {
-      Append* info = a.appends.try_emplace(kv(k, e[i]), Append{}).first;
+      Append* info = a.appends.try_emplace(pack_key_value(k, e[i]), Append{}).first;
       if (info->pos == kNone) info->pos = pos++;
       else if (first_dup[k] == kNone) first_dup[k] = i;
     }
@@ -266,7 +265,7 @@ void lost_updates(Analysis& a) {
       if (fr == first_read.end() || std::find(wrote.begin(), wrote.end(), m->key) != wrote.end()) continue;
       wrote.push_back(m->key);
       const Mop* r = fr->second;
-      std::uint64_t h = kv(m->key, r->len) * 0x9e3779b97f4a7c15ULL;
+      std::uint64_t h = pack_key_value(m->key, r->len) * 0x9e3779b97f4a7c15ULL;
       for (std::uint32_t j = 0; j < r->len; ++j) h = (h ^ t.elements(*r)[j]) * 0x100000001b3ULL;
       groups[h].emplace_back(i, r);
     }
@@ -344,7 +343,7 @@ void dependencies(Analysis& a, DepGraph& g) {
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
       if (m->kind != MopKind::Read || !m->known) continue;
       std::uint32_t last = t.last_element(*m);
-      a.readers.emplace_back(kv(m->key, last), i);
+      a.readers.emplace_back(pack_key_value(m->key, last), i);
       std::uint32_t w = a.writer_of(m->key, last);
       if (w != kNone) g.link(w, i, kWR);
     }
@@ -359,7 +358,7 @@ void dependencies(Analysis& a, DepGraph& g) {
       std::uint32_t prev = a.previous(m->key, m->value);
       std::uint32_t w = a.writer_of(m->key, prev);
       if (w != kNone) g.link(w, i, kWW);
-      std::uint64_t state = kv(m->key, prev);
+      std::uint64_t state = pack_key_value(m->key, prev);
       auto r = std::lower_bound(a.readers.begin(), a.readers.end(), std::make_pair(state, std::uint32_t{0}));
       for (; r != a.readers.end() && r->first == state; ++r) g.link(r->second, i, kRW);
     }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "checkers/txn/findings.h"
+#include "checkers/txn/flat_map.h"
 #include "checkers/txn/graph.h"
 #include "checkers/txn/versions.h"
 #include "history/error.h"
@@ -20,7 +21,6 @@ namespace {
 
 using namespace txn;
 
-std::uint64_t kv(std::uint32_t k, std::uint32_t v) { return (std::uint64_t{k} << 32) | v; }
 
 struct Index {
   // (key, value) → ok txns that wrote / read it externally, sorted.
@@ -48,10 +48,10 @@ void single_txn_anomalies(const Txns& t, Findings& f) {
     const Txn& x = t[i];
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
       if (m->kind != MopKind::Write) continue;
-      if (x.failed()) failed.emplace(kv(m->key, m->value), i);
+      if (x.failed()) failed.emplace(pack_key_value(m->key, m->value), i);
       for (const Mop* n = m + 1; n != t.mops_end(x); ++n)
         if (n->kind == MopKind::Write && n->key == m->key) {
-          intermediate.emplace(kv(m->key, m->value), i);
+          intermediate.emplace(pack_key_value(m->key, m->value), i);
           break;
         }
     }
@@ -73,12 +73,12 @@ void single_txn_anomalies(const Txns& t, Findings& f) {
       if (st == state.end()) state.emplace_back(m->key, m->value);
       else st->second = m->value;
       if (m->kind != MopKind::Read || m->value == kNil) continue;
-      auto fw = failed.find(kv(m->key, m->value));
+      auto fw = failed.find(pack_key_value(m->key, m->value));
       if (fw != failed.end())
         f.add("G1a", {t[fw->second].index, x.index},
               fmt::format("{} read key {} = {}, written by {}, which failed", Txns::name(x), t.key(m->key),
                           t.value(m->value), Txns::name(t[fw->second])));
-      auto im = intermediate.find(kv(m->key, m->value));
+      auto im = intermediate.find(pack_key_value(m->key, m->value));
       if (im != intermediate.end() && im->second != i)
         f.add("G1b", {t[im->second].index, x.index},
               fmt::format("{} read key {} = {}, which {} wrote and then overwrote in the same transaction "
@@ -103,7 +103,7 @@ void lost_updates(const Txns& t, Findings& f) {
       }
       if (fr == first_read.end() || std::find(wrote.begin(), wrote.end(), m->key) != wrote.end()) continue;
       wrote.push_back(m->key);
-      groups[kv(m->key, fr->second)].push_back(i);
+      groups[pack_key_value(m->key, fr->second)].push_back(i);
     }
   }
   std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> sorted(groups.begin(), groups.end());
@@ -167,8 +167,8 @@ class RwRegisterChecker : public Checker {
     Index idx;
     for (std::uint32_t i = 0; i < txns.size(); ++i) {
       if (!txns[i].ok()) continue;
-      for (const auto& [k, v] : ext.writes[i]) idx.writers.emplace_back(kv(k, v), i);
-      for (const auto& [k, v] : ext.reads[i]) idx.readers.emplace_back(kv(k, v), i);
+      for (const auto& [k, v] : ext.writes[i]) idx.writers.emplace_back(pack_key_value(k, v), i);
+      for (const auto& [k, v] : ext.reads[i]) idx.readers.emplace_back(pack_key_value(k, v), i);
     }
     std::sort(idx.writers.begin(), idx.writers.end());
     std::sort(idx.readers.begin(), idx.readers.end());
@@ -198,10 +198,10 @@ class RwRegisterChecker : public Checker {
             Json{{"key", Json::parse(txns.key(c.key))}, {"sources", c.sources}});
     }
     for (const auto& [k, v1, v2] : vo.edges()) {
-      std::uint64_t to = kv(k, v2);
+      std::uint64_t to = pack_key_value(k, v2);
       idx.each(idx.writers, to, [&](std::uint32_t w2) {
-        idx.each(idx.writers, kv(k, v1), [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
-        idx.each(idx.readers, kv(k, v1), [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
+        idx.each(idx.writers, pack_key_value(k, v1), [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
+        idx.each(idx.readers, pack_key_value(k, v1), [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
       });
     }
     Rels order = o.extra_order();

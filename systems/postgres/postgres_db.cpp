@@ -191,6 +191,15 @@ std::vector<int> PostgresDb::pids(Host& host) {
   return {};
 }
 
+std::string PostgresDb::unavailable() const {
+  if (opts_.bin_dir.empty() || !std::filesystem::exists(opts_.bin_dir + "/postgres"))
+    return "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/postgres): install the postgresql package "
+           "(scripts/setup does)";
+  if (!std::filesystem::exists("/usr/bin/setpriv"))
+    return "setpriv (util-linux) is missing: postgres must run as the postgres user";
+  return "";
+}
+
 std::vector<std::string> PostgresDb::log_files(Host& host) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!serving_.count(host.name())) return {};

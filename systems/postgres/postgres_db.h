@@ -39,6 +39,7 @@ class PostgresDb : public Db {
   void pause(Host& host) override;
   void resume(Host& host) override;
   std::vector<int> pids(Host& host) override;
+  std::string unavailable() const override;
   std::vector<std::string> log_files(Host& host) override;
 
   // libpq connection string for a node ("" if it runs no server).

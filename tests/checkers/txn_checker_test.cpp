@@ -8,7 +8,7 @@
 #include "checkers/registry.h"
 #include "history/jsonl.h"
 
-namespace fl::test {
+namespace fl::test::txn_checker {
 namespace {
 
 History jsonl(const std::string& text) {
@@ -89,4 +89,4 @@ TEST_CASE("when the time budget runs out before the cycle search, the answer is 
   CHECK(r.detail["anomaly-types"] == Json::array({"cycle-search-timeout"}));
 }
 
-}  // namespace fl::test
+}  // namespace fl::test::txn_checker

@@ -12,7 +12,7 @@
 #include "checkers/registry.h"
 #include "history/format.h"
 
-namespace fl::test {
+namespace fl::test::txn_corpus {
 namespace {
 
 struct ElleEntry {
@@ -196,4 +196,4 @@ TEST_CASE("the single-register histories of the Elle corpus get their linearizab
   }
 }
 
-}  // namespace fl::test
+}  // namespace fl::test::txn_corpus

@@ -8,7 +8,7 @@
 #include "history/error.h"
 #include "history/jsonl.h"
 
-namespace fl::test {
+namespace fl::test::txn_input {
 namespace {
 
 History jsonl(const std::string& text) {
@@ -93,4 +93,4 @@ TEST_CASE("ops that are not transactions are left to other checkers") {
   CHECK(r.detail["txns"] == 0);
 }
 
-}  // namespace fl::test
+}  // namespace fl::test::txn_input

@@ -14,7 +14,7 @@
 
 #include "checkers/registry.h"
 
-namespace fl::test {
+namespace fl::test::txn_property {
 namespace {
 
 struct Mop {
@@ -140,4 +140,4 @@ TEST_CASE("txn-list-append agrees with a brute-force search over serial orders o
   CHECK(not_serializable > 2000);
 }
 
-}  // namespace fl::test
+}  // namespace fl::test::txn_property

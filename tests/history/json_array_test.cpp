@@ -13,14 +13,14 @@ using namespace fl;
 
 namespace {
 
-History json(const std::string& text) {
+History json_history(const std::string& text) {
   std::istringstream in(text);
   return read_json_array(in, "h.json");
 }
 
-std::int64_t bad_line(const std::string& text, std::string* what = nullptr) {
+std::int64_t json_bad_line(const std::string& text, std::string* what = nullptr) {
   try {
-    json(text);
+    json_history(text);
   } catch (const BadInput& e) {
     if (what) *what = e.what();
     return e.line();
@@ -31,7 +31,7 @@ std::int64_t bad_line(const std::string& text, std::string* what = nullptr) {
 }  // namespace
 
 TEST_CASE("an elle-cli JSON array becomes a history of txn ops, each naming its line") {
-  History h = json(
+  History h = json_history(
       "[{\"index\":0,\"process\":0,\"type\":\"invoke\",\"value\":[[\"append\",1,1],[\"r\",2,null]]},\n"
       " {\"index\":1,\"process\":0,\"type\":\"ok\",\"value\":[[\"append\",1,1],[\"r\",2,[3]]]},\n"
       " {\"index\":2,\"process\":1,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[[\"w\",\"x\",1]]}\n"
@@ -58,15 +58,15 @@ TEST_CASE("the format sniffer tells an elle-cli JSON array from EDN") {
 
 TEST_CASE("a malformed elle-cli JSON history is refused at the line of the problem") {
   std::string what;
-  CHECK(bad_line("[{\"process\":0,\"type\":\"invoke\",\"value\":[[\"r\",1,null]]},\n {\"process\":0,\"type\":\"ok\"}]",
+  CHECK(json_bad_line("[{\"process\":0,\"type\":\"invoke\",\"value\":[[\"r\",1,null]]},\n {\"process\":0,\"type\":\"ok\"}]",
                  &what) == 2);
   CHECK_THAT(what, Catch::Contains("\"f\" is missing"));
-  CHECK(bad_line("[{\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[]},\n {\"process\":0,\"type\":\"ok\"") ==
+  CHECK(json_bad_line("[{\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[]},\n {\"process\":0,\"type\":\"ok\"") ==
         2);
-  CHECK(bad_line("[{\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[]}\n {\"process\":0}]", &what) == 2);
+  CHECK(json_bad_line("[{\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[]}\n {\"process\":0}]", &what) == 2);
   CHECK_THAT(what, Catch::Contains("expected ','"));
-  CHECK(bad_line("\n\n[{\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[]} junk", &what) == 3);
-  CHECK(bad_line("{\"process\":0}") == 1);
+  CHECK(json_bad_line("\n\n[{\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[]} junk", &what) == 3);
+  CHECK(json_bad_line("{\"process\":0}") == 1);
 }
 
 TEST_CASE("Jepsen EDN transactions without :f are txn ops; [:r x] is a read of unknown value") {
