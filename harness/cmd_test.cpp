@@ -8,21 +8,6 @@
 #include "harness/runner.h"
 
 namespace fl {
-namespace {
-
-// --workload-opt KEY=VALUE → params[KEY]: VALUE as JSON when it parses as
-// JSON (3, true, [1, 2], {"read": 2}), otherwise as a string (small).
-void add_workload_opt(nlohmann::json& params, const std::string& opt) {
-  const auto eq = opt.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw UsageError("--workload-opt needs KEY=VALUE, not \"" + opt + "\"");
-  const std::string value = opt.substr(eq + 1);
-  nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
-  params[opt.substr(0, eq)] = v.is_discarded() ? nlohmann::json(value) : v;
-}
-
-}  // namespace
-
 void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
@@ -32,8 +17,6 @@ void add_test_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
-  cmd->add_option("--workload-opt", *workload_opts,
-                  "A workload setting KEY=VALUE, repeatable (register: values=small, mix={\"read\":2,...})");
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
   cmd->add_option("--nemesis-interval", o->nemesis_interval_s, "Seconds between a fault and its heal")
       ->capture_default_str();
@@ -51,17 +34,23 @@ void add_test_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
   cmd->add_option("--opt", *opts, "A system option K=V (e.g. binary=/usr/bin/etcd); V is JSON or else a string");
+  cmd->add_option("--workload-opt", *workload_opts,
+                  "A workload option K=V, repeatable (register: values=small; list-append: pattern=write-skew); "
+                  "V is JSON or else a string");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
   cmd->callback([o, bug, no_progress, opts, workload_opts, &exit_code] {
-    for (const std::string& opt : *workload_opts) add_workload_opt(o->workload_params, opt);
     if (!bug->empty()) o->system_options["bug"] = *bug;
-    for (const std::string& kv : *opts) {
-      auto eq = kv.find('=');
-      if (eq == 0 || kv.empty()) throw UsageError(fmt::format("--opt wants K=V, not \"{}\"", kv));
-      std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
-      o->system_options[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
-    }
+    auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
+      for (const std::string& kv : words) {
+        auto eq = kv.find('=');
+        if (eq == 0 || kv.empty()) throw UsageError(fmt::format("{} wants K=V, not \"{}\"", flag, kv));
+        std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
+        into[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
+      }
+    };
+    fill(*opts, o->system_options, "--opt");
+    fill(*workload_opts, o->workload_params, "--workload-opt");
     o->progress = !*no_progress;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });

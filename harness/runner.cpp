@@ -277,6 +277,7 @@ void TestRun::main_phase(Run& r) {
   wopts.seed = o.seed;
   wopts.workload = o.workload;
   wopts.client.timeout_s = o.timeout_s;
+  wopts.client.workload_params = o.workload_params;
   r.workers = std::make_unique<Workers>(*live.system, live.hosts, *r.recorder, wopts);
   if (o.progress) r.progress = std::make_unique<Progress>(*r.recorder, o.time_limit_s, stderr);
 
@@ -368,6 +369,7 @@ TestOutcome TestRun::check(Run& r) {
   CheckOptions copts;
   copts.model = r.workload->model();
   copts.init = r.workload->init();
+  copts.params = r.workload->check_params();
   FileResults fr = run_checkers(h, r.checkers, copts);
   write_results(store.dir(), fr.json);
   out.valid = fr.valid;
