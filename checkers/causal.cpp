@@ -99,6 +99,7 @@ class CausalAnalysis {
       const OpPair& p = pairs[i];
       const Op& inv = h_[p.invoke];
       OpType out = h_.outcome(p);
+      require_known_f(h_, p, "causal", {"write", "read"});
       bool write = inv.f == "write";
       if (!write && !(inv.f == "read" && out == OpType::Ok)) continue;
       std::uint32_t k = key_of(inv);

@@ -46,6 +46,7 @@ class CounterChecker : public Checker {
       const Op& inv = h[p.invoke];
       OpType out = h.outcome(p);
       bool is_invoke = static_cast<std::int64_t>(pos) == p.invoke;
+      if (is_invoke) require_known_f(h, p, "counter", {"add", "read"});
       if (inv.f == "add") {
         if (out == OpType::Fail) continue;
         std::int64_t n = amount(p);

@@ -40,6 +40,7 @@ class TotalQueueChecker : public Checker {
       const Op& inv = h[p.invoke];
       OpType out = h.outcome(p);
       auto pi = static_cast<std::int64_t>(i);
+      require_known_f(h, p, "total-queue", {"enqueue", "dequeue", "drain"});
       if (inv.f == "enqueue") {
         Value& v = value(inv.value);
         (out == OpType::Ok ? v.ok_enq : out == OpType::Fail ? v.fail_enq : v.info_enq).push_back(pi);
