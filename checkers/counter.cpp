@@ -50,6 +50,9 @@ class CounterChecker : public Checker {
       if (inv.f == "add") {
         if (out == OpType::Fail) continue;
         std::int64_t n = amount(p);
+#if defined(FL_MUTANT_COUNTER_IGNORES_INFO)  // planted: an unknown add surely did not happen
+        if (out == OpType::Info) continue;
+#endif
         if (is_invoke) (n >= 0 ? att_pos : att_neg) += n;
         else if (out == OpType::Ok) (n >= 0 ? ok_pos : ok_neg) += n;
       } else if (inv.f == "read" && out == OpType::Ok) {

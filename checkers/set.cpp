@@ -122,6 +122,9 @@ class SetChecker : public Checker {
       if (first == reads.size()) { ++n_never; continue; }
       std::size_t last = reads.size() - 1;
       bool present_last = !e.reads.empty() && e.reads.back() == last;
+#if defined(FL_MUTANT_SET_IGNORES_LOST)  // planted: an element missing from the final read is fine
+      present_last = true;
+#endif
       // start of the final run of consecutive reads that hold the element
       std::size_t run = reads.size();
       if (present_last) {

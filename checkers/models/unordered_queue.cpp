@@ -66,6 +66,9 @@ class UnorderedQueueModel : public Model {
       m.a = values.id(inv.value);
     } else if (inv.f == "dequeue") {
       m.f = ok ? kDequeue : kDequeueUnknown;
+#if defined(FL_MUTANT_UNORDERED_UNKNOWN_DEQUEUE_NULL)  // planted: Knossos's reading, a dequeue of null
+      m.f = kDequeue;
+#endif
       m.a = ok ? values.id(op_result(inv, done)) : ValueTable::kNull;
     } else {
       throw OpMismatch("the unordered-queue model has no operation \"" + inv.f +
