@@ -29,7 +29,7 @@ Json quantiles(std::vector<double> xs) {
   return q;
 }
 
-int rank(OpType t) { return t == OpType::Ok ? 2 : t == OpType::Info ? 1 : 0; }
+int outcome_rank(OpType t) { return t == OpType::Ok ? 2 : t == OpType::Info ? 1 : 0; }
 
 class SetChecker : public Checker {
  public:
@@ -64,7 +64,7 @@ class SetChecker : public Checker {
         // An element's add is its most hopeful attempt: ok, else info (it may
         // have happened), else fail — a retry after a failure counts.
         Element& e = element(inv.value);
-        if (e.add < 0 || rank(out) > rank(e.outcome)) {
+        if (e.add < 0 || outcome_rank(out) > outcome_rank(e.outcome)) {
           e.add = static_cast<std::int64_t>(i);
           e.outcome = out;
         }
