@@ -4,12 +4,13 @@
 // pairing), and a brute-force search over every order that respects real
 // time. A spec returns every state an op can lead to (none: illegal here), so
 // a nondeterministic op — an unordered dequeue whose result is unknown — is
-// just several successors. For tiny histories only (at most 20 ops).
+// just several successors. For tiny histories only (at most 32 ops).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -161,12 +162,12 @@ class Search {
  public:
   Search(const ModelSpec& m, std::vector<Operation> ops, const Json& init)
       : m_(m), ops_(std::move(ops)), init_(init) {
-    if (ops_.size() > 20) throw std::invalid_argument("the oracle is for tiny histories");
+    if (ops_.size() > 32) throw std::invalid_argument("the oracle is for tiny histories");
   }
   bool linearizable() { return from(0, m_.initial(init_)); }
 
  private:
-  bool from(std::uint32_t placed, const Json& state) {
+  bool from(std::uint64_t placed, const Json& state) {
     bool all_ok_placed = true;
     for (std::size_t i = 0; i < ops_.size(); ++i)
       if (!(placed >> i & 1) && ops_[i].ret >= 0) all_ok_placed = false;
@@ -179,14 +180,47 @@ class Search {
         if (!(placed >> j & 1) && ops_[j].ret >= 0 && ops_[j].ret < ops_[i].call) may_go_next = false;
       if (!may_go_next) continue;
       for (const Json& next : m_.step(state, ops_[i], init_))
-        if (from(placed | 1u << i, next)) return true;
+        if (from(placed | std::uint64_t{1} << i, next)) return true;
     }
     return false;
   }
   const ModelSpec& m_;
   std::vector<Operation> ops_;
   Json init_;
-  std::set<std::pair<std::uint32_t, std::string>> failed_;
+  std::set<std::pair<std::uint64_t, std::string>> failed_;
 };
+
+// The oracle on recorded events: it pairs each invocation with its process's
+// next completion itself (not through History), leaves failed ops out, and
+// reads an op that never completed as unknown.
+inline bool linearizable(const std::vector<Op>& events, const std::string& model, const std::optional<Json>& init) {
+  std::vector<Operation> ops;
+  std::vector<bool> failed;
+  std::map<std::int64_t, std::size_t> open;  // process -> its invocation in ops
+  for (std::size_t pos = 0; pos < events.size(); ++pos) {
+    const Op& e = events[pos];
+    if (e.is_nemesis()) continue;
+    if (e.type == OpType::Invoke) {
+      open[e.process] = ops.size();
+      ops.push_back({e.f, e.value, Json(), false, e.key, static_cast<int>(pos), -1});
+      failed.push_back(false);
+      continue;
+    }
+    auto it = open.find(e.process);
+    if (it == open.end()) continue;
+    Operation& o = ops[it->second];
+    if (e.type == OpType::Ok) {
+      o.known = true;
+      o.result = e.value;
+      o.ret = static_cast<int>(pos);
+    }
+    failed[it->second] = e.type == OpType::Fail;
+    open.erase(it);
+  }
+  std::vector<Operation> happened;
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    if (!failed[i]) happened.push_back(ops[i]);
+  return Search(spec(model), happened, init.value_or(Json())).linearizable();
+}
 
 }  // namespace fl::oracle

@@ -84,11 +84,10 @@ TEST_CASE("the register writes fresh values and its cas, expecting what a read s
   }
   CHECK(repeated == 0);
   CHECK(cas_ok > 50);
-  if (linearizability_available()) CHECK(out.valid == Validity::Valid);
+  CHECK(out.valid == Validity::Valid);
 }
 
 TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and invalid with stale reads") {
-  if (!linearizability_available()) return;
   test::TempStore store;
   TestOptions o = memory_test(store.path, 30000);
   o.concurrency = 50;
