@@ -1,6 +1,9 @@
 // `faultline test --system S --workload W …`: one Jepsen-style run (see
 // harness/runner.h), with Ctrl-C handled (first: stop and check; second:
 // tear down at once) and the exit code of the verdict.
+#include <cstdio>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "harness/commands.h"
@@ -32,6 +35,9 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--test-name", o->test_name, "Name of the test in the store (default <system>-<workload>)");
   cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
       ->capture_default_str();
+  cmd->add_option("--check-time-limit", o->check_time_limit_s,
+                  "Seconds the checkers may take; past it the verdict is unknown")
+      ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
   cmd->add_option("--opt", *opts, "A system option K=V (e.g. binary=/usr/bin/etcd); V is JSON or else a string");
   cmd->add_option("--workload-opt", *workload_opts,
@@ -56,6 +62,12 @@ void add_test_command(CLI::App& app, int& exit_code) {
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });
     TestOutcome outcome = run.run();
     exit_code = outcome.exit_code;
+    if (outcome.check_abandoned) {
+      // A checker still runs past its budget: end now, without waiting for
+      // it or destroying what it uses.
+      std::fflush(nullptr);
+      std::_Exit(exit_code);
+    }
   });
 }
 

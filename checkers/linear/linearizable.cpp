@@ -158,6 +158,9 @@ class LinearizableChecker : public Checker {
         unknown_reason = fmt::format("{}{} after {} configurations{}", s.reason, limit_text(s.reason),
                                      s.configurations, plans[i].key.empty() ? "" : " (key " + plans[i].key + ")");
       if (s.valid != Validity::Invalid) {
+#if defined(FL_MUTANT_UNKNOWN_AS_VALID)  // planted: a search that gave up counts as a pass
+        continue;
+#endif
         out.valid = worst(out.valid, s.valid);
         continue;
       }

@@ -367,8 +367,12 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
     const std::int32_t old_lo = lo;
     mark(i);
     encode_done();
-    const std::uint64_t h = done_hash ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
-    if (!cache.insert(h, next_state, static_cast<std::uint32_t>(lo), key.data(), static_cast<std::uint32_t>(key.size()))) {
+    std::uint64_t h = done_hash ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
+    std::int64_t cached_state = next_state;
+#if defined(FL_MUTANT_CACHE_IGNORES_STATE)  // planted: Lowe's cache keyed by the done set alone
+    h = done_hash, cached_state = 0;
+#endif
+    if (!cache.insert(h, cached_state, static_cast<std::uint32_t>(lo), key.data(), static_cast<std::uint32_t>(key.size()))) {
       unmark(i);
       lo = old_lo;
       max_done = old_max;

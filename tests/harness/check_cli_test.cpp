@@ -71,3 +71,13 @@ TEST_CASE("several histories give the worst verdict and a result per file") {
   CHECK(results["valid"] == false);
   CHECK(results["files"].size() == 2);
 }
+
+TEST_CASE("an error faultline did not foresee exits 70 with one sentence, never a stack trace") {
+  // Results that cannot be written (a folder inside a file of /proc) are no
+  // mistake of the history nor of the command line: an internal error.
+  RunResult r = check({"--model", "cas-register", "--init", "0", "--out", "/proc/version/results",
+                       kCorpus + "/knossos/cas-register/good/memstress3-0.edn"});
+  CHECK(r.exit_code == 70);
+  CHECK(r.err.rfind("faultline: internal error: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
