@@ -243,9 +243,6 @@ void TestRun::prepare(Run& r) {
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());
   if (r.store) std::ofstream(r.store->test_json_path()) << config.dump(2) << "\n";
-  // history.jsonl exists from here on (empty until the main phase), so a run
-  // killed during setup still leaves a history `faultline check` can judge.
-  if (r.store) std::ofstream(r.store->history_path(), std::ios::app);
 }
 
 // Bring up: the cluster's namespaces, then the system's Db on them.

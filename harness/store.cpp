@@ -1,6 +1,7 @@
 #include "harness/store.h"
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -35,6 +36,11 @@ RunStore RunStore::create(const std::string& root, const std::string& test_name,
   }
   fs::create_directories(test_dir / name / "nodes", ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create {}/nodes: {}", (test_dir / name).string(), ec.message()));
+  // history.jsonl exists before anything else of the run (its log, test.json),
+  // so a run killed at any later moment leaves a history `faultline check` can
+  // judge, if only an empty one.
+  if (!std::ofstream((test_dir / name / "history.jsonl").string(), std::ios::app))
+    throw std::runtime_error(fmt::format("cannot create {}/history.jsonl", (test_dir / name).string()));
 
   // Repoint latest atomically: a fresh symlink renamed over the old one.
   fs::path latest = fs::path(root) / "latest";

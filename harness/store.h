@@ -3,6 +3,8 @@
 //   faultline.log, nodes/<node>/}, and <root>/latest -> <test>/<stamp>.
 // A second run of the same test within the same second gets "-2", "-3", …
 // after the stamp rather than mixing two runs in one folder.
+// create() makes the folder with nodes/ and an empty history.jsonl before
+// anything else, so a run killed at any moment after leaves a checkable history.
 // Not thread-safe; the runner owns it.
 #pragma once
 

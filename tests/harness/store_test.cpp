@@ -21,6 +21,14 @@ TEST_CASE("a run's folder is store/<test>/<YYYYmmddTHHMMSS>/ with nodes/, and la
   CHECK(s.history_path() == s.dir() + "/history.jsonl");
 }
 
+TEST_CASE("a new run's folder already holds an empty history.jsonl, so a run killed during setup is checkable") {
+  test::TempStore root;
+  RunStore s = RunStore::create(root.path, "etcd-register", 1795000000);
+  CHECK(fs::is_regular_file(s.history_path()));
+  CHECK(fs::file_size(s.history_path()) == 0);
+  CHECK_FALSE(fs::exists(s.log_path()));
+}
+
 TEST_CASE("two runs in the same second get separate folders and latest follows the newer") {
   test::TempStore root;
   std::time_t t = 1795000000;
