@@ -4,8 +4,9 @@
 // processes, see harness/workers.h, and the nemesis as one more worker,
 // recording the history as it goes; then heal and a quiet period), final
 // phase (the workload's closing ops), tear down, and check (re-read
-// history.jsonl and check it exactly as `faultline check` would). Teardown
-// and heal happen on every exit path (RAII).
+// history.jsonl and check it exactly as `faultline check` would), and report
+// (report.html and its plots in the run's folder). Teardown and heal happen
+// on every exit path (RAII).
 // request_stop() / abort_now() may be called from another thread (Ctrl-C).
 #pragma once
 
@@ -57,6 +58,7 @@ struct TestOutcome {
   bool interrupted = false;
   std::vector<std::string> skipped_checkers;  // named by the workload but not available
   nlohmann::json results;             // results.json
+  std::string report_path;            // report.html, "" when none was written
 };
 
 class TestRun {
@@ -79,6 +81,7 @@ class TestRun {
   void main_phase(Run& r);
   void final_phase(Run& r);
   TestOutcome check(Run& r);
+  void report(Run& r, const History& h, const Json& results);
 
   TestOptions opts_;
   std::atomic<bool> stop_requested_{false};

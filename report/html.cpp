@@ -66,6 +66,23 @@ std::string script_json(const Json& j) {
   return out;
 }
 
+std::string url_path(std::string_view path) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+        c == '-' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string clip(std::string s, std::size_t max) {
   if (s.size() <= max) return s;
   std::size_t cut = max;

@@ -22,6 +22,8 @@ std::string script_json(const Json& j);
 // A JSON value as one short line of text (compact, invalid UTF-8 replaced),
 // cut to at most `max` bytes on a character boundary with "…" appended.
 std::string short_json(const Json& v, std::size_t max = 120);
+// A path percent-encoded for a URL (letters, digits, / . - _ ~ kept).
+std::string url_path(std::string_view path);
 // Cuts s to at most `max` bytes on a UTF-8 character boundary, appending "…".
 std::string clip(std::string s, std::size_t max);
 

@@ -242,15 +242,6 @@ bool linkable(const std::string& path) {
   return !path.empty() && path[0] != '/' && path.rfind("../", 0) != 0 && path.find("/../") == std::string::npos;
 }
 
-std::string href(const std::string& path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 void write_data(std::ostream& out, const TimelineData& t, const std::string& title,
                 const std::vector<AnomalyRef>& anomalies) {
   Json head = {{"title", title}, {"realTime", t.real_time}, {"origin", t.origin}, {"tEnd", t.t_end},
@@ -331,7 +322,10 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "<header class=\"verdict v-" << verdict << "\"><div class=\"word\">" << verdict << "</div><div><h1>"
       << html_text(in.title) << "</h1><p>" << t.size() << " operations, " << nemesis << " nemesis events, "
       << t.faults.size() << " fault windows, " << anomalies.size() << " anomal" << (anomalies.size() == 1 ? "y" : "ies")
-      << " shown · " << events << " events · " << html_text(in.generator) << "</p></div></header>\n";
+      << " shown · " << events << " events · " << html_text(in.generator) << "</p>";
+  if (in.results.contains("note") && in.results["note"].is_string())
+    out << "<p class=\"note\">" << html_text(in.results["note"].get<std::string>()) << "</p>";
+  out << "</div></header>\n";
   out << "<nav><a href=\"#checkers\">verdicts</a> <a href=\"#settings\">settings</a> <a href=\"#counts\">operations</a> "
          "<a href=\"#files\">files</a> <a href=\"#anomalies\">anomalies</a> <a href=\"#timeline\">timeline</a> "
          "<a href=\"#latency\">latency</a> <a href=\"#rate\">throughput</a></nav>\n<main>\n";
@@ -375,7 +369,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
 
   out << "<section id=\"files\"><h2>Files</h2><ul class=\"files\">";
   for (const std::string& f : in.files) {
-    if (linkable(f)) out << "<li><a href=\"" << html_text(href(f)) << "\">" << html_text(f) << "</a></li>";
+    if (linkable(f)) out << "<li><a href=\"" << html_text(url_path(f)) << "\">" << html_text(f) << "</a></li>";
     else out << "<li><code>" << html_text(f) << "</code></li>";
   }
   out << "</ul></section>\n";
@@ -405,7 +399,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
 
   auto plot_link = [&](const std::string& file) {
     if (std::find(in.plots.begin(), in.plots.end(), file) == in.plots.end()) return std::string();
-    return " <span class=\"file\">also as an image: <a href=\"" + html_text(href(file)) + "\">" + html_text(file) + "</a></span>";
+    return " <span class=\"file\">also as an image: <a href=\"" + html_text(url_path(file)) + "\">" + html_text(file) + "</a></span>";
   };
   out << "<section id=\"latency\"><h2>Latency" << plot_link("latency.png")
       << "</h2><p class=\"note\">Each completed op is a point at its invocation (log scale); colour by f, shape by "
