@@ -152,9 +152,10 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   if (a.contains("states") && a["states"].is_array() && !a["states"].empty()) {
     std::string s;
     for (const Json& st : a["states"])
-      s += (s.empty() ? "" : ", ") + std::string("<code>") + html_text(st.is_string() ? st.get<std::string>() : short_json(st, 120)) + "</code>";
-    out << "<li>After them the model can be in " << (a["states"].size() == 1 ? "the state " : "one of the states ") << s
-        << (a.value("states_complete", true) ? "" : " (and others not listed)") << ".</li>";
+      s += (s.empty() ? "" : ", ") + std::string("<code>") +
+           html_text(st.is_string() ? clip(st.get<std::string>(), 200) : short_json(st, 200)) + "</code>";
+    out << "<li>That order leaves the model in " << (a["states"].size() == 1 ? "the state " : "one of the states ") << s
+        << ".</li>";
   }
   if (!pending.empty()) {
     std::string s;
