@@ -66,6 +66,27 @@ std::string script_json(const Json& j) {
   return out;
 }
 
+constexpr char kBase64Digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64(const void* data, std::size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::string out;
+  out.reserve((n + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < n; i += 3) {
+    const unsigned v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+    out += kBase64Digits[v >> 18], out += kBase64Digits[(v >> 12) & 63], out += kBase64Digits[(v >> 6) & 63], out += kBase64Digits[v & 63];
+  }
+  if (i + 1 == n) {
+    const unsigned v = p[i] << 16;
+    out += kBase64Digits[v >> 18], out += kBase64Digits[(v >> 12) & 63], out += "==";
+  } else if (i + 2 == n) {
+    const unsigned v = (p[i] << 16) | (p[i + 1] << 8);
+    out += kBase64Digits[v >> 18], out += kBase64Digits[(v >> 12) & 63], out += kBase64Digits[(v >> 6) & 63], out += '=';
+  }
+  return out;
+}
+
 std::string url_path(std::string_view path) {
   static const char hex[] = "0123456789ABCDEF";
   std::string out;

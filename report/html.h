@@ -24,6 +24,8 @@ std::string script_json(const Json& j);
 std::string short_json(const Json& v, std::size_t max = 120);
 // A path percent-encoded for a URL (letters, digits, / . - _ ~ kept).
 std::string url_path(std::string_view path);
+// Standard base64 (RFC 4648, padded).
+std::string base64(const void* data, std::size_t n);
 // Cuts s to at most `max` bytes on a UTF-8 character boundary, appending "…".
 std::string clip(std::string s, std::size_t max);
 

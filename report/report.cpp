@@ -8,55 +8,13 @@
 #include <fmt/format.h>
 
 #include "report/assets.h"
+#include "report/anomaly_view.h"
 #include "report/html.h"
+#include "report/page_data.h"
 #include "report/timeline_data.h"
 
 namespace fl {
 namespace {
-
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(const void* data, std::size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < n; i += 3) {
-    const unsigned v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
-    out += kBase64[v >> 18], out += kBase64[(v >> 12) & 63], out += kBase64[(v >> 6) & 63], out += kBase64[v & 63];
-  }
-  if (i + 1 == n) {
-    const unsigned v = p[i] << 16;
-    out += kBase64[v >> 18], out += kBase64[(v >> 12) & 63], out += "==";
-  } else if (i + 2 == n) {
-    const unsigned v = (p[i] << 16) | (p[i + 1] << 8);
-    out += kBase64[v >> 18], out += kBase64[(v >> 12) & 63], out += kBase64[(v >> 6) & 63], out += '=';
-  }
-  return out;
-}
-
-// A column of the page's data: "<type>:<base64 of the little-endian array>".
-std::string encoded(const char* type, const void* data, std::size_t bytes) {
-  return std::string("\"") + type + ":" + base64(data, bytes) + "\"";
-}
-std::string column(const std::vector<double>& v) { return encoded("f64", v.data(), v.size() * 8); }
-std::string column(const std::vector<float>& v) { return encoded("f32", v.data(), v.size() * 4); }
-std::string column(const std::vector<std::uint8_t>& v) { return encoded("u8", v.data(), v.size()); }
-// Integers in the narrowest of 8, 16 or 32 bits that holds them all (a
-// million-op page is mostly these columns); 64-bit floats beyond that.
-template <class Int>
-std::string int_column(const std::vector<Int>& v) {
-  std::int64_t lo = 0, hi = 0;
-  for (Int x : v) lo = std::min<std::int64_t>(lo, x), hi = std::max<std::int64_t>(hi, x);
-  auto narrow = [&](auto zero, const char* type) {
-    std::vector<decltype(zero)> n(v.begin(), v.end());
-    return encoded(type, n.data(), n.size() * sizeof(zero));
-  };
-  if (lo >= INT8_MIN && hi <= INT8_MAX) return narrow(std::int8_t{0}, "i8");
-  if (lo >= INT16_MIN && hi <= INT16_MAX) return narrow(std::int16_t{0}, "i16");
-  if (lo >= INT32_MIN && hi <= INT32_MAX) return narrow(std::int32_t{0}, "i32");
-  return column(std::vector<double>(v.begin(), v.end()));
-}
 
 // CSP names a script by the base64 of its SHA-256; CMake gives us hex.
 std::string csp_hash(const char* hex) {
@@ -68,161 +26,6 @@ std::string csp_hash(const char* hex) {
 std::string verdict_word(const Json& v) {
   if (v.is_boolean()) return v.get<bool>() ? "valid" : "invalid";
   return "unknown";
-}
-
-// The ops the anomalies name, found by `index` (of either end of an op).
-class OpFinder {
- public:
-  OpFinder(const History& h, const std::set<std::int64_t>& wanted) : h_(h) {
-    for (std::size_t i = 0; i < h.size(); ++i)
-      if (wanted.count(h[i].index)) pos_.emplace(h[i].index, i);
-  }
-  // "op 12, process 3: write 3 → ok" — plain text, to be escaped by the caller.
-  std::string describe(std::int64_t index) const {
-    auto it = pos_.find(index);
-    if (it == pos_.end()) return fmt::format("op {} (not in the history)", index);
-    const Op& e = h_[it->second];
-    if (e.is_nemesis()) return fmt::format("op {}, nemesis: {} {}", index, clip(e.f, 60), short_json(e.value, 80));
-    const std::int64_t other = h_.partner(it->second);
-    const Op& inv = e.is_invoke() ? e : other >= 0 ? h_[static_cast<std::size_t>(other)] : e;
-    const Op* done = e.is_invoke() ? (other >= 0 ? &h_[static_cast<std::size_t>(other)] : nullptr) : &e;
-    std::string s = fmt::format("op {}, process {}: {}", index, inv.process, clip(inv.f, 60));
-    if (!inv.value.is_null()) s += " " + short_json(inv.value, 80);
-    if (!done) return s + " → never completed (info)";
-    if (!done->value.is_null() && done->value != inv.value) s += " → " + short_json(done->value, 80);
-    s += fmt::format(" ({})", to_string(done->type));
-    if (!done->error.empty()) s += ": " + clip(done->error, 120);
-    return s;
-  }
-
- private:
-  const History& h_;
-  std::unordered_map<std::int64_t, std::size_t> pos_;
-};
-
-struct AnomalyRef {
-  std::string checker;
-  const Json* anomaly;
-};
-
-std::string op_button(const OpFinder& ops, std::int64_t index) {
-  return fmt::format("<button type=\"button\" class=\"op\" data-op=\"{}\">{}</button>", index,
-                     html_text(ops.describe(index)));
-}
-
-std::vector<std::int64_t> index_list(const Json& j) {
-  std::vector<std::int64_t> out;
-  if (j.is_array())
-    for (const Json& x : j)
-      if (x.is_number_integer()) out.push_back(x.get<std::int64_t>());
-  if (j.is_number_integer()) out.push_back(j.get<std::int64_t>());
-  return out;
-}
-
-// Labels the small timeline puts on an anomaly's ops: for a
-// linearizability counterexample, "n:" for the n-th op of the linearized
-// prefix and "X" for the op that cannot be placed.
-Json op_labels(const Json& a) {
-  Json labels = Json::object();
-  if (a.contains("linearized_prefix_tail") && a.contains("prefix_length")) {
-    const auto tail = index_list(a["linearized_prefix_tail"]);
-    const std::int64_t n = a["prefix_length"].is_number_integer() ? a["prefix_length"].get<std::int64_t>() : 0;
-    for (std::size_t k = 0; k < tail.size(); ++k)
-      labels[std::to_string(tail[k])] = fmt::format("{}:", n - static_cast<std::int64_t>(tail.size() - k) + 1);
-  }
-  for (std::int64_t x : index_list(a.value("failed_op", Json())))
-    labels[std::to_string(x)] = "X";
-  return labels;
-}
-
-void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) {
-  const auto tail = index_list(a.value("linearized_prefix_tail", Json()));
-  const auto pending = index_list(a.value("pending", Json()));
-  const auto failed = index_list(a.value("failed_op", Json()));
-  const std::int64_t n = a.value("prefix_length", Json(0)).is_number_integer() ? a["prefix_length"].get<std::int64_t>() : 0;
-  out << "<ol class=\"steps\">";
-  if (!tail.empty())
-    out << fmt::format("<li>The model can order the first {} ops one after another; the last {} of that order are, in "
-                       "order: {}.</li>",
-                       n, tail.size(), [&] {
-                         std::string s;
-                         for (std::int64_t x : tail) s += (s.empty() ? "" : ", ") + op_button(ops, x);
-                         return s;
-                       }());
-  if (a.contains("states") && a["states"].is_array() && !a["states"].empty()) {
-    std::string s;
-    for (const Json& st : a["states"])
-      s += (s.empty() ? "" : ", ") + std::string("<code>") +
-           html_text(st.is_string() ? clip(st.get<std::string>(), 200) : short_json(st, 200)) + "</code>";
-    out << "<li>That order leaves the model in " << (a["states"].size() == 1 ? "the state " : "one of the states ") << s
-        << ".</li>";
-  }
-  if (!pending.empty()) {
-    std::string s;
-    for (std::int64_t x : pending) s += (s.empty() ? "" : ", ") + op_button(ops, x);
-    out << "<li>Still running then, and tried in every order before it: " << s << ".</li>";
-  }
-  if (!failed.empty())
-    out << "<li>" << op_button(ops, failed[0])
-        << " must take effect before it returns, but no order of the ops above lets the model accept it.</li>";
-  out << "</ol>";
-}
-
-// Arrays of objects with an "explanation" (a cycle's edges) read as steps.
-void write_steps(std::ostream& out, const Json& a, const OpFinder& ops) {
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    if (!it.value().is_array() || it.value().empty() || !it.value()[0].is_object() ||
-        !it.value()[0].contains("explanation"))
-      continue;
-    out << "<p class=\"steps-title\">" << html_text(it.key()) << ", edge by edge:</p><ol class=\"steps\">";
-    for (const Json& step : it.value()) {
-      out << "<li>";
-      if (step.contains("from") && step.contains("to") && step["from"].is_number_integer() &&
-          step["to"].is_number_integer())
-        out << op_button(ops, step["from"].get<std::int64_t>()) << " → " << op_button(ops, step["to"].get<std::int64_t>())
-            << " ";
-      if (step.contains("type")) out << "<span class=\"edge\">" << html_text(short_json(step["type"], 40)) << "</span> ";
-      const Json& why = step["explanation"];
-      out << html_text(why.is_string() ? why.get<std::string>() : short_json(why, 400)) << "</li>";
-    }
-    out << "</ol>";
-  }
-}
-
-const std::set<std::string> kShownElsewhere = {"kind", "ops", "explanation", "key", "linearized_prefix_tail",
-                                               "pending", "failed_op", "states", "states_complete"};
-
-void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, const OpFinder& ops) {
-  const Json& a = *ref.anomaly;
-  const std::string kind = a.contains("kind") && a["kind"].is_string() ? a["kind"].get<std::string>() : "anomaly";
-  out << fmt::format("<article class=\"anomaly\" id=\"anomaly-{}\">", id);
-  out << "<h3>" << html_text(kind) << " <span class=\"by\">found by " << html_text(ref.checker) << "</span>";
-  if (a.contains("key") && !a["key"].is_null()) out << " <span class=\"key\">key " << html_text(short_json(a["key"], 80)) << "</span>";
-  out << "</h3>";
-  if (a.contains("explanation"))
-    out << "<p class=\"why\">"
-        << html_text(a["explanation"].is_string() ? a["explanation"].get<std::string>() : short_json(a["explanation"], 800))
-        << "</p>";
-  if (a.contains("linearized_prefix_tail") || a.contains("failed_op")) write_linear_detail(out, a, ops);
-  write_steps(out, a, ops);
-  std::string facts;
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    if (kShownElsewhere.count(it.key())) continue;
-    if (it.value().is_array() && !it.value().empty() && it.value()[0].is_object() && it.value()[0].contains("explanation"))
-      continue;
-    facts += "<dt>" + html_text(it.key()) + "</dt><dd>" +
-             html_text(it.value().is_string() ? clip(it.value().get<std::string>(), 300) : short_json(it.value(), 300)) +
-             "</dd>";
-  }
-  if (!facts.empty()) out << "<dl class=\"facts\">" << facts << "</dl>";
-  out << fmt::format("<div class=\"mini\" data-anomaly=\"{}\"></div>", id);
-  const auto idx = index_list(a.value("ops", Json()));
-  if (!idx.empty()) {
-    out << "<ul class=\"ops\">";
-    for (std::int64_t x : idx) out << "<li>" << op_button(ops, x) << "</li>";
-    out << "</ul>";
-  }
-  out << "</article>\n";
 }
 
 std::string checker_note(const Json& c) {
@@ -243,69 +46,15 @@ bool linkable(const std::string& path) {
   return !path.empty() && path[0] != '/' && path.rfind("../", 0) != 0 && path.find("/../") == std::string::npos;
 }
 
-void write_data(std::ostream& out, const TimelineData& t, const std::string& title,
-                const std::vector<AnomalyRef>& anomalies) {
-  Json head = {{"title", title}, {"realTime", t.real_time}, {"origin", t.origin}, {"tEnd", t.t_end},
-               {"lanes", t.lanes}, {"fs", t.fs}, {"n", t.size()}};
-  Json faults = Json::array();
-  for (const FaultWindow& w : t.faults)
-    faults.push_back({{"start", w.start}, {"end", w.end}, {"name", w.name}, {"label", w.label},
-                      {"startIndex", w.start_index}, {"endIndex", w.end_index}});
-  head["faults"] = faults;
-  Json an = Json::array();
-  for (std::size_t i = 0; i < anomalies.size(); ++i) {
-    const Json& a = *anomalies[i].anomaly;
-    an.push_back({{"id", i}, {"checker", anomalies[i].checker}, {"kind", a.value("kind", Json("anomaly"))},
-                  {"ops", index_list(a.value("ops", Json()))}, {"labels", op_labels(a)}});
-  }
-  head["anomalies"] = an;
-  std::string h = script_json(head);
-  h.pop_back();  // reopen the object for the columns
-  out << h << ",\"texts\":[";
-  for (std::size_t i = 0; i < t.texts.size(); ++i) out << (i ? "," : "") << script_json(Json(t.texts[i]));
-  out << "],\"cols\":{";
-  // Durations rather than ends (32-bit floats lose nothing a reader can
-  // see), and completions as their distance from the invocation's index.
-  std::vector<float> duration(t.size());
-  std::vector<std::int64_t> completion(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    duration[i] = t.end[i] < 0 ? -1.0f : static_cast<float>(t.end[i] - t.start[i]);
-    completion[i] = t.complete_index[i] < 0 ? 0 : t.complete_index[i] - t.invoke_index[i];
-  }
-  out << "\"lane\":" << int_column(t.lane) << ",\"f\":" << int_column(t.f) << ",\"arg\":" << int_column(t.arg)
-      << ",\"result\":" << int_column(t.result) << ",\"error\":" << int_column(t.error)
-      << ",\"node\":" << int_column(t.node) << ",\"process\":" << int_column(t.process)
-      << ",\"start\":" << column(t.start) << ",\"duration\":" << column(duration)
-      << ",\"outcome\":" << column(t.outcome) << ",\"inv\":" << int_column(t.invoke_index)
-      << ",\"cmpDelta\":" << int_column(completion);
-  out << "}}";
-}
-
 }  // namespace
 
 void write_report_html(std::ostream& out, const ReportInput& in) {
   const History& h = *in.history;
   const TimelineData t = layout_timeline(h);
 
-  std::vector<AnomalyRef> anomalies;
-  std::set<std::int64_t> wanted;
+  const std::vector<AnomalyRef> anomalies = collect_anomalies(in.results);
+  const std::set<std::int64_t> wanted = named_ops(anomalies);
   const Json& checkers = in.results.contains("checkers") ? in.results["checkers"] : Json::object();
-  for (auto it = checkers.begin(); it != checkers.end(); ++it) {
-    if (!it.value().contains("anomalies") || !it.value()["anomalies"].is_array()) continue;
-    for (const Json& a : it.value()["anomalies"]) {
-      if (!a.is_object()) continue;
-      anomalies.push_back(AnomalyRef{it.key(), &a});
-      for (std::int64_t x : index_list(a.value("ops", Json()))) wanted.insert(x);
-      for (const char* k : {"linearized_prefix_tail", "pending", "failed_op"})
-        for (std::int64_t x : index_list(a.value(k, Json()))) wanted.insert(x);
-      for (auto f = a.begin(); f != a.end(); ++f)
-        if (f.value().is_array())
-          for (const Json& step : f.value())
-            if (step.is_object())
-              for (const char* k : {"from", "to"})
-                for (std::int64_t x : index_list(step.value(k, Json()))) wanted.insert(x);
-    }
-  }
   const OpFinder ops(h, wanted);
   const std::string verdict = verdict_word(in.results.value("valid", Json("unknown")));
 
@@ -412,7 +161,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "</main>\n<noscript><p>The timeline and the plots need JavaScript; everything above is plain HTML.</p></noscript>\n";
 
   out << "<script type=\"application/json\" id=\"fl-data\">";
-  write_data(out, t, in.title, anomalies);
+  write_page_data(out, t, in.title, anomalies);
   out << "</script>\n<script>" << report_assets::kScript << "</script>\n</body></html>\n";
 }
 

@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -80,8 +79,13 @@ inline Page load_page(const std::string& html, const std::string& png, int width
   const std::size_t open = p.dom.find("<html"), close = p.dom.find('>', open);
   if (open != std::string::npos && close != std::string::npos) {
     const std::string tag = p.dom.substr(open, close - open);
-    static const std::regex attr("data-fl-([a-z-]+)=\"([^\"]*)\"");
-    for (std::sregex_iterator it(tag.begin(), tag.end(), attr), end; it != end; ++it) p.fl[(*it)[1]] = (*it)[2];
+    // data-fl-NAME="VALUE" (no <regex>: gcc 12 warns falsely in it under the sanitizers)
+    for (std::size_t at = 0; (at = tag.find("data-fl-", at)) != std::string::npos;) {
+      const std::size_t eq = tag.find("=\"", at), close_quote = eq == std::string::npos ? eq : tag.find('"', eq + 2);
+      if (close_quote == std::string::npos) break;
+      p.fl[tag.substr(at + 8, eq - at - 8)] = tag.substr(eq + 2, close_quote - eq - 2);
+      at = close_quote + 1;
+    }
   }
   return p;
 }
