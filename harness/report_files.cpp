@@ -59,8 +59,8 @@ ReportWritten write_report(const ReportRequest& req) {
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
 
+  const TimelineData t = layout_timeline(*req.history);
   if (req.plots) {
-    const TimelineData t = layout_timeline(*req.history);
     for (const PlotScript& p : plot_scripts(t, req.title)) {
       RunOptions o;
       o.input = p.script;
@@ -89,6 +89,7 @@ ReportWritten write_report(const ReportRequest& req) {
   in.title = req.title;
   in.generator = std::string("faultline ") + FAULTLINE_VERSION;
   in.plots = done.plots;
+  in.timeline = &t;
   in.files = req.extra_files;
   for (const std::string& f : run_files(dir))
     if (std::find(in.files.begin(), in.files.end(), f) == in.files.end()) in.files.push_back(f);

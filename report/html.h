@@ -19,6 +19,8 @@ std::string html_text(std::string_view s);
 // line separators U+2028 / U+2029 written as \u escapes; invalid UTF-8 in a
 // string becomes U+FFFD instead of failing.
 std::string script_json(const Json& j);
+// One string as a JSON string literal, escaped as script_json() escapes.
+std::string script_json_string(std::string_view s);
 // A JSON value as one short line of text (compact, invalid UTF-8 replaced),
 // cut to at most `max` bytes on a character boundary with "…" appended.
 std::string short_json(const Json& v, std::size_t max = 120);

@@ -52,7 +52,7 @@ void write_page_data(std::ostream& out, const TimelineData& t, const std::string
   std::string h = script_json(head);
   h.pop_back();  // reopen the object for the columns
   out << h << ",\"texts\":[";
-  for (std::size_t i = 0; i < t.texts.size(); ++i) out << (i ? "," : "") << script_json(Json(t.texts[i]));
+  for (std::size_t i = 0; i < t.texts.size(); ++i) out << (i ? "," : "") << script_json_string(t.texts[i]);
   out << "],\"cols\":{";
   // Durations rather than ends (32-bit floats lose nothing a reader can
   // see), and completions as their distance from the invocation's index.

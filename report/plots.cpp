@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 #include <fmt/format.h>
@@ -12,6 +13,10 @@ namespace fl {
 namespace {
 
 constexpr int kWidth = 1400, kHeight = 480;
+// Latency points are deduplicated on a grid of 3 x 3 pixels: a point is
+// about that size, so the image looks the same, and gnuplot draws a few
+// hundred thousand points of a million-op run instead of all of them.
+constexpr int kCellsX = kWidth / 3, kCellsY = kHeight / 3;
 // Distinct colours for up to eight operation names, then they repeat.
 const char* const kPalette[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
                                 "#17becf", "#bcbd22", "#e377c2", "#7f7f7f"};
@@ -48,9 +53,9 @@ std::string header(const TimelineData& t, const std::string& title, const std::s
   return s;
 }
 
-// One series of points, written once per cell of the image: points that
-// would land on the same pixel are drawn once, which keeps a million-op plot
-// as fast as a small one and changes nothing a reader can see.
+// One series of points, written once per cell of the image (kCellsX x
+// kCellsY): points that would land on the same spot are drawn once, which
+// keeps a million-op plot nearly as fast as a small one.
 struct Series {
   std::string title;
   std::string style;
@@ -95,7 +100,7 @@ std::string latency_script(const TimelineData& t, const std::string& title) {
       Series& se = series[f * 3 + static_cast<std::size_t>(o)];
       se.title = t.fs[f] + " " + kOutcome[o];
       se.style = fmt::format("with points pt {} ps 0.4 lc rgb '{}'", kPointType[o], kPalette[f % 8]);
-      se.cells.assign(static_cast<std::size_t>(kWidth) * kHeight, false);
+      se.cells.assign(static_cast<std::size_t>(kCellsX) * kCellsY, false);
     }
   if (hi > 0) {
     const double span = std::max(t.t_end, 1.0);
@@ -103,13 +108,13 @@ std::string latency_script(const TimelineData& t, const std::string& title) {
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (t.end[i] < 0) continue;
       const double lat = std::max(t.end[i] - t.start[i], 1.0);
-      const auto cx = static_cast<std::size_t>(std::min(kWidth - 1.0, t.start[i] / span * (kWidth - 1)));
-      const auto cy = static_cast<std::size_t>(std::min(kHeight - 1.0, (std::log(lat) - llo) / lspan * (kHeight - 1)));
+      const auto cx = static_cast<std::size_t>(std::min(kCellsX - 1.0, t.start[i] / span * (kCellsX - 1)));
+      const auto cy = static_cast<std::size_t>(std::min(kCellsY - 1.0, (std::log(lat) - llo) / lspan * (kCellsY - 1)));
       Series& se = series[static_cast<std::size_t>(t.f[i]) * 3 + t.outcome[i]];
-      const std::size_t cell = cy * kWidth + cx;
+      const std::size_t cell = cy * kCellsX + cx;
       if (se.cells[cell]) continue;
       se.cells[cell] = true;
-      se.data += fmt::format("{:.9g} {:.6g}\n", seconds(t, t.start[i]), lat / unit);
+      fmt::format_to(std::back_inserter(se.data), "{:.9g} {:.4g}\n", seconds(t, t.start[i]), lat / unit);
     }
   }
   return s + finish(series);
@@ -147,7 +152,7 @@ std::string rate_script(const TimelineData& t, const std::string& title) {
                            o == 0 ? "" : " dt 2");
     if (std::all_of(counts[k].begin(), counts[k].end(), [](std::int64_t c) { return c == 0; })) continue;
     for (std::size_t b = 0; b < buckets; ++b)
-      se.data += fmt::format("{:.9g} {:.6g}\n", seconds(t, (static_cast<double>(b) + 0.5) * width),
+      fmt::format_to(std::back_inserter(se.data), "{:.9g} {:.6g}\n", seconds(t, (static_cast<double>(b) + 0.5) * width),
                              t.real_time ? static_cast<double>(counts[k][b]) / per : static_cast<double>(counts[k][b]));
   }
   return s + finish(series);

@@ -50,7 +50,9 @@ bool linkable(const std::string& path) {
 
 void write_report_html(std::ostream& out, const ReportInput& in) {
   const History& h = *in.history;
-  const TimelineData t = layout_timeline(h);
+  TimelineData own;
+  if (!in.timeline) own = layout_timeline(h);
+  const TimelineData& t = in.timeline ? *in.timeline : own;
 
   const std::vector<AnomalyRef> anomalies = collect_anomalies(in.results);
   const std::set<std::int64_t> wanted = named_ops(anomalies);

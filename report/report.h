@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "history/history.h"
+#include "report/timeline_data.h"
 
 namespace fl {
 
@@ -24,6 +25,7 @@ struct ReportInput {
   std::string generator;           // "faultline 0.1.0"
   std::vector<std::string> files;  // every file of the run, as the reader should see them
   std::vector<std::string> plots;  // image files beside the report ("latency.png")
+  const TimelineData* timeline = nullptr;  // layout_timeline(*history) if the caller has it
 };
 
 void write_report_html(std::ostream& out, const ReportInput& in);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -26,25 +25,37 @@ class TextTable {
     texts_.push_back(std::move(s));
     return id;
   }
-  // Small integers are most values of most histories: skip the dump.
+  // Integers (most values of most histories) and short strings that repeat
+  // (nodes, errors) are looked up as they are, without making a text first.
   std::int32_t value(const Json& v) {
     if (v.is_number_integer()) {
       const std::int64_t x = v.get<std::int64_t>();
-      if (x >= -1024 && x < 65536) {
-        auto it = ints_.find(x);
-        if (it != ints_.end()) return it->second;
-        const std::int32_t id = this->id(std::to_string(x));
-        ints_.emplace(x, id);
-        return id;
-      }
+      auto it = ints_.find(x);
+      if (it != ints_.end()) return it->second;
+      const std::int32_t id = this->id(std::to_string(x));
+      ints_.emplace(x, id);
+      return id;
+    }
+    if (v.is_null()) {
+      if (null_ < 0) null_ = id("null");
+      return null_;
     }
     return id(short_json(v, kValueChars));
+  }
+  std::int32_t text(const std::string& s, std::size_t max) {
+    auto it = raw_.find(s);
+    if (it != raw_.end()) return it->second;
+    const std::int32_t id = this->id(clip(s, max));
+    raw_.emplace(s, id);
+    return id;
   }
 
  private:
   std::vector<std::string>& texts_;
   std::unordered_map<std::string, std::int32_t> ids_;
   std::unordered_map<std::int64_t, std::int32_t> ints_;
+  std::unordered_map<std::string, std::int32_t> raw_;  // by the text before clipping
+  std::int32_t null_ = -1;
 };
 
 // How a nemesis event's f opens or closes a window: "start-X" / "stop-X"
@@ -91,7 +102,7 @@ TimelineData layout_timeline(const History& h) {
   const auto& pairs = h.pairs();
   // Each process's span in time, to share lanes when there are many.
   struct Span { double first = 0, last = 0; std::int32_t lane = 0; };
-  std::map<std::int64_t, Span> spans;
+  std::map<std::int64_t, Span> spans;  // ordered: lanes go by process number
   for (const OpPair& p : pairs) {
     const double s0 = rel(static_cast<std::size_t>(p.invoke));
     const double s1 = p.complete >= 0 ? rel(static_cast<std::size_t>(p.complete)) : t.t_end;
@@ -135,15 +146,18 @@ TimelineData layout_timeline(const History& h) {
 
   // Rows, ordered by lane then start (a lane's ops never overlap, so their
   // ends are ordered too: the page binary-searches on both).
-  std::vector<std::size_t> order(pairs.size());
-  std::iota(order.begin(), order.end(), 0);
+  std::unordered_map<std::int64_t, std::int32_t> lane_of;
+  for (const auto& [process, span] : spans) lane_of.emplace(process, span.lane);
   std::vector<std::int32_t> pair_lane(pairs.size());
-  for (std::size_t i = 0; i < pairs.size(); ++i)
-    pair_lane[i] = spans[ops[static_cast<std::size_t>(pairs[i].invoke)].process].lane;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (pair_lane[a] != pair_lane[b]) return pair_lane[a] < pair_lane[b];
-    return pairs[a].invoke < pairs[b].invoke;
-  });
+  std::vector<std::size_t> lane_size(t.lanes.size() + 1, 0);
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    pair_lane[i] = lane_of[ops[static_cast<std::size_t>(pairs[i].invoke)].process];
+    ++lane_size[static_cast<std::size_t>(pair_lane[i]) + 1];
+  }
+  // Pairs come in invocation order: bucketing them by lane keeps that order.
+  for (std::size_t l = 1; l < lane_size.size(); ++l) lane_size[l] += lane_size[l - 1];
+  std::vector<std::size_t> order(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) order[lane_size[static_cast<std::size_t>(pair_lane[i])]++] = i;
 
   const std::size_t n = pairs.size();
   t.lane.reserve(n), t.process.reserve(n), t.f.reserve(n), t.arg.reserve(n), t.result.reserve(n), t.error.reserve(n);
@@ -166,9 +180,9 @@ TimelineData layout_timeline(const History& h) {
     t.arg.push_back(texts.value(inv.value));
     t.result.push_back(done ? texts.value(done->value) : -1);
     const std::string& err = done ? done->error : inv.error;
-    t.error.push_back(err.empty() ? -1 : texts.id(clip(err, kErrorChars)));
+    t.error.push_back(err.empty() ? -1 : texts.text(err, kErrorChars));
     const std::string& node = done && !done->node.empty() ? done->node : inv.node;
-    t.node.push_back(node.empty() ? -1 : texts.id(clip(node, kValueChars)));
+    t.node.push_back(node.empty() ? -1 : texts.text(node, kValueChars));
     t.invoke_index.push_back(inv.index);
     t.complete_index.push_back(done ? done->index : -1);
     t.start.push_back(rel(static_cast<std::size_t>(p.invoke)));

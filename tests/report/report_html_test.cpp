@@ -64,6 +64,13 @@ TEST_CASE("script_json cannot close its script element and round-trips every val
     CHECK(Json::parse(s) == v);
   }
   CHECK(Json::parse(script_json(Json("bad \xFF"))) == Json("bad \xEF\xBF\xBD"));
+  // The fast path for the page's many texts escapes the same way.
+  for (const std::string& p : test::xss_payloads()) {
+    const std::string s = script_json_string(p + "\x01\"\\\n");
+    CHECK(s.find_first_of("<>&") == std::string::npos);
+    CHECK(Json::parse(s) == Json(p + "\x01\"\\\n"));
+  }
+  CHECK(Json::parse(script_json_string("bad \xFF")) == Json("bad \xEF\xBF\xBD"));
 }
 
 TEST_CASE("a report shows no string of the history or the results as markup", "[report]") {
