@@ -8,6 +8,7 @@
 namespace fl {
 
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options);
+std::unique_ptr<System> make_postgres_system(const nlohmann::json& options);
 
 namespace {
 
@@ -22,6 +23,8 @@ const std::vector<Entry>& entries() {
        make_memory_system},
       {{"etcd", "etcd 3.4 (Debian etcd-server) in network namespaces, via its v3 JSON gateway"},
        make_etcd_system},
+      {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation and replicas via --opt"},
+       make_postgres_system},
   };
   return v;
 }

@@ -7,6 +7,9 @@ namespace fl {
 
 std::unique_ptr<Workload> make_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_kv_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_list_append_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_rw_register_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_bank_workload(const WorkloadOptions& opts);
 
 namespace {
 
@@ -21,6 +24,11 @@ const std::vector<Entry>& entries() {
        make_register_workload},
       {{"kv", "independent registers: read / write / cas with a key, keys rotating (kv model)"},
        make_kv_workload},
+      {{"list-append", "transactions appending unique values to lists and reading them (Elle's list-append)"},
+       make_list_append_workload},
+      {{"rw-register", "transactions reading and writing registers with unique values (Elle's rw-register)"},
+       make_rw_register_workload},
+      {{"bank", "transfers between accounts and reads of all balances (Jepsen's bank)"}, make_bank_workload},
   };
   return v;
 }

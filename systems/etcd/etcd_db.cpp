@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cluster/process.h"
 #include "systems/etcd/etcd_client.h"
 
 namespace fl {
@@ -113,5 +114,13 @@ std::vector<int> EtcdDb::pids(Host& host) {
 }
 
 std::vector<std::string> EtcdDb::log_files(Host& host) { return {log_path(host)}; }
+
+std::string EtcdDb::unavailable() const {
+  if (find_program(opts_.binary).empty())
+    return fmt::format("etcd is not installed ({} is missing); install etcd-server (scripts/setup), or name another "
+                       "binary with --opt binary=PATH",
+                       opts_.binary);
+  return "";
+}
 
 }  // namespace fl

@@ -102,7 +102,17 @@ TEST_CASE("process faults go through the Db's hooks on the chosen targets", "[ne
   auto kill = make_nemesis("kill", {{"target", "majority"}});
   NemesisEvent e = kill->start(ctx);
   CHECK(e.value["nodes"].size() == 3);
+  // Journaled like every other fault until its heal restarts the daemons.
+  auto killed = [] {
+    std::vector<nlohmann::json> v;
+    for (const auto& f : journaled_faults())
+      if (f.value("kind", "") == "killed") v.push_back(f);
+    return v;
+  };
+  REQUIRE(killed().size() == 1);
+  CHECK(killed()[0]["nodes"].size() == 3);
   kill->stop(ctx);
+  CHECK(killed().empty());
   int kills = 0, starts = 0;
   for (auto& [k, v] : db.calls) {
     if (k.rfind("kill", 0) == 0) kills += v;
