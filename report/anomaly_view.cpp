@@ -18,14 +18,16 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   const auto failed = index_list(a.value("failed_op", Json()));
   const std::int64_t n = a.value("prefix_length", Json(0)).is_number_integer() ? a["prefix_length"].get<std::int64_t>() : 0;
   out << "<ol class=\"steps\">";
-  if (!tail.empty())
-    out << fmt::format("<li>The model can order the first {} ops one after another; the last {} of that order are, in "
-                       "order: {}.</li>",
-                       n, tail.size(), [&] {
-                         std::string s;
-                         for (std::int64_t x : tail) s += (s.empty() ? "" : ", ") + op_button(ops, x);
-                         return s;
-                       }());
+  if (!tail.empty()) {
+    std::string listed;
+    for (std::int64_t x : tail) listed += (listed.empty() ? "" : ", ") + op_button(ops, x);
+    if (n == static_cast<std::int64_t>(tail.size()))
+      out << fmt::format("<li>The model can take these {} ops one after another, in this order: {}.</li>", n, listed);
+    else
+      out << fmt::format("<li>The model can take the first {} ops one after another; the last {} of that order are, "
+                         "in order: {}.</li>",
+                         n, tail.size(), listed);
+  }
   if (a.contains("states") && a["states"].is_array() && !a["states"].empty()) {
     std::string s;
     for (const Json& st : a["states"])

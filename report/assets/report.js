@@ -100,6 +100,11 @@
     if (d < 1e9) return (d / 1e6).toFixed(2) + ' ms';
     return (d / 1e9).toFixed(3) + ' s';
   }
+  // A decade of the latency axis, without trailing zeros: 1 ms, 10 ms, 1 s.
+  function fmtDecade(d) {
+    var s = fmtDur(d), sp = s.indexOf(' ');
+    return String(parseFloat(s.slice(0, sp))) + s.slice(sp);
+  }
   function opLabel(r) {
     var s = fs[fcol[r]];
     if (texts[arg[r]] !== 'null') s += ' ' + texts[arg[r]];
@@ -189,7 +194,7 @@
     var x = tlBox = size(tl, h), ctx = x.ctx;
     var t0 = view.t0, t1 = view.t1, k = (x.w - GUTTER) / (t1 - t0);
     ctx.clearRect(0, 0, x.w, h);
-    drawFaults(ctx, x, TOP, shownLanes * laneH, t0, t1, 14);
+    drawFaults(ctx, x, 2, TOP - 2 + shownLanes * laneH, t0, t1, 14);
     var drawn = 0, rects = 0, lastLane = Math.min(nLanes, view.lane0 + shownLanes);
     var barH = Math.max(1, laneH - (laneH > 6 ? 3 : 1));
     ctx.font = '11px sans-serif';
@@ -429,7 +434,7 @@
       var v = Math.pow(10, p), y = bottom - (Math.log(v) - llo) / lspan * (bottom - top);
       if (y < top - 1 || y > bottom + 1) continue;
       ctx.strokeStyle = '#eef0f3'; ctx.beginPath(); ctx.moveTo(GUTTER, y + 0.5); ctx.lineTo(x.w, y + 0.5); ctx.stroke();
-      ctx.fillStyle = '#5b6574'; ctx.fillText(fmtDur(v), 2, y + 4, GUTTER - 4);
+      ctx.fillStyle = '#5b6574'; ctx.fillText(fmtDecade(v), 2, y + 4, GUTTER - 4);
     }
     var img = ctx.getImageData(0, 0, lat.width, lat.height), px = img.data, W = lat.width;
     var rgb = PALETTE.map(function (c) { return [parseInt(c.substr(1, 2), 16), parseInt(c.substr(3, 2), 16), parseInt(c.substr(5, 2), 16)]; });
