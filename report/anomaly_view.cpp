@@ -21,7 +21,9 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   if (!tail.empty()) {
     std::string listed;
     for (std::int64_t x : tail) listed += (listed.empty() ? "" : ", ") + op_button(ops, x);
-    if (n == static_cast<std::int64_t>(tail.size()))
+    if (n == 1 && tail.size() == 1)
+      out << fmt::format("<li>The model can take this op first: {}.</li>", listed);
+    else if (n == static_cast<std::int64_t>(tail.size()))
       out << fmt::format("<li>The model can take these {} ops one after another, in this order: {}.</li>", n, listed);
     else
       out << fmt::format("<li>The model can take the first {} ops one after another; the last {} of that order are, "
