@@ -21,7 +21,7 @@ std::string last_line(const std::string& out) {
   return s.substr(s.rfind('\n') + 1);
 }
 
-std::string slurp(const std::string& path) {
+std::string report_cli_slurp(const std::string& path) {
   std::ifstream in(path);
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
@@ -37,7 +37,7 @@ TEST_CASE("a run writes report.html and its plots into its folder and ends with 
   const std::string dir = fs::canonical(store.path + "/latest").string();
   CHECK(last_line(r.out) == "report: " + dir + "/report.html");
   for (const char* f : {"report.html", "latency.png", "rate.png"}) CHECK(fs::is_regular_file(dir + "/" + f));
-  const std::string html = slurp(dir + "/report.html");
+  const std::string html = report_cli_slurp(dir + "/report.html");
   CHECK(html.find("<canvas id=\"tl\"") != std::string::npos);
   CHECK(html.find("not-linearizable") != std::string::npos);
   // The report lists every file of the run, and its settings.
@@ -52,20 +52,20 @@ TEST_CASE("faultline report rebuilds a run's report from its history, results an
                              "--time-limit", "10", "--no-progress", "--store", store.path});
   REQUIRE(r.exit_code == 0);
   const std::string dir = fs::canonical(store.path + "/latest").string();
-  const std::string before = slurp(dir + "/report.html");
+  const std::string before = report_cli_slurp(dir + "/report.html");
   for (const char* f : {"report.html", "latency.png", "rate.png"}) fs::remove(dir + "/" + f);
   RunResult again = run_process({FL_BINARY, "report", dir});
   INFO(again.out << again.err);
   CHECK(again.exit_code == 0);  // the stored verdict's code
   CHECK(last_line(again.out) == "report: " + dir + "/report.html");
-  CHECK(slurp(dir + "/report.html") == before);  // a pure function of the stored files
+  CHECK(report_cli_slurp(dir + "/report.html") == before);  // a pure function of the stored files
   CHECK(fs::is_regular_file(dir + "/latency.png"));
 
   // Without results.json (a second Ctrl-C), the report still comes, verdict unknown.
   fs::remove(dir + "/results.json");
   RunResult unchecked = run_process({FL_BINARY, "report", dir});
   CHECK(unchecked.exit_code == 2);
-  CHECK(slurp(dir + "/report.html").find("never checked") != std::string::npos);
+  CHECK(report_cli_slurp(dir + "/report.html").find("never checked") != std::string::npos);
 
   // Not a run's folder: a usage error in one sentence.
   RunResult wrong = run_process({FL_BINARY, "report", store.path + "/nope"});
@@ -80,7 +80,7 @@ TEST_CASE("check --out writes report.html beside results.json and ends with its 
   CHECK(r.exit_code == 1);
   CHECK(last_line(r.out) == "report: " + out.path + "/report.html");
   CHECK(fs::is_regular_file(out.path + "/results.json"));
-  const std::string html = slurp(out.path + "/report.html");
+  const std::string html = report_cli_slurp(out.path + "/report.html");
   CHECK(html.find("cas-failure.edn") != std::string::npos);
   CHECK(html.find("data-op=\"488\"") != std::string::npos);  // the op that cannot be linearized, clickable
   // With --json, stdout stays pure JSON and the path goes to stderr.
