@@ -62,7 +62,12 @@ void write_steps(std::ostream& out, const Json& a, const OpFinder& ops) {
           step["to"].is_number_integer())
         out << op_button(ops, step["from"].get<std::int64_t>()) << " → " << op_button(ops, step["to"].get<std::int64_t>())
             << " ";
-      if (step.contains("type")) out << "<span class=\"edge\">" << html_text(short_json(step["type"], 40)) << "</span> ";
+      if (step.contains("type")) {
+        // An edge's type is a name ("wr", "ww", "rw", "realtime"): shown bare, not as a JSON string.
+        const Json& type = step["type"];
+        out << "<span class=\"edge\">" << html_text(type.is_string() ? clip(type.get<std::string>(), 40) : short_json(type, 40))
+            << "</span> ";
+      }
       const Json& why = step["explanation"];
       out << html_text(why.is_string() ? why.get<std::string>() : short_json(why, 400)) << "</li>";
     }
