@@ -94,7 +94,7 @@
     return (t / 1e9).toFixed(t < 1e7 ? 6 : 3) + ' s';
   }
   function fmtDur(d) {
-    if (!D.realTime) return Math.round(d) + ' events';
+    if (!D.realTime) return Math.round(d) + (Math.round(d) === 1 ? ' event' : ' events');
     if (d < 1e3) return d.toFixed(0) + ' ns';
     if (d < 1e6) return (d / 1e3).toFixed(1) + ' µs';
     if (d < 1e9) return (d / 1e6).toFixed(2) + ' ms';
@@ -178,6 +178,7 @@
   }
   function drawAxis(ctx, x, y, t0, t1) {
     var k = (x.w - GUTTER) / (t1 - t0), step = niceStep(t1 - t0, Math.max(2, (x.w - GUTTER) / 110));
+    if (!D.realTime) step = Math.max(1, step);  // event indexes are whole: no tick between two
     ctx.fillStyle = '#5b6574'; ctx.strokeStyle = '#c7ccd4'; ctx.font = '11px sans-serif';
     ctx.beginPath(); ctx.moveTo(GUTTER, y + 0.5); ctx.lineTo(x.w, y + 0.5); ctx.stroke();
     for (var t = Math.ceil(t0 / step) * step; t <= t1; t += step) {

@@ -77,6 +77,44 @@ void check_corpus_report(const CorpusCase& c) {
   CHECK(p.num("mini") >= p.num("expected"));
 }
 
+// An invalid Elle corpus history (elle/expected.tsv), checked by main's
+// transaction checker for its workload: every op its anomalies name is marked.
+void check_elle_report(const std::string& path, const std::string& checker) {
+  History h = read_history(std::string(FL_CORPUS_DIR) + "/" + path, Format::Auto);
+  Json results = check_history(h, {checker}, "", std::nullopt);
+  REQUIRE(results["valid"] == false);
+  std::string name = path;
+  for (char& ch : name)
+    if (ch == '/') ch = '-';
+  const std::string html = write_test_report(name, h, results, {{"checkers", {checker}}, {"history", path}});
+  Page p = open_page(html, artifact(name + ".png"));
+  INFO(path);
+  check_page(p, static_cast<long>(h.pairs().size()));
+  CHECK(p.num("expected") > 0);
+  CHECK(p.num("highlighted") == p.num("expected"));
+}
+
+std::vector<std::pair<std::string, std::string>> invalid_elle_corpus() {
+  std::ifstream in(std::string(FL_CORPUS_DIR) + "/elle/expected.tsv");
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string line;
+  std::getline(in, line);  // header: path format workload options valid …
+  while (std::getline(in, line)) {
+    std::stringstream s(line);
+    std::string path, format, workload, options, valid;
+    std::getline(s, path, '\t');
+    std::getline(s, format, '\t');
+    std::getline(s, workload, '\t');
+    std::getline(s, options, '\t');
+    std::getline(s, valid, '\t');
+    // The plain cases: the workload's checker with its default options.
+    if (valid != "false" || options != "--model " + workload) continue;
+    if (workload == "list-append") out.emplace_back(path, "txn-list-append");
+    if (workload == "rw-register") out.emplace_back(path, "txn-rw-register");
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("the report of a valid etcd-like history loads in chromium, draws every op and shades the faults",
@@ -202,4 +240,24 @@ TEST_CASE("an XSS probe in a history and its results renders as text and runs no
           std::string::npos);
     CHECK(p.dom.find("&lt;/textarea&gt;&lt;svg onload=") != std::string::npos);
   }
+}
+
+TEST_CASE("the reports of invalid Elle corpus histories (G0, G1a, G1c, G2-item) mark every op of every anomaly",
+          "[report][browser]") {
+  FL_REQUIRE_CHROMIUM();
+  const auto all = invalid_elle_corpus();
+  REQUIRE(all.size() >= 10);
+  int n = 0;
+  for (const auto& [path, checker] : all)
+    for (const char* sample : {"g0-cycle", "g1a-aborted", "g1c-circular", "rw-register-anomaly-g2-item"})
+      if (path.find(sample) != std::string::npos) {
+        check_elle_report(path, checker);
+        ++n;
+      }
+  CHECK(n == 4);
+}
+
+TEST_CASE("the reports of every invalid Elle corpus history mark every op of every anomaly", "[report][browser][soak]") {
+  FL_REQUIRE_CHROMIUM();
+  for (const auto& [path, checker] : invalid_elle_corpus()) check_elle_report(path, checker);
 }
