@@ -185,7 +185,8 @@
       var px = GUTTER + (t - t0) * k;
       ctx.beginPath(); ctx.moveTo(px + 0.5, y); ctx.lineTo(px + 0.5, y + 4); ctx.stroke();
       var label = D.realTime ? timeLabel(t, step) : String(Math.round(t + D.origin));
-      ctx.fillText(label, px + 2, y + 15);
+      // The last tick's label ends at the edge rather than being cut by it.
+      ctx.fillText(label, Math.min(px + 2, x.w - 2 - ctx.measureText(label).width), y + 15);
     }
   }
 
