@@ -1,7 +1,9 @@
 // `faultline check HISTORY…`: read each history (any format), run the chosen
-// checkers, print a short summary, optionally write results.json, and exit
-// with the worst verdict's code. The verdict depends on the history alone.
+// checkers, print a short summary, optionally write results.json and the
+// report (--out DIR), and exit with the worst verdict's code. The verdict
+// depends on the history alone.
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -10,6 +12,7 @@
 
 #include "checkers/registry.h"
 #include "harness/commands.h"
+#include "harness/report_files.h"
 #include "harness/results.h"
 #include "history/error.h"
 #include "history/format.h"
@@ -65,6 +68,31 @@ std::vector<const Checker*> select_checkers(const CheckArgs& a) {
   return out;
 }
 
+// One history's report in --out: report.html, or report-<k>.html (and no
+// image files, which would collide) when several histories share the folder.
+std::string write_check_report(const CheckArgs& a, const History& h, const FileResults& fr, const std::string& path,
+                               std::size_t k) {
+  ReportRequest req;
+  req.dir = a.out_dir;
+  req.history = &h;
+  req.results = fr.json;
+  req.settings = {{"command", "faultline check"}, {"history", path}, {"format", a.format}};
+  if (!a.model.empty()) req.settings["model"] = a.model;
+  if (!a.init.empty()) req.settings["init"] = a.init;
+  Json checkers = Json::array();
+  for (const auto& [name, cr] : fr.by_checker) checkers.push_back(name);
+  req.settings["checkers"] = checkers;
+  req.title = std::filesystem::path(path).filename().string();
+  const bool several = a.files.size() > 1;
+  req.html_name = several ? fmt::format("report-{}.html", k + 1) : "report.html";
+  req.plots = !several;
+  std::error_code ec;
+  req.extra_files = {std::filesystem::absolute(path, ec).string(), "results.json"};
+  ReportWritten w = write_report(req);
+  for (const std::string& warning : w.warnings) std::cerr << "faultline: " << warning << "\n";
+  return w.html_path;
+}
+
 int run_check(const CheckArgs& a) {
   auto format = parse_format(a.format);
   if (!format) throw UsageError(fmt::format("unknown format \"{}\" (auto, jsonl, json, edn, porcupine)", a.format));
@@ -90,7 +118,9 @@ int run_check(const CheckArgs& a) {
   Validity overall = Validity::Valid;
   Json files = Json::object();
   Json last;
-  for (const std::string& path : a.files) {
+  std::vector<std::string> reports;
+  for (std::size_t k = 0; k < a.files.size(); ++k) {
+    const std::string& path = a.files[k];
     History h = read_history(path, *format);
     std::vector<const Checker*> chosen = checkers;
     if (chosen.empty()) {
@@ -115,12 +145,17 @@ int run_check(const CheckArgs& a) {
     if (!a.json) std::cout << summarize(path, h, fr);
     last = fr.json;
     files[path] = fr.json;
+    if (!a.out_dir.empty()) reports.push_back(write_check_report(a, h, fr, path, k));
   }
   // One history: DESIGN.md's shape. Several: the overall verdict, and that
   // shape per file.
   Json results = a.files.size() == 1 ? last : Json{{"valid", validity_json(overall)}, {"files", files}};
   if (a.json) std::cout << results.dump(2) << "\n";
-  if (!a.out_dir.empty()) write_results(a.out_dir, results);
+  if (!a.out_dir.empty()) {
+    write_results(a.out_dir, results);
+    // The path last, on stdout unless stdout carries the JSON.
+    for (const std::string& r : reports) (a.json ? std::cerr : std::cout) << "report: " << r << "\n";
+  }
   return exit_code_for(overall);
 }
 

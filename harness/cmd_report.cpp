@@ -1,14 +1,80 @@
-// `faultline report` — placeholder until its issue lands; says so plainly.
+// `faultline report RUN_DIR`: rebuild a stored run's report.html (and its
+// plots) from history.jsonl, results.json and test.json alone, print where
+// it is, and exit with the verdict's code. A run without results.json (a
+// second Ctrl-C) gets a report whose verdict says it was never checked.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
 #include "harness/commands.h"
+#include "harness/report_files.h"
+#include "harness/results.h"
+#include "history/error.h"
+#include "history/format.h"
 
 namespace fl {
 
+namespace fs = std::filesystem;
+
+namespace {
+
+// A JSON file of the run, or nullopt when it is absent; BadInput when present but not JSON.
+std::optional<Json> read_json(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  std::ifstream in(path);
+  if (!in) throw BadInput(path.string(), 0, "cannot be read");
+  try {
+    return Json::parse(in);
+  } catch (const Json::parse_error& e) {
+    throw BadInput(path.string(), 0, fmt::format("is not valid JSON ({})", e.what()));
+  }
+}
+
+Validity validity_of(const Json& results) {
+  const Json v = results.value("valid", Json("unknown"));
+  if (v.is_boolean()) return v.get<bool>() ? Validity::Valid : Validity::Invalid;
+  return Validity::Unknown;
+}
+
+int run_report(const std::string& run_dir) {
+  const fs::path dir(run_dir);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw UsageError(fmt::format("{} is not a folder of the store", run_dir));
+  const fs::path history_path = dir / "history.jsonl";
+  if (!fs::exists(history_path, ec))
+    throw UsageError(fmt::format("{} has no history.jsonl: is it a run's folder (store/<test>/<time>)?", run_dir));
+  History h = read_history(history_path.string(), Format::Jsonl);
+  std::optional<Json> results = read_json(dir / "results.json");
+  std::optional<Json> settings = read_json(dir / "test.json");
+
+  ReportRequest req;
+  req.dir = dir.string();
+  req.history = &h;
+  req.results = results ? *results
+                        : Json{{"valid", "unknown"},
+                               {"checkers", Json::object()},
+                               {"note", "this run was never checked (no results.json)"}};
+  req.settings = settings ? *settings : Json::object();
+  const fs::path abs = fs::absolute(dir, ec).lexically_normal();
+  const fs::path named = abs.filename().empty() ? abs.parent_path() : abs;
+  req.title = req.settings.value("test_name", named.parent_path().filename().string() + "/" + named.filename().string());
+  ReportWritten w = write_report(req);
+  for (const std::string& warning : w.warnings) std::cerr << "faultline: " << warning << "\n";
+  if (!results) std::cerr << "faultline: " << run_dir << " has no results.json; the report shows no verdict\n";
+  std::cout << "report: " << w.html_path << "\n";
+  return exit_code_for(results ? validity_of(*results) : Validity::Unknown);
+}
+
+}  // namespace
+
 void add_report_command(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("report", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    throw UsageError("`faultline report` is not implemented yet");
-  });
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("report", "Rebuild a stored run's report.html from its history, results and settings");
+  cmd->add_option("run_dir", *dir, "The run's folder (e.g. store/latest)")->required();
+  cmd->callback([dir, &exit_code] { exit_code = run_report(*dir); });
 }
 
 }  // namespace fl

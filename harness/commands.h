@@ -34,5 +34,7 @@ void add_cluster_command(CLI::App& app, int& exit_code);
 void add_nemesis_command(CLI::App& app, int& exit_code);
 void add_heal_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
+void add_demo_command(CLI::App& app, int& exit_code);
 
 }  // namespace fl

@@ -21,6 +21,7 @@
 #include "harness/generator.h"
 #include "harness/preflight.h"
 #include "harness/progress.h"
+#include "harness/report_files.h"
 #include "harness/results.h"
 #include "harness/store.h"
 #include "harness/workers.h"
@@ -160,6 +161,7 @@ struct TestRun::Run {
   std::mt19937_64 nemesis_rng;
   std::mutex errors_mu;
   std::vector<std::string> errors;  // nemesis failures, worker failures
+  nlohmann::json settings;          // test.json
   // The nemesis's starts: applied, or failed (with the first error).
   int faults_applied = 0, faults_failed = 0;
   std::string first_fault_error;
@@ -235,7 +237,7 @@ void TestRun::prepare(Run& r) {
     r.out.run_dir = r.store->dir();
   }
   r.log = std::make_unique<RunLog>(r.store ? r.store->log_path() : std::string());
-  nlohmann::json config = {{"system", o.system},     {"workload", o.workload},       {"nemesis", o.nemesis},
+  nlohmann::json config = {{"test_name", o.test_name}, {"system", o.system}, {"workload", o.workload},       {"nemesis", o.nemesis},
                            {"nodes", o.nodes},       {"time_limit", o.time_limit_s}, {"ops_limit", o.ops_limit},
                            {"concurrency", o.concurrency}, {"rate", o.rate},         {"seed", o.seed},
                            {"timeout", o.timeout_s}, {"system_options", o.system_options},
@@ -243,6 +245,7 @@ void TestRun::prepare(Run& r) {
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());
   if (r.store) std::ofstream(r.store->test_json_path()) << config.dump(2) << "\n";
+  r.settings = config;
 }
 
 // Bring up: the cluster's namespaces, then the system's Db on them.
@@ -427,7 +430,34 @@ TestOutcome TestRun::check(Run& r) {
   if (verdict == Validity::Unknown) line += "\n  unknown: " + fr.json["reason"].get<std::string>();
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n";
+  report(r, *h, fr.json);
+  // The report's path ends the output: it is where a reader goes next.
+  if (o.print_summary && !out.report_path.empty()) std::cout << "report: " << out.report_path << "\n";
   return out;
+}
+
+// Report: report.html and the plots beside the history. A report that cannot
+// be written costs the run nothing but the report: the verdict stands.
+void TestRun::report(Run& r, const History& h, const Json& results) {
+  ReportRequest req;
+  req.dir = r.store->dir();
+  req.history = &h;
+  req.results = results;
+  req.settings = r.settings;
+  req.title = opts_.test_name;
+  try {
+    ReportWritten w = write_report(req);
+    for (const std::string& warning : w.warnings) {
+      spdlog::warn("{}", warning);
+      std::fprintf(stderr, "faultline: %s\n", warning.c_str());
+    }
+    r.out.report_path = w.html_path;
+    spdlog::info("report: {}", w.html_path);
+  } catch (const std::exception& e) {
+    spdlog::error("could not write the report: {}", e.what());
+    std::fprintf(stderr, "faultline: could not write the report (%s); `faultline report %s` tries again\n", e.what(),
+                 r.store->dir().c_str());
+  }
 }
 
 TestOutcome TestRun::run() {

@@ -5,10 +5,11 @@
 // recording the history as it goes; then heal and a quiet period), final
 // phase (the workload's closing ops), tear down, and check (re-read
 // history.jsonl and check it exactly as `faultline check` would, within
-// --check-time-limit). The verdict is the checkers' unless the run did not do
-// what it claims (TestOutcome::problems): then a history that looks valid
-// gives unknown, and only a proven anomaly still gives invalid. Teardown
-// and heal happen on every exit path (RAII).
+// --check-time-limit), and report (report.html and its plots in the run's
+// folder). The verdict is the checkers' unless the run did not do what it
+// claims (TestOutcome::problems): then a history that looks valid gives
+// unknown, and only a proven anomaly still gives invalid. Teardown and heal
+// happen on every exit path (RAII).
 // request_stop() / abort_now() may be called from another thread (Ctrl-C).
 #pragma once
 
@@ -68,6 +69,7 @@ struct TestOutcome {
   std::vector<std::string> problems;
   bool check_abandoned = false;       // a checker still runs past its budget: end with std::_Exit
   nlohmann::json results;             // results.json
+  std::string report_path;            // report.html, "" when none was written
 };
 
 class TestRun {
@@ -90,6 +92,7 @@ class TestRun {
   void main_phase(Run& r);
   void final_phase(Run& r);
   TestOutcome check(Run& r);
+  void report(Run& r, const History& h, const Json& results);
 
   TestOptions opts_;
   std::atomic<bool> stop_requested_{false};

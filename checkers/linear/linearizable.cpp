@@ -227,6 +227,21 @@ class LinearizableChecker : public Checker {
     summary += fmt::format("not linearizable as a {}{}: {}\n", model.name(), key, explanation);
     summary += "  (n: is the n-th op of the prefix; X marks the op that could not be linearized)\n";
     summary += render_timeline(drawn);
+    // For register-shaped models, the state the shown order leaves the model
+    // in: what the last op of the prefix that wrote wrote, else what a read
+    // of it saw (reads leave the state as they found it).
+    Json states = Json::array();
+    if (p.register_like) {
+      std::int64_t word = -1;
+      for (auto it = s.prefix_tail.rbegin(); it != s.prefix_tail.rend() && word < 0; ++it) {
+        const SearchOp& op = p.ops[static_cast<std::size_t>(*it)];
+        word = op.produces >= 0 ? op.produces : op.observes;
+      }
+      if (word < 0 && s.prefix_length == static_cast<std::int64_t>(s.prefix_tail.size()) && p.init.size() == 1)
+        word = p.init[0];
+      const std::string text = word >= 0 ? model.describe_state(State{word}, p.values) : "";
+      if (!text.empty()) states.push_back(text);
+    }
     Json a = {{"kind", "not-linearizable"},
               {"key", p.key.empty() ? Json() : Json::parse(p.key)},
               {"ops", involved},
@@ -236,6 +251,7 @@ class LinearizableChecker : public Checker {
               {"pending", pending},
               {"method", s.method},
               {"explanation", explanation}};
+    if (!states.empty()) a["states"] = states;
     return a;
   }
 };

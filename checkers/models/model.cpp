@@ -33,6 +33,10 @@ std::string ValueTable::text(std::int64_t id) const {
   return values_[static_cast<std::size_t>(id)].dump();
 }
 
+std::string Model::describe_state(const State& s, const ValueTable& values) const {
+  return s.size() == 1 ? values.text(s[0]) : "";
+}
+
 bool Model::step_word(std::int64_t s, const ModelOp& op, std::int64_t& next,
                       ValueTable& values) const {
   State in{s}, out;

@@ -71,6 +71,9 @@ class Model {
                          ValueTable& values) const = 0;
   virtual bool step(const State& s, const ModelOp& op, State& next, ValueTable& values) const = 0;
   virtual std::string describe(const ModelOp& op, const ValueTable& values) const = 0;
+  // How a state reads in a report ("3", "locked"); "" when it cannot be said
+  // shortly. The default shows a one-word state as the value it holds.
+  virtual std::string describe_state(const State& s, const ValueTable& values) const;
 
   // Optional knowledge the search uses to go faster; the defaults are always sound.
   // single_word(): every State is one word, and step_word() steps it directly.

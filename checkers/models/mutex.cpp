@@ -39,6 +39,9 @@ class MutexModel : public WordModel {
   std::string describe(const ModelOp& op, const ValueTable&) const override {
     return op.f == kAcquire ? "acquire" : "release";
   }
+  std::string describe_state(const State& s, const ValueTable&) const override {
+    return s.size() == 1 && s[0] == 1 ? "locked" : "unlocked";
+  }
 };
 
 }  // namespace

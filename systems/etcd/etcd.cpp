@@ -1,6 +1,7 @@
 // The etcd system: EtcdDb on the nodes, EtcdClient for the register and kv
 // workloads. Options (JSON): "data_root", "client_port", "peer_port",
-// "binary" override EtcdOptions' defaults.
+// "binary" override EtcdOptions' defaults; "serializable": true makes the
+// clients read without a quorum (etcd's weaker, documented read mode).
 #include <memory>
 #include <stdexcept>
 
@@ -13,7 +14,7 @@ namespace {
 
 class EtcdSystem : public System {
  public:
-  explicit EtcdSystem(EtcdOptions opts) : db_(std::move(opts)) {}
+  EtcdSystem(EtcdOptions opts, bool serializable) : db_(std::move(opts)), serializable_(serializable) {}
   std::string name() const override { return "etcd"; }
   std::string description() const override {
     return "etcd 3.4 (Debian etcd-server) in network namespaces, via its v3 JSON gateway";
@@ -26,6 +27,7 @@ class EtcdSystem : public System {
     EtcdClientOptions o;
     o.url = db_.client_url(*node);
     o.timeout_s = opts.timeout_s;
+    o.serializable = serializable_;
     if (workload == "kv") {
       o.key_prefix = "fl/kv/";
       o.keyed = true;
@@ -37,12 +39,14 @@ class EtcdSystem : public System {
 
  private:
   EtcdDb db_;
+  bool serializable_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options) {
   EtcdOptions o;
+  bool serializable = false;
   if (options.is_object()) {
     try {
       o.binary = options.value("binary", o.binary);
@@ -50,12 +54,13 @@ std::unique_ptr<System> make_etcd_system(const nlohmann::json& options) {
       o.client_port = options.value("client_port", o.client_port);
       o.peer_port = options.value("peer_port", o.peer_port);
       o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
+      serializable = options.value("serializable", false);
     } catch (const nlohmann::json::exception&) {
       throw std::invalid_argument(
-          "an etcd option has the wrong type (binary and data_root are paths, the ports and healthy_within_s numbers)");
+          "an etcd option has the wrong type (binary and data_root are paths, the ports and healthy_within_s numbers, serializable a boolean)");
     }
   }
-  return std::make_unique<EtcdSystem>(std::move(o));
+  return std::make_unique<EtcdSystem>(std::move(o), serializable);
 }
 
 }  // namespace fl

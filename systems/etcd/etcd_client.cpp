@@ -124,6 +124,7 @@ std::optional<Json> parse_answer(const Exchange& x, std::string& why) {
 
 Completion EtcdClient::read(const std::string& key) {
   Json req = {{"key", base64_encode(key)}};
+  if (opts_.serializable) req["serializable"] = true;
   Exchange x = http_->post(opts_.url + "/v3/kv/range", req.dump());
   if (x.code != CURLE_OK) return transport_failure(x);
   std::string why;

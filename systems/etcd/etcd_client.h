@@ -19,6 +19,10 @@ struct EtcdClientOptions {
   std::string url;           // "http://10.213.77.11:2379"
   std::string key_prefix;    // "fl/register" or "fl/kv/"
   bool keyed = false;        // kv: the op's key is appended to the prefix
+  // Reads answered by the member itself from its local state, without a
+  // quorum (etcd's documented "serializable" read: fast, and stale when the
+  // member is cut off). The default goes through the quorum (linearizable).
+  bool serializable = false;
   double timeout_s = 1.0;
 };
 

@@ -1,0 +1,102 @@
+#include "harness/report_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "cluster/process.h"
+#include "harness/version.h"
+#include "report/plots.h"
+#include "report/report.h"
+#include "report/timeline_data.h"
+
+namespace fl {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Written beside, then renamed into place, so `faultline serve` never hands
+// out half a file.
+void write_file(const fs::path& path, const std::function<void(std::ostream&)>& fill) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
+    fill(out);
+    out.flush();
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+}
+
+// The files of the run, relative to its folder, sorted; temporaries skipped.
+std::vector<std::string> run_files(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const std::string rel = fs::relative(it->path(), dir, ec).string();
+    if (ec || (rel.size() >= 4 && rel.compare(rel.size() - 4, 4, ".tmp") == 0)) continue;
+    out.push_back(rel);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+ReportWritten write_report(const ReportRequest& req) {
+  ReportWritten done;
+  const fs::path dir(req.dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+
+  const TimelineData t = layout_timeline(*req.history);
+  if (req.plots) {
+    for (const PlotScript& p : plot_scripts(t, req.title)) {
+      RunOptions o;
+      o.input = p.script;
+      o.timeout = std::chrono::seconds(120);
+      RunResult r;
+      try {
+        r = run_process({"gnuplot"}, o);
+      } catch (const ClusterError&) {
+        done.warnings.push_back("gnuplot is not installed (Debian: gnuplot-nox), so the plots are in the page only");
+        break;
+      }
+      if (!r.ok() || r.out.size() < 8 || r.out.compare(1, 3, "PNG") != 0) {
+        std::string why = r.timed_out ? "it timed out" : r.err.substr(0, r.err.find('\n'));
+        done.warnings.push_back(fmt::format("gnuplot could not draw {} ({}); it is in the page only", p.file, why));
+        continue;
+      }
+      write_file(dir / p.file, [&](std::ostream& out) { out.write(r.out.data(), static_cast<std::streamsize>(r.out.size())); });
+      done.plots.push_back(p.file);
+    }
+  }
+
+  ReportInput in;
+  in.history = req.history;
+  in.results = req.results;
+  in.settings = req.settings;
+  in.title = req.title;
+  in.generator = std::string("faultline ") + FAULTLINE_VERSION;
+  in.plots = done.plots;
+  in.timeline = &t;
+  in.files = req.extra_files;
+  for (const std::string& f : run_files(dir))
+    if (std::find(in.files.begin(), in.files.end(), f) == in.files.end()) in.files.push_back(f);
+  if (std::find(in.files.begin(), in.files.end(), req.html_name) == in.files.end()) in.files.push_back(req.html_name);
+  done.html_path = (dir / req.html_name).string();
+  write_file(done.html_path, [&](std::ostream& out) { write_report_html(out, in); });
+  return done;
+}
+
+}  // namespace fl

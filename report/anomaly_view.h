@@ -1,0 +1,50 @@
+// How one anomaly reads in the report: the checker's sentence; for a
+// linearizability counterexample the last ops of the order the model
+// accepts, the state that order leaves it in, the ops still running and the
+// op that cannot go next; a cycle's edges in words; the other facts of the
+// anomaly; and every op it names as a button that finds the op in the big
+// timeline. Every string is escaped.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "history/history.h"
+
+namespace fl {
+
+struct AnomalyRef {
+  std::string checker;
+  const Json* anomaly;  // an element of results.json's anomalies, which outlives this
+};
+
+// Every anomaly of every checker in results.json, in the file's order.
+std::vector<AnomalyRef> collect_anomalies(const Json& results);
+// Every op index an anomaly names: its ops, a counterexample's prefix,
+// pending and failed ops, and the ends of a cycle's edges.
+std::set<std::int64_t> named_ops(const std::vector<AnomalyRef>& anomalies);
+// Op indexes of a JSON integer or array of integers (anything else: none).
+std::vector<std::int64_t> index_list(const Json& j);
+// Labels the small timeline puts on an anomaly's ops, by index: "n:" for
+// the n-th op of a counterexample's prefix and "X" for the op that cannot go.
+Json op_labels(const Json& anomaly);
+
+// The ops the anomalies name, found by the `index` of either end of an op.
+class OpFinder {
+ public:
+  OpFinder(const History& h, const std::set<std::int64_t>& wanted);
+  // "op 12, process 3: write 3 (ok)" — plain text, for the caller to escape.
+  std::string describe(std::int64_t index) const;
+
+ private:
+  const History& h_;
+  std::unordered_map<std::int64_t, std::size_t> pos_;
+};
+
+void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, const OpFinder& ops);
+
+}  // namespace fl

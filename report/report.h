@@ -1,0 +1,33 @@
+// The report of one run (DESIGN.md, "The report"): a pure function of the
+// run's history, results.json and settings to one self-contained HTML page —
+// verdicts, settings, op counts, the run's files, every anomaly on its own
+// small timeline with the sentence that explains it, the whole history on a
+// zoomable canvas timeline, and latency / throughput plots, all with the
+// nemesis's fault windows shaded. The page makes no request (a Content
+// Security Policy forbids any, and lets only its own script run); it works
+// from file://. Every string from the history or the results is escaped.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "history/history.h"
+#include "report/timeline_data.h"
+
+namespace fl {
+
+struct ReportInput {
+  const History* history = nullptr;
+  Json results = Json::object();   // results.json of this history
+  Json settings = Json::object();  // test.json, or the options of `faultline check`
+  std::string title;               // the test's name, or the history's file name
+  std::string generator;           // "faultline 0.1.0"
+  std::vector<std::string> files;  // every file of the run, as the reader should see them
+  std::vector<std::string> plots;  // image files beside the report ("latency.png")
+  const TimelineData* timeline = nullptr;  // layout_timeline(*history) if the caller has it
+};
+
+void write_report_html(std::ostream& out, const ReportInput& in);
+
+}  // namespace fl

@@ -1,0 +1,180 @@
+// The report without a browser: escaping, the data laid out for drawing
+// (fault windows, shared lanes), gnuplot quoting, and that a report is a pure
+// function of its inputs.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <sstream>
+
+#include "report/html.h"
+#include "report/plots.h"
+#include "report/report.h"
+#include "report/timeline_data.h"
+#include "tests/report/synthetic_history.h"
+#include "tests/report/xss_probe.h"
+
+using namespace fl;
+
+namespace {
+
+Op event(std::int64_t process, OpType type, const std::string& f, Json value, std::int64_t time) {
+  Op op;
+  op.process = process;
+  op.type = type;
+  op.f = f;
+  op.value = std::move(value);
+  op.time = time;
+  return op;
+}
+
+std::string report_of(const History& h, const Json& results, const Json& settings = Json::object()) {
+  ReportInput in;
+  in.history = &h;
+  in.results = results;
+  in.settings = settings;
+  in.title = "t";
+  std::ostringstream out;
+  write_report_html(out, in);
+  return out.str();
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = 0; (at = s.find(what, at)) != std::string::npos; at += what.size()) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("html_text escapes every markup character and replaces invalid UTF-8", "[report]") {
+  CHECK(html_text("<a href=\"x\" title='y'>&</a>") == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  CHECK(html_text("caf\xC3\xA9 \xE2\x86\x92") == "caf\xC3\xA9 \xE2\x86\x92");
+  CHECK(html_text("bad \xFF\xC0 end") == "bad \xEF\xBF\xBD\xEF\xBF\xBD end");
+  CHECK(html_text("cut \xE2\x86") == "cut \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("script_json cannot close its script element and round-trips every value", "[report]") {
+  for (const std::string& p : test::xss_payloads()) {
+    const Json v = {{"k" + p, p}, {"list", {p, 1, nullptr}}};
+    const std::string s = script_json(v);
+    CHECK(s.find('<') == std::string::npos);
+    CHECK(s.find('>') == std::string::npos);
+    CHECK(s.find('&') == std::string::npos);
+    CHECK(s.find("\xE2\x80\xA8") == std::string::npos);
+    CHECK(Json::parse(s) == v);
+  }
+  CHECK(Json::parse(script_json(Json("bad \xFF"))) == Json("bad \xEF\xBF\xBD"));
+  // The fast path for the page's many texts escapes the same way.
+  for (const std::string& p : test::xss_payloads()) {
+    const std::string s = script_json_string(p + "\x01\"\\\n");
+    CHECK(s.find_first_of("<>&") == std::string::npos);
+    CHECK(Json::parse(s) == Json(p + "\x01\"\\\n"));
+  }
+  CHECK(Json::parse(script_json_string("bad \xFF")) == Json("bad \xEF\xBF\xBD"));
+}
+
+TEST_CASE("a report shows no string of the history or the results as markup", "[report]") {
+  History h = test::xss_history();
+  Json results = {{"valid", false}, {"checkers", {{test::xss_payloads()[1], test::xss_results_entry()}}}};
+  const std::string html = report_of(h, results, {{test::xss_payloads()[0], test::xss_payloads()[3]}});
+  CHECK(count(html, "<script") == 2);  // the data block and the page's own script
+  CHECK(count(html, "</script>") == 2);
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("<svg") == std::string::npos);
+  CHECK(html.find("<textarea") == std::string::npos);
+  CHECK(html.find("<style>body") == std::string::npos);
+  for (const std::string& p : test::xss_payloads()) CHECK(html.find(p) == std::string::npos);
+  CHECK(html.find("&lt;script&gt;document.documentElement") != std::string::npos);
+  // The CSP names the page's script by hash: no other script may run.
+  CHECK(html.find("script-src 'sha256-") != std::string::npos);
+  CHECK(html.find("default-src 'none'") != std::string::npos);
+}
+
+TEST_CASE("a report is a pure function of its history, results and settings", "[report]") {
+  test::SyntheticOptions o;
+  o.ops = 500;
+  o.fault_every_s = 0.02;
+  History h = test::synthetic_history(o);
+  Json results = {{"valid", true}, {"checkers", {{"stats", {{"valid", true}, {"anomalies", Json::array()}}}}}};
+  CHECK(report_of(h, results) == report_of(h, results));
+}
+
+TEST_CASE("fault windows follow faultline's start-/stop- events, Jepsen's start/stop, kill/start and heal",
+          "[report]") {
+  std::vector<Op> ops = {
+      event(kNemesis, OpType::Info, "start-partition", Json{{"n1", {"n2"}}}, 10),
+      event(0, OpType::Invoke, "read", nullptr, 15),
+      event(0, OpType::Ok, "read", 1, 16),
+      event(kNemesis, OpType::Info, "stop-partition", nullptr, 20),
+      event(kNemesis, OpType::Info, "bump-clock", 5, 25),
+      event(kNemesis, OpType::Info, "kill", Json::array({"n1"}), 30),
+      event(kNemesis, OpType::Info, "start", Json::array({"n1"}), 40),
+      event(kNemesis, OpType::Info, "pause", nullptr, 50),
+      event(kNemesis, OpType::Info, "heal", nullptr, 60),
+      event(kNemesis, OpType::Info, "start-loss", nullptr, 70),
+  };
+  TimelineData t = layout_timeline(History(ops, "t"));
+  REQUIRE(t.faults.size() == 5);
+  CHECK(t.faults[0].name == "partition");
+  CHECK(t.faults[0].start == 0);  // times are relative to the first event
+  CHECK(t.faults[0].end == 10);
+  CHECK(t.faults[0].label.find("n2") != std::string::npos);
+  CHECK(t.faults[1].name == "bump-clock");
+  CHECK(t.faults[1].start == t.faults[1].end);
+  CHECK(t.faults[2].name == "kill");
+  CHECK(t.faults[2].end == 30);
+  CHECK(t.faults[3].name == "pause");
+  CHECK(t.faults[3].end == 50);
+  CHECK(t.faults[4].name == "loss");
+  CHECK(t.faults[4].end == t.t_end);  // never stopped: to the end
+
+  // Jepsen's classic nemesis: "start" starts a fault (recorded twice), "stop" ends it.
+  std::vector<Op> classic = {
+      event(kNemesis, OpType::Info, "start", nullptr, 10),
+      event(kNemesis, OpType::Info, "start", "Cut off {:n1 #{:n2}}", 11),
+      event(0, OpType::Invoke, "read", nullptr, 12),
+      event(0, OpType::Ok, "read", 1, 13),
+      event(kNemesis, OpType::Info, "stop", nullptr, 20),
+      event(kNemesis, OpType::Info, "stop", "fully connected", 21),
+  };
+  TimelineData c = layout_timeline(History(classic, "t"));
+  REQUIRE(c.faults.size() == 1);
+  CHECK(c.faults[0].start == 0);
+  CHECK(c.faults[0].end == 11);
+  CHECK(c.faults[0].label.find("Cut off") != std::string::npos);
+}
+
+TEST_CASE("with more processes than lanes, processes that never overlap share a lane", "[report]") {
+  test::SyntheticOptions o;
+  o.ops = 4000;
+  o.processes = 4;
+  o.fault_every_s = 0.05;  // timeouts retire processes: many more than 32
+  History h = test::synthetic_history(o);
+  TimelineData t = layout_timeline(h);
+  std::set<std::int64_t> processes(t.process.begin(), t.process.end());
+  REQUIRE(processes.size() > kMaxProcessLanes);
+  CHECK(t.lanes.size() <= 4);
+  CHECK(t.size() == h.pairs().size());
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    if (t.lane[i] != t.lane[i - 1]) {
+      CHECK(t.lane[i] > t.lane[i - 1]);
+      continue;
+    }
+    // Within a lane, each op starts after the previous one ended.
+    CHECK(t.start[i] >= t.end[i - 1]);
+    CHECK(t.end[i - 1] >= 0);
+  }
+}
+
+TEST_CASE("gnuplot strings from a history cannot end their quotes or run a command", "[report]") {
+  CHECK(gnuplot_quote("it's") == "'it''s'");
+  CHECK(gnuplot_quote("a`rm -rf /`b") == "'a rm -rf / b'");
+  CHECK(gnuplot_quote("line\nset output '/etc/x'") == "'line set output ''/etc/x'''");
+  std::vector<Op> ops = {event(kNemesis, OpType::Info, "start-x'\n!rm", nullptr, 1),
+                         event(0, OpType::Invoke, "r'`", nullptr, 2), event(0, OpType::Ok, "r'`", 1, 3)};
+  for (const PlotScript& p : plot_scripts(layout_timeline(History(ops, "t")), "t'`")) {
+    CHECK(p.script.find('`') == std::string::npos);
+    CHECK(p.script.find("\n!rm") == std::string::npos);
+    CHECK(p.script.find("set output\n") != std::string::npos);  // stdout, no path
+  }
+}
