@@ -42,7 +42,8 @@ void update(Host& host, const std::function<void(nlohmann::json&)>& change) {
   RunOptions o;
   o.timeout = std::chrono::seconds(20);
   if (j.is_null()) {
-    host.run_checked({"rm", "-f", path(host)}, o);
+    // The folder goes too once it is empty: nothing of ours stays behind.
+    host.run_checked({"sh", "-c", "rm -f \"$1\"; rmdir \"${1%/*}\" 2>/dev/null; true", "sh", path(host)}, o);
     return;
   }
   o.input = j.dump(2) + "\n";

@@ -5,6 +5,7 @@
 
 #include "harness/commands.h"
 #include "harness/interrupts.h"
+#include "harness/option_word.h"
 #include "harness/runner.h"
 
 namespace fl {
@@ -39,10 +40,8 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->callback([o, bug, no_progress, opts, &exit_code] {
     if (!bug->empty()) o->system_options["bug"] = *bug;
     for (const std::string& kv : *opts) {
-      auto eq = kv.find('=');
-      if (eq == 0 || kv.empty()) throw UsageError(fmt::format("--opt wants K=V, not \"{}\"", kv));
-      std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
-      o->system_options[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
+      auto [key, value] = parse_option_word(kv, "--opt");
+      o->system_options[key] = value;
     }
     o->progress = !*no_progress;
     TestRun run(*o);
