@@ -69,6 +69,9 @@ class Host {
   virtual const std::string& address() const = 0;  // address the harness reaches it at
   // The network interface that carries address() (packet faults go there).
   virtual std::string interface() { return "eth0"; }
+  // True for a machine of its own (SshHost): it keeps its own journal
+  // (host_journal.h) and has its own kernel clock.
+  virtual bool remote() const { return false; }
 
   // Runs argv to completion (or until the timeout, then SIGKILL).
   virtual RunResult run(const Argv& argv, const RunOptions& opts = {}) = 0;

@@ -28,6 +28,13 @@ nlohmann::json read_unlocked(Host& host) {
 
 }  // namespace
 
+bool empty(const nlohmann::json& j) {
+  if (!j.is_object()) return true;
+  for (auto& [k, v] : j.items())
+    if (k != "host" && !v.is_null() && !(v.is_array() && v.empty()) && !(v.is_object() && v.empty())) return false;
+  return true;
+}
+
 std::string path(const Host& host) { return journal::dir() + "/hosts/" + host.address() + ".json"; }
 
 nlohmann::json read(Host& host) {
@@ -41,7 +48,7 @@ void update(Host& host, const std::function<void(nlohmann::json&)>& change) {
   change(j);
   RunOptions o;
   o.timeout = std::chrono::seconds(20);
-  if (j.is_null()) {
+  if (empty(j)) {
     // The folder goes too once it is empty: nothing of ours stays behind.
     host.run_checked({"sh", "-c", "rm -f \"$1\"; rmdir \"${1%/*}\" 2>/dev/null; true", "sh", path(host)}, o);
     return;

@@ -24,7 +24,10 @@ std::string path(const Host& host);
 // The journal's content, or null if the host has none. Throws ClusterError if
 // the host cannot be reached or the file is not JSON.
 nlohmann::json read(Host& host);
-// Reads, lets `change` edit (null removes the file), writes back.
+// Reads, lets `change` edit, writes back; a journal left with nothing in it
+// (see empty()) removes the file.
 void update(Host& host, const std::function<void(nlohmann::json&)>& change);
+// True if `j` records nothing: null, or every field but "host" empty.
+bool empty(const nlohmann::json& j);
 
 }  // namespace fl::host_journal

@@ -427,7 +427,6 @@ void SshHost::stop(int pid, std::chrono::milliseconds grace) {
     for (auto& d : j["daemons"])
       if (d.value("pid", 0) != pid) kept.push_back(d);
     j["daemons"] = kept;
-    if (kept.empty() && j.value("faults", nlohmann::json::array()).empty()) j = nullptr;
   });
 }
 
@@ -454,6 +453,26 @@ void SshHost::download(const std::string& host_path, const std::string& local_pa
   std::ofstream out(local_path, std::ios::binary | std::ios::trunc);
   out << r.out;
   if (!out) throw ClusterError(fmt::format("cannot write {} (copied from {})", local_path, name_));
+}
+
+std::vector<std::string> SshHost::kill_journaled_daemons() {
+  std::vector<std::string> killed;
+  nlohmann::json j = host_journal::read(*this);
+  if (!j.is_object()) return killed;
+  for (const auto& d : j.value("daemons", nlohmann::json::array())) {
+    int pid = d.value("pid", 0);
+    RunResult r = run({"cat", fmt::format("/proc/{}/stat", pid)}, {std::chrono::seconds(10), {}, {}});
+    auto [state, start] = parse_stat(r.ok() ? r.out : "");
+    if (pid > 1 && state != 0 && state != 'Z' && !start.empty() && start == d.value("start", "")) {
+      signal(pid, SIGKILL);
+      killed.push_back(fmt::format("stopped {} (pid {})", d.value("name", "?"), pid));
+    }
+  }
+  host_journal::update(*this, [](nlohmann::json& j2) {
+    if (!j2.is_object()) return;
+    j2.erase("daemons");
+  });
+  return killed;
 }
 
 nlohmann::json SshHost::ref() const {

@@ -64,6 +64,7 @@ class SshHost : public Host {
   const SshOptions& options() const { return opts_; }
   // The network interface that carries address() on the host (for tc).
   std::string interface() override;
+  bool remote() const override { return true; }
   // The host's boot id: equal to this machine's when the "host" is a
   // namespace here (then its real clock is ours and must not be set).
   std::string boot_id();
@@ -80,6 +81,11 @@ class SshHost : public Host {
   void signal(int pid, int sig) override;
   void upload(const std::string& local_path, const std::string& host_path) override;
   void download(const std::string& host_path, const std::string& local_path) override;
+
+  // SIGKILLs every daemon the host's journal records that is still the very
+  // process started (same pid, same start time) and forgets them all — what a
+  // crashed run left behind. One line per daemon killed, for humans.
+  std::vector<std::string> kill_journaled_daemons();
 
   // The reference journals keep to reach this host again (with the options).
   nlohmann::json ref() const;
