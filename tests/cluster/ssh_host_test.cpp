@@ -121,7 +121,7 @@ TEST_CASE("a host that is down is an environment error naming the host, within t
   SshOptions o = sshd.options();
   o.connect_timeout_s = 2;
   // In the cluster's subnet, but no node has this address: nothing answers.
-  SshHost h("n9", test::test_address(88), o);
+  SshHost h("n9", test::ssh_test_address(88), o);
   auto t = std::chrono::steady_clock::now();
   try {
     h.connect();
