@@ -62,6 +62,13 @@ std::string control_dir() {
   return dir;
 }
 
+// "~/x" → "$HOME/x", as a shell would (config files hold such paths).
+std::string expand_home(const std::string& path) {
+  const char* home = getenv("HOME");
+  if (path.rfind("~/", 0) == 0 && home) return std::string(home) + path.substr(1);
+  return path;
+}
+
 std::string resolve_ipv4(const std::string& host) {
   in_addr a{};
   if (inet_pton(AF_INET, host.c_str(), &a) == 1) return host;
@@ -177,6 +184,8 @@ std::string SshHost::command_line(const Argv& argv) {
 
 SshHost::SshHost(std::string name, const std::string& spec, SshOptions opts)
     : name_(std::move(name)), spec_(spec), target_(parse_ssh_target(spec)), opts_(std::move(opts)) {
+  opts_.key = expand_home(opts_.key);
+  opts_.known_hosts = expand_home(opts_.known_hosts);
   if (target_.user.empty()) target_.user = opts_.user;
   if (target_.port == 0) target_.port = opts_.port;
   if (!opts_.key.empty() && access(opts_.key.c_str(), R_OK) != 0)
@@ -385,7 +394,15 @@ int SshHost::spawn(const DaemonSpec& spec) {
   }
   host_journal::update(*this, [&](nlohmann::json& j) {
     if (!j.is_object()) j = {{"host", ref()}};
-    j["daemons"].push_back({{"name", spec.name}, {"pid", pid}, {"start", start}, {"log", spec.log_path}});
+    // Daemons that died on their own since are forgotten on the way.
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& d : j.value("daemons", nlohmann::json::array())) {
+      RunResult r = run({"cat", fmt::format("/proc/{}/stat", d.value("pid", 0))}, {std::chrono::seconds(10), {}, {}});
+      auto [state, started] = parse_stat(r.ok() ? r.out : "");
+      if (state != 0 && state != 'Z' && started == d.value("start", "")) kept.push_back(d);
+    }
+    kept.push_back({{"name", spec.name}, {"pid", pid}, {"start", start}, {"log", spec.log_path}});
+    j["daemons"] = kept;
   });
   return pid;
 }
@@ -404,6 +421,23 @@ bool SshHost::alive(int pid) {
 void SshHost::signal(int pid, int sig) {
   if (pid <= 1) return;
   run({"kill", fmt::format("-{}", sig), std::to_string(pid)}, {std::chrono::seconds(10), {}, {}});
+  if (sig != SIGKILL) return;
+  // A daemon of ours killed outright is gone: nothing left to journal.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (starts_.erase(pid) == 0) return;
+  }
+  forget_daemon(pid);
+}
+
+void SshHost::forget_daemon(int pid) {
+  host_journal::update(*this, [&](nlohmann::json& j) {
+    if (!j.is_object() || !j.contains("daemons")) return;
+    nlohmann::json kept = nlohmann::json::array();
+    for (auto& d : j["daemons"])
+      if (d.value("pid", 0) != pid) kept.push_back(d);
+    j["daemons"] = kept;
+  });
 }
 
 void SshHost::stop(int pid, std::chrono::milliseconds grace) {
@@ -421,13 +455,7 @@ void SshHost::stop(int pid, std::chrono::milliseconds grace) {
     std::lock_guard<std::mutex> lock(mu_);
     starts_.erase(pid);
   }
-  host_journal::update(*this, [&](nlohmann::json& j) {
-    if (!j.is_object() || !j.contains("daemons")) return;
-    nlohmann::json kept = nlohmann::json::array();
-    for (auto& d : j["daemons"])
-      if (d.value("pid", 0) != pid) kept.push_back(d);
-    j["daemons"] = kept;
-  });
+  forget_daemon(pid);
 }
 
 void SshHost::upload(const std::string& local_path, const std::string& host_path) {

@@ -99,6 +99,7 @@ class SshHost : public Host {
   Argv ssh_argv(bool master) const;
   RunResult ssh(const Argv& remote, const RunOptions& opts);
   [[noreturn]] void fail(const std::string& ssh_stderr, bool timed_out) const;
+  void forget_daemon(int pid);
   void acquire_session();
   void release_session();
 

@@ -165,8 +165,9 @@ TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
     }
   }
   if (!opts_.ssh_hosts.empty()) opts_.nodes = static_cast<int>(opts_.ssh_hosts.size());
-  if (!opts_.ssh.key.empty()) opts_.ssh.key = std::filesystem::absolute(opts_.ssh.key).string();
-  if (!opts_.ssh.known_hosts.empty()) opts_.ssh.known_hosts = std::filesystem::absolute(opts_.ssh.known_hosts).string();
+  // Paths as test.json records them: absolute, so a repeat works from anywhere.
+  for (std::string* p : {&opts_.ssh.key, &opts_.ssh.known_hosts})
+    if (!p->empty() && p->rfind("~/", 0) != 0) *p = std::filesystem::absolute(*p).string();
   for (const std::string& f : opts_.nemesis) {
     auto known = list_nemeses();
     if (std::none_of(known.begin(), known.end(), [&](const NemesisInfo& n) { return n.name == f; })) {

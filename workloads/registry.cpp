@@ -22,7 +22,7 @@ const std::vector<Entry>& entries() {
        make_register_workload},
       {{"kv", "independent registers: read / write / cas with a key, keys rotating (kv model)"},
        make_kv_workload},
-      {{"set", "a set: add unique integers, read the whole set now and then and once at the end (set checker)"},
+      {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)"},
        make_set_workload},
   };
   return v;

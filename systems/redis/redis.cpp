@@ -56,9 +56,22 @@ int int_option(const nlohmann::json& options, const char* name, int fallback) {
 
 }  // namespace
 
-std::unique_ptr<System> make_redis_system(const nlohmann::json& options) {
+std::unique_ptr<System> make_redis_system(const nlohmann::json& given) {
   RedisOptions o;
   int wait = 0, wait_timeout_ms = 500;
+  nlohmann::json options = given;
+  // Options may also arrive as "K=V" words under "opt" (values read as JSON).
+  if (options.is_object() && options.contains("opt") && options["opt"].is_array()) {
+    for (const auto& w : options["opt"]) {
+      std::string word = w.is_string() ? w.get<std::string>() : w.dump();
+      auto eq = word.find('=');
+      nlohmann::json v = eq == std::string::npos ? nlohmann::json(true)
+                                                 : nlohmann::json::parse(word.substr(eq + 1), nullptr, false);
+      if (v.is_discarded()) v = word.substr(eq + 1);
+      options[word.substr(0, eq)] = v;
+    }
+    options.erase("opt");
+  }
   if (options.is_object()) {
     for (auto& [k, v] : options.items()) {
       static const std::vector<std::string> known = {"wait", "wait_timeout_ms", "down_after_ms", "failover_timeout_ms",

@@ -204,6 +204,14 @@ std::vector<int> RedisDb::pids(Host& host) {
   return {};
 }
 
+std::vector<std::string> RedisDb::primaries(const std::vector<Host*>& hosts) {
+  std::vector<std::string> names;
+  for (Host* h : hosts)
+    if (field(redis_info_fields(redis_once(h->address(), opts_.port, {"INFO", "replication"}, 1.0)), "role") == "master")
+      names.push_back(h->name());
+  return names;
+}
+
 std::vector<std::string> RedisDb::log_files(Host& host) { return {log_path(host, "redis"), log_path(host, "sentinel")}; }
 
 }  // namespace fl

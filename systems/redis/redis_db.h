@@ -44,6 +44,9 @@ class RedisDb : public Db {
   void resume(Host& host) override;
   std::vector<int> pids(Host& host) override;  // redis-server's
   std::vector<std::string> log_files(Host& host) override;
+  // Every node whose redis-server says role:master (two during a partition
+  // that isolates the primary, until the old one is demoted).
+  std::vector<std::string> primaries(const std::vector<Host*>& hosts) override;
 
   const RedisOptions& options() const { return opts_; }
 
