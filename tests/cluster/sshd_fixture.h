@@ -20,6 +20,7 @@
 #include "cluster/process.h"
 #include "cluster/ssh_host.h"
 #include "netns_probe.h"
+#include "tests/skip.h"
 
 namespace fl::test {
 
@@ -27,17 +28,22 @@ constexpr const char* kSshd = "/usr/sbin/sshd";
 
 inline bool sshd_available() { return access(kSshd, X_OK) == 0 && access("/usr/bin/ssh-keygen", X_OK) == 0; }
 
-#define FL_REQUIRE_SSHD()                                                                                \
-  do {                                                                                                   \
-    if (!fl::running_as_root() || !fl::test::sshd_available()) {                                         \
-      WARN("NOT RUN: this test needs root (namespaces) and openssh-server (sshd); it passes without checking"); \
-      return;                                                                                            \
-    }                                                                                                    \
+#define FL_REQUIRE_SSHD()                                                                    \
+  do {                                                                                       \
+    FL_REQUIRE_ROOT();                                                                       \
+    if (!fl::test::sshd_available()) FL_SKIP("this test needs openssh-server (sshd, ssh-keygen)"); \
   } while (0)
 
 // The test subnet of the SSH tests (the other cluster tests use 10.213.91.0/24).
 constexpr const char* kSshSubnet = "10.213.92.0/24";
 inline std::string ssh_test_address(int node) { return "10.213.92." + std::to_string(10 + node); }
+
+// What `argv` prints when run inside namespace `ns` (e.g. iptables-save).
+inline std::string ns_stdout(const std::string& ns, const Argv& argv) {
+  Argv full = {"ip", "netns", "exec", ns};
+  full.insert(full.end(), argv.begin(), argv.end());
+  return run_process(full).out;
+}
 
 class SshdCluster {
  public:

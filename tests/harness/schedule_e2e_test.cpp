@@ -10,6 +10,7 @@
 #include "cluster/local_cluster.h"
 #include "cluster/process.h"
 #include "history/format.h"
+#include "tests/skip.h"
 #include "e2e_support.h"
 #include "temp_store.h"
 
@@ -17,10 +18,7 @@ using namespace fl;
 namespace fs = std::filesystem;
 
 TEST_CASE("a config file's phased schedule puts the nemesis events in the history in order, at the times it says") {
-  if (!running_as_root()) {
-    WARN("NOT RUN: this test needs root (network namespaces); it passes without checking");
-    return;
-  }
+  FL_REQUIRE_ROOT();
   test::ClusterGuard guard;
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-schedule-e2e";

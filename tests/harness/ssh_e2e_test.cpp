@@ -17,16 +17,6 @@
 using namespace fl;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string in_ns(const std::string& ns, const Argv& argv) {
-  Argv full = {"ip", "netns", "exec", ns};
-  full.insert(full.end(), argv.begin(), argv.end());
-  return run_process(full).out;
-}
-
-}  // namespace
-
 TEST_CASE("etcd over SSH under partitions and kills is linearizable, stored like a local run, and leaves nothing behind",
           "[ssh]") {
   FL_REQUIRE_SSHD();
@@ -72,7 +62,7 @@ TEST_CASE("etcd over SSH under partitions and kills is linearizable, stored like
 
   // Nothing left on the hosts: no rule, no daemon, no journal; nor here: no
   // control socket of this process.
-  for (const char* ns : {"fl-n1", "fl-n2", "fl-n3"}) CHECK(in_ns(ns, {"iptables-save"}).find("FL-") == std::string::npos);
+  for (const char* ns : {"fl-n1", "fl-n2", "fl-n3"}) CHECK(test::ns_stdout(ns, {"iptables-save"}).find("FL-") == std::string::npos);
   CHECK(test::processes_using(data_root).empty());
   CHECK_FALSE(fs::exists(journal::dir() + "/hosts"));
   CHECK_FALSE(fs::exists(data_root + "/n1"));

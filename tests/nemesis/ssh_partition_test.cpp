@@ -13,16 +13,6 @@
 
 using namespace fl;
 
-namespace {
-
-std::string in_ns(const std::string& ns, const Argv& argv) {
-  Argv full = {"ip", "netns", "exec", ns};
-  full.insert(full.end(), argv.begin(), argv.end());
-  return run_process(full).out;
-}
-
-}  // namespace
-
 TEST_CASE("a partition over SSH drops packets between the hosts, and `faultline heal --ssh` restores them after a crash",
           "[nemesis][ssh][root]") {
   FL_REQUIRE_SSHD();
@@ -56,7 +46,7 @@ TEST_CASE("a partition over SSH drops packets between the hosts, and `faultline 
   // A crash: this process forgets the fault; the rules stay on the hosts.
   hosts.clear();
   nodes.clear();
-  CHECK(in_ns("fl-n1", {"iptables-save"}).find("FL-PARTITION") != std::string::npos);
+  CHECK(test::ns_stdout("fl-n1", {"iptables-save"}).find("FL-PARTITION") != std::string::npos);
   SshOptions o = sshd.options();
   RunResult r = run_process({FL_BINARY, "heal", "--ssh", a1 + "," + a2 + "," + a3, "--ssh-user", "root", "--ssh-key",
                              o.key, "--ssh-known-hosts", o.known_hosts, "--ssh-strict-host-keys"},
@@ -66,7 +56,7 @@ TEST_CASE("a partition over SSH drops packets between the hosts, and `faultline 
   CHECK(r.out.find("removed iptables chain FL-PARTITION") != std::string::npos);
   CHECK(test::tcp_answers("fl-n1", a2, 7001));
   CHECK(test::tcp_answers("fl-n3", a1, 7001));
-  for (const char* ns : {"fl-n1", "fl-n2", "fl-n3"}) CHECK(in_ns(ns, {"iptables-save"}).find("FL-") == std::string::npos);
+  for (const char* ns : {"fl-n1", "fl-n2", "fl-n3"}) CHECK(test::ns_stdout(ns, {"iptables-save"}).find("FL-") == std::string::npos);
   CHECK_FALSE(std::filesystem::exists(journal::dir() + "/hosts"));
   // The local journal's copy is forgotten too, so a later `faultline heal` has nothing to do.
   for (const auto& f : journaled_faults()) CHECK(f.value("kind", "") != "iptables-chain");

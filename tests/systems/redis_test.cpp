@@ -11,14 +11,15 @@
 #include "cluster/local_cluster.h"
 #include "cluster/process.h"
 #include "systems/system.h"
+#include "tests/skip.h"
 
 using namespace fl;
 
 namespace {
 
-struct ClusterGuard {
-  ClusterGuard() { LocalCluster::down(); }
-  ~ClusterGuard() {
+struct RedisClusterGuard {
+  RedisClusterGuard() { LocalCluster::down(); }
+  ~RedisClusterGuard() {
     try {
       LocalCluster::down();
     } catch (...) {
@@ -31,11 +32,9 @@ bool redis_installed() { return access("/usr/bin/redis-server", X_OK) == 0 && ac
 }  // namespace
 
 TEST_CASE("redis clients read, write, compare-and-set and add through the primary Sentinel names, and follow a failover") {
-  if (!running_as_root() || !redis_installed()) {
-    WARN("NOT RUN: this test needs root (network namespaces) and redis-server + redis-sentinel; it passes without checking");
-    return;
-  }
-  ClusterGuard guard;
+  FL_REQUIRE_ROOT();
+  if (!redis_installed()) FL_SKIP("this test needs redis-server and redis-sentinel");
+  RedisClusterGuard guard;
   auto cluster = LocalCluster::up(ClusterSpec{3, "10.213.93.0/24"});
   const std::string data_root = "/tmp/faultline-redis-test";
   auto system = make_system("redis", {{"data_root", data_root}, {"down_after_ms", 1000}, {"failover_timeout_ms", 3000}});
