@@ -68,7 +68,7 @@ TEST_CASE("a partition over SSH drops packets between the hosts, and `faultline 
   CHECK(r.out == "nothing to heal\n");
 }
 
-TEST_CASE("`faultline heal --ssh` with a wrong key exits 64 naming the host; with a host down, 70", "[nemesis][ssh][root]") {
+TEST_CASE("`faultline heal --ssh` exits 64 naming the host for a wrong key, and 70 for a host that is down", "[nemesis][ssh][root]") {
   FL_REQUIRE_SSHD();
   test::SshdCluster sshd(1);
   SshOptions o = sshd.options();
