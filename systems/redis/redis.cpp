@@ -2,6 +2,7 @@
 // RedisClient for the register and set workloads. Options (--opt K=V):
 //   wait=N            WAIT for N replicas after every write (default 0: no WAIT)
 //   wait_timeout_ms   how long WAIT may block (default 500)
+//   recheck_ms        how often a client asks its Sentinel for the primary again (1000)
 //   down_after_ms, failover_timeout_ms   Sentinel's timers (2000, 6000)
 //   port, sentinel_port, data_root, server, sentinel   where and what runs
 #include <algorithm>
@@ -19,8 +20,8 @@ namespace {
 
 class RedisSystem : public System {
  public:
-  RedisSystem(RedisOptions opts, int wait, int wait_timeout_ms)
-      : db_(std::move(opts)), wait_(wait), wait_timeout_ms_(wait_timeout_ms) {}
+  RedisSystem(RedisOptions opts, int wait, int wait_timeout_ms, int recheck_ms)
+      : db_(std::move(opts)), wait_(wait), wait_timeout_ms_(wait_timeout_ms), recheck_ms_(recheck_ms) {}
   std::string name() const override { return "redis"; }
   std::string description() const override {
     return "Redis 7 (Debian redis-server) primary + replicas with redis-sentinel failover, via hiredis";
@@ -36,6 +37,7 @@ class RedisSystem : public System {
     o.timeout_s = opts.timeout_s;
     o.wait = wait_;
     o.wait_timeout_ms = wait_timeout_ms_;
+    o.recheck_s = recheck_ms_ / 1000.0;
     o.set = workload == "set";
     o.key = o.set ? "fl/set" : "fl/register";
     return std::make_unique<RedisClient>(std::move(o));
@@ -45,6 +47,7 @@ class RedisSystem : public System {
   RedisDb db_;
   int wait_;
   int wait_timeout_ms_;
+  int recheck_ms_;
 };
 
 int int_option(const nlohmann::json& options, const char* name, int fallback) {
@@ -58,7 +61,7 @@ int int_option(const nlohmann::json& options, const char* name, int fallback) {
 
 std::unique_ptr<System> make_redis_system(const nlohmann::json& given) {
   RedisOptions o;
-  int wait = 0, wait_timeout_ms = 500;
+  int wait = 0, wait_timeout_ms = 500, recheck_ms = 1000;
   nlohmann::json options = given;
   // Options may also arrive as "K=V" words under "opt" (values read as JSON).
   if (options.is_object() && options.contains("opt") && options["opt"].is_array()) {
@@ -74,16 +77,17 @@ std::unique_ptr<System> make_redis_system(const nlohmann::json& given) {
   }
   if (options.is_object()) {
     for (auto& [k, v] : options.items()) {
-      static const std::vector<std::string> known = {"wait", "wait_timeout_ms", "down_after_ms", "failover_timeout_ms",
+      static const std::vector<std::string> known = {"wait", "wait_timeout_ms", "recheck_ms", "down_after_ms", "failover_timeout_ms",
                                                      "port", "sentinel_port", "data_root", "server", "sentinel",
                                                      "healthy_within_s"};
       if (std::find(known.begin(), known.end(), k) == known.end())
-        throw std::invalid_argument(fmt::format("redis has no option \"{}\" (it knows wait, wait_timeout_ms, "
+        throw std::invalid_argument(fmt::format("redis has no option \"{}\" (it knows wait, wait_timeout_ms, recheck_ms, "
                                                 "down_after_ms, failover_timeout_ms, port, sentinel_port, data_root)",
                                                 k));
     }
     wait = int_option(options, "wait", wait);
     wait_timeout_ms = int_option(options, "wait_timeout_ms", wait_timeout_ms);
+    recheck_ms = int_option(options, "recheck_ms", recheck_ms);
     o.down_after_ms = int_option(options, "down_after_ms", o.down_after_ms);
     o.failover_timeout_ms = int_option(options, "failover_timeout_ms", o.failover_timeout_ms);
     o.port = int_option(options, "port", o.port);
@@ -93,8 +97,9 @@ std::unique_ptr<System> make_redis_system(const nlohmann::json& given) {
     o.sentinel = options.value("sentinel", o.sentinel);
     o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
   }
-  if (wait < 0 || wait_timeout_ms < 0) throw std::invalid_argument("the redis options wait and wait_timeout_ms must not be negative");
-  return std::make_unique<RedisSystem>(std::move(o), wait, wait_timeout_ms);
+  if (wait < 0 || wait_timeout_ms < 0 || recheck_ms < 0)
+    throw std::invalid_argument("the redis options wait, wait_timeout_ms and recheck_ms must not be negative");
+  return std::make_unique<RedisSystem>(std::move(o), wait, wait_timeout_ms, recheck_ms);
 }
 
 }  // namespace fl

@@ -35,9 +35,13 @@ RedisClient::RedisClient(RedisClientOptions opts) : opts_(std::move(opts)) {
 RedisClient::~RedisClient() = default;
 
 RedisConnection* RedisClient::primary(std::string& why) {
-  if (primary_ && primary_->connected()) return primary_.get();
+  auto now = std::chrono::steady_clock::now();
+  bool have = primary_ && primary_->connected();
+  if (have && now - checked_ < std::chrono::duration<double>(opts_.recheck_s)) return primary_.get();
+  checked_ = now;
   RedisReply r = sentinel_->command({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", opts_.master_name});
   if (r.kind != RedisReply::Kind::kArray || r.elements.size() != 2) {
+    if (have) return primary_.get();  // Sentinel is unreachable: carry on with what we know
     why = fmt::format("Sentinel on {} named no primary: {}", opts_.sentinel_host, r.str.empty() ? "no answer" : r.str);
     return nullptr;
   }

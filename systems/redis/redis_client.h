@@ -1,7 +1,10 @@
 // RedisClient: one logical process's client, bound to one node the way a
 // Sentinel-aware Redis client is: it asks that node's Sentinel which server
-// is the primary and sends every command there, asking again after a lost
-// connection or a READONLY refusal. Register: GET, SET, and compare-and-set
+// is the primary and sends every command there, asking again every
+// `recheck_s` (as clients that follow Sentinel's +switch-master announcements
+// move within moments of a failover) and after a lost connection or a
+// READONLY refusal. A client whose Sentinel does not answer keeps the
+// primary it has. Register: GET, SET, and compare-and-set
 // as one Lua script (atomic on the server). Set: SADD and SMEMBERS. With
 // `wait` > 0, every acknowledged write is followed by WAIT <wait>; a write
 // that fewer replicas confirm in time is Info (it happened on the primary and
@@ -11,6 +14,7 @@
 // Not thread-safe: one client per process.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -29,6 +33,7 @@ struct RedisClientOptions {
   double timeout_s = 1.0;
   int wait = 0;                    // replicas to WAIT for after each write (0: no WAIT)
   int wait_timeout_ms = 500;
+  double recheck_s = 1.0;          // ask Sentinel again after this long
 };
 
 class RedisClient : public Client {
@@ -44,6 +49,7 @@ class RedisClient : public Client {
   RedisClientOptions opts_;
   std::unique_ptr<RedisConnection> sentinel_;
   std::unique_ptr<RedisConnection> primary_;
+  std::chrono::steady_clock::time_point checked_{};
 };
 
 }  // namespace fl
