@@ -50,8 +50,8 @@ std::string ClockNemesis::unavailable(const Db* db) const {
 
 NemesisEvent ClockNemesis::start(NemesisContext& ctx) {
   // SSH hosts set their own real clocks: what libfaketime could reach does not matter there.
-  bool local_nodes = std::any_of(ctx.nodes.begin(), ctx.nodes.end(), [](Host* h) { return !h->remote(); });
-  if (std::string why = local_nodes ? unavailable(ctx.db) : ""; !why.empty()) throw EnvironmentError(why);
+  bool all_remote = !ctx.nodes.empty() && std::all_of(ctx.nodes.begin(), ctx.nodes.end(), [](Host* h) { return h->remote(); });
+  if (std::string why = all_remote ? "" : unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
   if (!journal_id_.empty()) stop(ctx);
   std::mt19937_64 fallback(0);
   std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;

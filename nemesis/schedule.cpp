@@ -121,9 +121,9 @@ NemesisSchedule::NemesisSchedule(NemesisContext ctx, ScheduleOptions opts, Nemes
   if (impl_->opts.interval_s <= 0) throw ClusterError("--nemesis-interval must be positive");
   // Refuse up front rather than record a failed start every interval. What
   // this machine lacks (tc, libfaketime) does not matter to SSH hosts.
-  bool local_nodes = std::any_of(ctx.nodes.begin(), ctx.nodes.end(), [](Host* h) { return !h->remote(); });
+  bool all_remote = !ctx.nodes.empty() && std::all_of(ctx.nodes.begin(), ctx.nodes.end(), [](Host* h) { return h->remote(); });
   auto checked = [&](std::unique_ptr<Nemesis> n) {
-    if (std::string why = local_nodes ? n->unavailable(ctx.db) : ""; !why.empty()) throw EnvironmentError(why);
+    if (std::string why = all_remote ? "" : n->unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
     return n;
   };
   for (const auto& f : impl_->opts.faults) {
