@@ -214,6 +214,7 @@ SshHost::~SshHost() {
   std::error_code ec;
   std::filesystem::remove(control_path_, ec);
   std::filesystem::remove(control_path_ + ".log", ec);
+  rmdir(std::filesystem::path(control_path_).parent_path().c_str());  // only if empty: others may use it
 }
 
 Argv SshHost::ssh_argv(bool master) const {
@@ -260,6 +261,7 @@ void SshHost::fail(const std::string& err, bool timed_out) const {
 void SshHost::connect() {
   std::lock_guard<std::mutex> lock(mu_);
   if (connected_) return;
+  control_dir();  // again: another SshHost may have removed it when it was empty
   std::error_code ec;
   std::filesystem::remove(control_path_, ec);
   std::string log = control_path_ + ".log";
