@@ -2,12 +2,14 @@
 // harness/runner.h), with Ctrl-C handled (first: stop and check; second:
 // tear down at once) and the exit code of the verdict. Every flag can also
 // come from `--config FILE` (TOML, or a run's test.json: config_file.h).
+#include <cstdio>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "harness/commands.h"
 #include "harness/config_file.h"
 #include "harness/interrupts.h"
-#include "harness/option_word.h"
 #include "harness/runner.h"
 #include "harness/ssh_flags.h"
 
@@ -18,6 +20,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto bug = std::make_shared<std::string>();
   auto no_progress = std::make_shared<bool>(false);
   auto opts = std::make_shared<std::vector<std::string>>();
+  auto workload_opts = std::make_shared<std::vector<std::string>>();
   auto config = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--config", *config,
@@ -44,23 +47,42 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--test-name", o->test_name, "Name of the test in the store (default <system>-<workload>)");
   cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
       ->capture_default_str();
-  cmd->add_option("--opt", *opts, "A system option K=V (a bare K means true; V is JSON or else a string), e.g. "
-                  "--opt wait=1; repeatable");
+  cmd->add_option("--check-time-limit", o->check_time_limit_s,
+                  "Seconds the checkers may take; past it the verdict is unknown")
+      ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
+  cmd->add_option("--opt", *opts,
+                  "A system option K=V, repeatable (redis: wait=1; etcd: binary=/usr/bin/etcd); a bare K means "
+                  "true; V is JSON or else a string");
+  cmd->add_option("--workload-opt", *workload_opts,
+                  "A workload option K=V, repeatable (register: values=small; list-append: pattern=write-skew); "
+                  "V is JSON or else a string");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
-  cmd->callback([cmd, o, bug, no_progress, opts, config, &exit_code] {
+  cmd->callback([cmd, o, bug, no_progress, opts, workload_opts, config, &exit_code] {
     if (!config->empty()) apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init"});
     if (!bug->empty()) o->system_options["bug"] = *bug;
-    for (const std::string& kv : *opts) {
-      auto [key, value] = parse_option_word(kv, "--opt");
-      o->system_options[key] = value;
-    }
+    auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
+      for (const std::string& kv : words) {
+        auto eq = kv.find('=');
+        if (eq == 0 || kv.empty()) throw UsageError(fmt::format("{} wants K=V, not \"{}\"", flag, kv));
+        std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
+        into[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
+      }
+    };
+    fill(*opts, o->system_options, "--opt");
+    fill(*workload_opts, o->workload_params, "--workload-opt");
     o->progress = !*no_progress;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });
     TestOutcome outcome = run.run();
     exit_code = outcome.exit_code;
+    if (outcome.check_abandoned) {
+      // A checker still runs past its budget: end now, without waiting for
+      // it or destroying what it uses.
+      std::fflush(nullptr);
+      std::_Exit(exit_code);
+    }
   });
 }
 

@@ -57,6 +57,7 @@ nlohmann::json settings_json(const TestOptions& o) {
                       {"seed", o.seed},
                       {"timeout", o.timeout_s},
                       {"quiet_period", o.quiet_s},
+                      {"check_time_limit", o.check_time_limit_s},
                       {"test_name", o.test_name}};
   if (!o.workload_params.empty()) j["workload_opt"] = o.workload_params;
   if (!o.subnet.empty()) j["subnet"] = o.subnet;
@@ -154,6 +155,7 @@ TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
     throw UsageError("a test needs a --time-limit or an --ops-limit");
   if (opts_.timeout_s <= 0) throw UsageError("--timeout must be positive");
   if (opts_.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");
+  if (opts_.check_time_limit_s <= 0) throw UsageError("--check-time-limit must be positive");
   if (!opts_.schedule.empty() && !opts_.nemesis.empty())
     throw UsageError("give either --nemesis (random faults) or --schedule (phases), not both");
   for (const std::string& word : opts_.schedule) {
@@ -213,6 +215,9 @@ struct TestRun::Run {
   std::mt19937_64 nemesis_rng;
   std::mutex errors_mu;
   std::vector<std::string> errors;  // nemesis failures, worker failures
+  // The nemesis's starts: applied, or failed (with the first error).
+  int faults_applied = 0, faults_failed = 0;
+  std::string first_fault_error;
 
   void stop_nemesis() {
     if (!nemesis_thread.joinable()) return;
@@ -265,14 +270,15 @@ void TestRun::prepare(Run& r) {
   // cluster or a daemon exists (exit 64, with the fix).
   preflight(o, system);
 
-  // The checkers the workload names; a missing one is said once, plainly.
+  // The checkers the workload names; one that does not exist leaves part of
+  // the claim unchecked, so the verdict can be at best unknown.
   for (const std::string& name : r.workload->checkers()) {
-    if (const Checker* c = find_checker(name)) r.checkers.push_back(c);
-    else r.out.skipped_checkers.push_back(name);
-  }
-  for (const auto& name : r.out.skipped_checkers) {
-    if (name == "linearizable") std::fprintf(stderr, "linearizability checker not available yet — skipping\n");
-    else std::fprintf(stderr, "checker %s not available — skipping\n", name.c_str());
+    if (const Checker* c = find_checker(name)) {
+      r.checkers.push_back(c);
+      continue;
+    }
+    r.out.problems.push_back(fmt::format("the workload's checker {} does not exist", name));
+    std::fprintf(stderr, "faultline: %s: the verdict can be at best unknown\n", r.out.problems.back().c_str());
   }
 
   if (o.record) {
@@ -347,6 +353,7 @@ void TestRun::main_phase(Run& r) {
   wopts.seed = o.seed;
   wopts.workload = o.workload;
   wopts.client.timeout_s = o.timeout_s;
+  wopts.client.workload_params = o.workload_params;
   r.workers = std::make_unique<Workers>(*live.system, live.hosts, *r.recorder, wopts);
   if (o.progress) r.progress = std::make_unique<Progress>(*r.recorder, o.time_limit_s, stderr);
 
@@ -363,10 +370,14 @@ void TestRun::main_phase(Run& r) {
     sopts.seed = o.seed;
     for (const std::string& word : o.schedule) sopts.phases.push_back(parse_phase(word));
     sopts.repeat_phases = o.repeat_schedule;
-    Recorder& recorder = *r.recorder;
-    live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&recorder](const NemesisEvent& e) {
+    live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&r](const NemesisEvent& e) {
       spdlog::info("nemesis {} {}", e.f, e.value.dump());
-      recorder.nemesis(e);
+      r.recorder->nemesis(e);
+      if (e.f.rfind("start-", 0) != 0) return;  // a start whose value names an error did not apply
+      std::lock_guard<std::mutex> lock(r.errors_mu);
+      const bool failed = e.value.is_object() && e.value.contains("error");
+      (failed ? r.faults_failed : r.faults_applied)++;
+      if (failed && r.first_fault_error.empty()) r.first_fault_error = e.value["error"].dump();
     });
   }
 
@@ -406,6 +417,19 @@ void TestRun::main_phase(Run& r) {
 
   r.stop_nemesis();
   if (live.schedule) {
+    // Asked for faults, tested under none: not what the run claims.
+    if (r.faults_applied == 0)
+      r.out.problems.push_back(
+          r.faults_failed > 0
+              ? fmt::format("the nemesis never applied a fault: all {} attempts failed (first: {})", r.faults_failed,
+                            r.first_fault_error)
+              : o.schedule.empty()
+                  ? fmt::format("the nemesis never applied a fault: the main phase ended after {:.1f} s, before the "
+                                "first one (--nemesis-interval {:g} s)",
+                                r.out.main_phase_s, o.nemesis_interval_s)
+                  : fmt::format("the nemesis never applied a fault: the main phase ended after {:.1f} s, before "
+                                "the schedule's first fault",
+                                r.out.main_phase_s));
     live.schedule->heal_all();
     if (!r.out.interrupted && !stop_requested_.load()) {
       spdlog::info("healed; quiet for {:g} s", o.quiet_s);
@@ -423,9 +447,15 @@ void TestRun::final_phase(Run& r) {
   if (r.progress) r.progress->stop();
   r.recorder->close();
   r.out.counts = r.recorder->counts();
-  if (!r.recorder->error().empty()) spdlog::error("recording stopped: {}", r.recorder->error());
+  if (!r.recorder->error().empty()) {
+    spdlog::error("recording stopped: {}", r.recorder->error());
+    r.out.problems.push_back("the recorder failed part-way: " + r.recorder->error());
+  }
   for (const auto& e : r.workers->errors()) r.errors.push_back(e);
-  for (const auto& e : r.errors) spdlog::error("{}", e);
+  for (const auto& e : r.errors) {
+    spdlog::error("{}", e);
+    r.out.problems.push_back(e);  // a worker or the nemesis threw: part of the run did not happen
+  }
 }
 
 // Check: re-read the file, not memory — the same path as `faultline check`,
@@ -439,23 +469,46 @@ TestOutcome TestRun::check(Run& r) {
     return out;
   }
   const RunStore& store = *r.store;
-  History h = read_history(store.history_path(), Format::Jsonl);
+  auto h = std::make_shared<const History>(read_history(store.history_path(), Format::Jsonl));
   CheckOptions copts;
   copts.model = r.workload->model();
   copts.init = r.workload->init();
-  FileResults fr = run_checkers(h, r.checkers, copts);
+  copts.params = r.workload->check_params();
+  BudgetedResults checked = run_checkers_within(h, r.checkers, copts, o.check_time_limit_s);
+  FileResults& fr = checked.results;
+  out.check_abandoned = checked.abandoned;
+  // The checkers judge the history; the run vouches for it. A history that
+  // proves an anomaly stays invalid, but one that looks valid is only as good
+  // as the run that made it.
+  Validity verdict = fr.valid;
+  if (!out.problems.empty()) {
+    fr.json["run-problems"] = out.problems;
+    if (verdict != Validity::Invalid) verdict = Validity::Unknown;
+  }
+  if (verdict == Validity::Unknown && !fr.json.contains("reason")) {
+    std::string reason;
+    for (const auto& p : out.problems) reason += (reason.empty() ? "" : "; ") + p;
+    for (const auto& [name, cr] : fr.by_checker)
+      if (cr.valid == Validity::Unknown)
+        reason += (reason.empty() ? "" : "; ") +
+                  fmt::format("{} could not decide{}", name,
+                              cr.detail.contains("reason") ? ": " + cr.detail["reason"].get<std::string>() : "");
+    fr.json["reason"] = reason;
+  }
+  fr.json["valid"] = validity_json(verdict);
+  fr.valid = verdict;
   write_results(store.dir(), fr.json);
-  out.valid = fr.valid;
+  out.valid = verdict;
   out.results = fr.json;
-  out.exit_code = exit_code_for(fr.valid);
-  spdlog::info("verdict: {}", to_string(fr.valid));
-  if (o.print_summary) std::cout << summarize(store.history_path(), h, fr);
+  out.exit_code = exit_code_for(verdict);
+  spdlog::info("verdict: {}", to_string(verdict));
+  if (o.print_summary) std::cout << summarize(store.history_path(), *h, fr);
   std::string line = fmt::format(
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
-      to_string(fr.valid), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
+      to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
       out.counts.info, out.main_phase_s, out.ops_per_s, out.interrupted ? " (interrupted)" : "", store.dir());
-  if (!r.errors.empty() || !r.recorder->error().empty())
-    line += fmt::format(" (errors during the run: see {})", store.log_path());
+  if (verdict == Validity::Unknown) line += "\n  unknown: " + fr.json["reason"].get<std::string>();
+  else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n";
   return out;
 }

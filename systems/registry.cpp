@@ -9,6 +9,7 @@ namespace fl {
 
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options);
 std::unique_ptr<System> make_redis_system(const nlohmann::json& options);
+std::unique_ptr<System> make_postgres_system(const nlohmann::json& options);
 
 namespace {
 
@@ -25,6 +26,8 @@ const std::vector<Entry>& entries() {
        make_etcd_system},
       {{"redis", "Redis 7 (Debian redis-server) primary + replicas with redis-sentinel failover, via hiredis"},
        make_redis_system},
+      {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation and replicas via --opt"},
+       make_postgres_system},
   };
   return v;
 }

@@ -45,6 +45,9 @@ class SetModel : public Model {
   bool step(const State& s, const ModelOp& op, State& next, ValueTable&) const override {
     if (op.f == kSetRead) {
       next = s;
+#if defined(FL_MUTANT_SET_READ_SUBSET)  // planted: a read may miss elements
+      return std::includes(s.begin(), s.end(), op.xs.begin(), op.xs.end());
+#endif
       return s == op.xs;
     }
     next = s;
