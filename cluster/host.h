@@ -1,7 +1,7 @@
 // Host: the one way to run a program on a node (DESIGN.md's Remote::run).
 // Everything is an argv vector — never a shell string built from input.
 // Implementations: NamespaceHost (a local network namespace, `ip netns exec
-// fl-nX …`); an SSH host later, behind the same interface.
+// fl-nX …`) and SshHost (another machine, over the OpenSSH client).
 // Thread-safety: every method may be called from several threads at once.
 #pragma once
 
@@ -27,6 +27,14 @@ class ClusterError : public std::runtime_error {
 // started, and the sentence names the fix. The command line exits 64 for it
 // (70 stays for faultline's own failures).
 class EnvironmentError : public ClusterError {
+ public:
+  using ClusterError::ClusterError;
+};
+
+// A ClusterError caused by the user's settings rather than the environment —
+// a wrong SSH key or user, an unknown host name — so the command line exits
+// 64 (usage), not 70.
+class SettingsError : public ClusterError {
  public:
   using ClusterError::ClusterError;
 };
@@ -59,6 +67,11 @@ class Host {
   virtual ~Host() = default;
   virtual const std::string& name() const = 0;     // "n1"
   virtual const std::string& address() const = 0;  // address the harness reaches it at
+  // The network interface that carries address() (packet faults go there).
+  virtual std::string interface() { return "eth0"; }
+  // True for a machine of its own (SshHost): it keeps its own journal
+  // (host_journal.h) and has its own kernel clock.
+  virtual bool remote() const { return false; }
 
   // Runs argv to completion (or until the timeout, then SIGKILL).
   virtual RunResult run(const Argv& argv, const RunOptions& opts = {}) = 0;

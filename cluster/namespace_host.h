@@ -2,8 +2,8 @@
 // run as `ip netns exec <netns> argv…` through cluster/process (the one place
 // that forks); daemons likewise, so their pid is the daemon's own (ip execs
 // it). Files need no transfer — the namespace shares the filesystem — so
-// upload/download are local copies. An SshHost would implement the same Host
-// interface with `ssh` argv and scp. Thread-safe: holds no mutable state.
+// upload/download are local copies. SshHost implements the same interface
+// over OpenSSH. Thread-safe: holds no mutable state.
 #pragma once
 
 #include <string>

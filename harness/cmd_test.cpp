@@ -1,29 +1,41 @@
 // `faultline test --system S --workload W …`: one Jepsen-style run (see
 // harness/runner.h), with Ctrl-C handled (first: stop and check; second:
-// tear down at once) and the exit code of the verdict.
+// tear down at once) and the exit code of the verdict. Every flag can also
+// come from `--config FILE` (TOML, or a run's test.json: config_file.h).
 #include <cstdio>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "harness/commands.h"
+#include "harness/config_file.h"
 #include "harness/interrupts.h"
 #include "harness/runner.h"
+#include "harness/ssh_flags.h"
 
 namespace fl {
+
 void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
   auto no_progress = std::make_shared<bool>(false);
   auto opts = std::make_shared<std::vector<std::string>>();
   auto workload_opts = std::make_shared<std::vector<std::string>>();
+  auto config = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
-  cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
-  cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
+  cmd->add_option("--config", *config,
+                  "Read the flags from a TOML file (or a run's test.json, to repeat it); flags given here win");
+  cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`; required)");
+  cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`; required)");
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
   cmd->add_option("--nemesis-interval", o->nemesis_interval_s, "Seconds between a fault and its heal")
       ->capture_default_str();
+  cmd->add_option("--schedule", o->schedule,
+                  "A nemesis phase \"<seconds> <fault|quiet> [k=v …]\", e.g. \"20s partition-halves\"; repeat it for "
+                  "phases in order (instead of --nemesis)");
+  cmd->add_flag("--repeat-schedule", o->repeat_schedule, "Start the phases again after the last one");
   cmd->add_option("--nodes,-n", o->nodes, "Nodes of the local cluster")->capture_default_str();
+  add_ssh_flags(*cmd, o->ssh_hosts, o->ssh, true);
   cmd->add_option("--time-limit,-t", o->time_limit_s, "Seconds of the main phase")->capture_default_str();
   cmd->add_option("--ops-limit", o->ops_limit, "Stop after this many ops (0 = no limit)");
   cmd->add_option("--concurrency,-c", o->concurrency, "Worker threads")->capture_default_str();
@@ -39,13 +51,16 @@ void add_test_command(CLI::App& app, int& exit_code) {
                   "Seconds the checkers may take; past it the verdict is unknown")
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
-  cmd->add_option("--opt", *opts, "A system option K=V (e.g. binary=/usr/bin/etcd); V is JSON or else a string");
+  cmd->add_option("--opt", *opts,
+                  "A system option K=V, repeatable (redis: wait=1; etcd: binary=/usr/bin/etcd); a bare K means "
+                  "true; V is JSON or else a string");
   cmd->add_option("--workload-opt", *workload_opts,
                   "A workload option K=V, repeatable (register: values=small; list-append: pattern=write-skew); "
                   "V is JSON or else a string");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
-  cmd->callback([o, bug, no_progress, opts, workload_opts, &exit_code] {
+  cmd->callback([cmd, o, bug, no_progress, opts, workload_opts, config, &exit_code] {
+    if (!config->empty()) apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init"});
     if (!bug->empty()) o->system_options["bug"] = *bug;
     auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
       for (const std::string& kv : words) {

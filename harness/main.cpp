@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
     // run, …): refused before anything started, with the fix in the sentence.
     fmt::print(stderr, "faultline: {}\n", e.what());
     return exit_code::kUsage;
+  } catch (const SettingsError& e) {
+    // A wrong SSH key, user or host name: the settings, not the machine.
+    fmt::print(stderr, "faultline: {}\n", e.what());
+    return exit_code::kUsage;
   } catch (const ClusterError& e) {
     fmt::print(stderr, "faultline: {}\n", e.what());
     return exit_code::kInternal;

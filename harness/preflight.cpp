@@ -7,13 +7,35 @@
 #include "harness/commands.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/nemesis.h"
+#include "nemesis/schedule.h"
 
 namespace fl {
 
 void preflight(const TestOptions& o, System& system) {
+  bool faults = !o.nemesis.empty() || !o.schedule.empty();
   if (system.in_process()) {
-    if (!o.nemesis.empty())
-      throw UsageError(fmt::format("system {} runs inside faultline; a nemesis has nothing to break", o.system));
+    if (!o.ssh_hosts.empty())
+      throw UsageError(fmt::format("system {} runs inside faultline; it has no use for --ssh hosts", o.system));
+    if (faults) throw UsageError(fmt::format("system {} runs inside faultline; a nemesis has nothing to break", o.system));
+    return;
+  }
+  std::vector<std::string> names = o.nemesis;
+  for (const std::string& word : o.schedule)
+    if (NemesisPhase p = parse_phase(word); !p.fault.empty()) names.push_back(p.fault);
+  auto refuse_journaled_faults = [] {
+    auto journaled = journaled_faults();
+    if (journaled.empty()) return;
+    throw EnvironmentError(fmt::format("{} fault{} of an earlier run {} still journaled in {}; run `faultline heal` first",
+                                       journaled.size(), journaled.size() == 1 ? "" : "s",
+                                       journaled.size() == 1 ? "is" : "are", "/run/faultline/faults.json"));
+  };
+  if (!o.ssh_hosts.empty()) {
+    refuse_journaled_faults();
+    // The nodes are other machines: this one needs only the SSH client; what
+    // the hosts lack shows when connecting (and names the host).
+    if (find_program("ssh").empty())
+      throw EnvironmentError("--ssh needs the OpenSSH client (ssh), which is not installed; install openssh-client "
+                             "(scripts/setup)");
     return;
   }
   if (!running_as_root())
@@ -22,13 +44,10 @@ void preflight(const TestOptions& o, System& system) {
   if (find_program("ip").empty())
     throw EnvironmentError("the local cluster needs ip, which is not installed; install iproute2 (scripts/setup)");
   if (std::string why = system.db().unavailable(); !why.empty()) throw EnvironmentError(why);
-  for (const std::string& f : o.nemesis)
+  for (const std::string& f : names)
     if (std::string why = make_nemesis(f)->unavailable(&system.db()); !why.empty()) throw EnvironmentError(why);
   LocalCluster::refuse_if_present();
-  if (auto faults = journaled_faults(); !faults.empty())
-    throw EnvironmentError(fmt::format("{} fault{} of an earlier run {} still journaled in {}; run `faultline heal` first",
-                                       faults.size(), faults.size() == 1 ? "" : "s",
-                                       faults.size() == 1 ? "is" : "are", "/run/faultline/faults.json"));
+  refuse_journaled_faults();
   LocalCluster::refuse_used_subnet(o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet);
 }
 

@@ -7,6 +7,8 @@
 // (Nemesis::unavailable: iptables, tc, sch_netem, libfaketime, a clock the
 // system cannot take); a faultline cluster or journaled faults left behind,
 // or another run's live cluster; a subnet already in use.
+// With --ssh hosts only the SSH client and the journal are checked here: the
+// hosts are other machines, and what they lack shows when connecting.
 // README's table "When the machine is not ready" lists them, one test each.
 #pragma once
 

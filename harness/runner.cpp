@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -26,6 +28,7 @@
 #include "harness/store.h"
 #include "harness/workers.h"
 #include "history/format.h"
+#include "nemesis/parallel.h"
 #include "nemesis/schedule.h"
 #include "systems/system.h"
 
@@ -34,7 +37,43 @@ namespace fl {
 std::string default_test_name(const TestOptions& o) {
   std::string name = o.system + "-" + o.workload;
   for (const auto& f : o.nemesis) name += "-" + f;
+  if (!o.schedule.empty()) name += "-schedule";
+  if (!o.ssh_hosts.empty()) name += "-ssh";
   return name;
+}
+
+nlohmann::json settings_json(const TestOptions& o) {
+  nlohmann::json j = {{"system", o.system},
+                      {"workload", o.workload},
+                      {"opt", o.system_options},
+                      {"nemesis", o.nemesis},
+                      {"nemesis_interval", o.nemesis_interval_s},
+                      {"schedule", o.schedule},
+                      {"repeat_schedule", o.repeat_schedule},
+                      {"nodes", o.nodes},
+                      {"time_limit", o.time_limit_s},
+                      {"ops_limit", o.ops_limit},
+                      {"concurrency", o.concurrency},
+                      {"rate", o.rate},
+                      {"seed", o.seed},
+                      {"timeout", o.timeout_s},
+                      {"quiet_period", o.quiet_s},
+                      {"check_time_limit", o.check_time_limit_s},
+                      {"test_name", o.test_name}};
+  if (!o.workload_params.empty()) j["workload_opt"] = o.workload_params;
+  if (!o.subnet.empty()) j["subnet"] = o.subnet;
+  j["fsync"] = o.fsync;
+  if (!o.ssh_hosts.empty()) {
+    j["ssh"] = o.ssh_hosts;
+    j["ssh_user"] = o.ssh.user;
+    j["ssh_key"] = o.ssh.key;
+    j["ssh_port"] = o.ssh.port;
+    j["ssh_known_hosts"] = o.ssh.known_hosts;
+    j["ssh_strict_host_keys"] = o.ssh.strict_host_keys;
+    j["ssh_connect_timeout"] = o.ssh.connect_timeout_s;
+    j["real_clocks"] = o.ssh.real_clocks;
+  }
+  return j;
 }
 
 namespace {
@@ -67,6 +106,7 @@ class RunLog {
 struct TestRun::Live {
   std::unique_ptr<System> system;
   std::unique_ptr<LocalCluster> cluster;
+  std::vector<std::unique_ptr<SshHost>> ssh_hosts;  // closed (control masters) last
   std::vector<Host*> hosts;
   bool db_up = false;
   std::unique_ptr<NemesisSchedule> schedule;
@@ -104,6 +144,7 @@ struct TestRun::Live {
         spdlog::error("cluster teardown: {} (run `faultline cluster down`)", e.what());
       }
     }
+    ssh_hosts.clear();
   }
 };
 
@@ -116,6 +157,20 @@ TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
   if (opts_.timeout_s <= 0) throw UsageError("--timeout must be positive");
   if (opts_.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");
   if (opts_.check_time_limit_s <= 0) throw UsageError("--check-time-limit must be positive");
+  if (!opts_.schedule.empty() && !opts_.nemesis.empty())
+    throw UsageError("give either --nemesis (random faults) or --schedule (phases), not both");
+  for (const std::string& word : opts_.schedule) {
+    try {
+      NemesisPhase p = parse_phase(word);
+      if (!p.fault.empty()) make_nemesis(p.fault, p.options);  // unknown names and bad options, now
+    } catch (const ClusterError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  if (!opts_.ssh_hosts.empty()) opts_.nodes = static_cast<int>(opts_.ssh_hosts.size());
+  // Paths as test.json records them: absolute, so a repeat works from anywhere.
+  for (std::string* p : {&opts_.ssh.key, &opts_.ssh.known_hosts})
+    if (!p->empty() && p->rfind("~/", 0) != 0) *p = std::filesystem::absolute(*p).string();
   for (const std::string& f : opts_.nemesis) {
     auto known = list_nemeses();
     if (std::none_of(known.begin(), known.end(), [&](const NemesisInfo& n) { return n.name == f; })) {
@@ -237,31 +292,47 @@ void TestRun::prepare(Run& r) {
     r.out.run_dir = r.store->dir();
   }
   r.log = std::make_unique<RunLog>(r.store ? r.store->log_path() : std::string());
-  nlohmann::json config = {{"test_name", o.test_name}, {"system", o.system}, {"workload", o.workload},       {"nemesis", o.nemesis},
-                           {"nodes", o.nodes},       {"time_limit", o.time_limit_s}, {"ops_limit", o.ops_limit},
-                           {"concurrency", o.concurrency}, {"rate", o.rate},         {"seed", o.seed},
-                           {"timeout", o.timeout_s}, {"system_options", o.system_options},
-                           {"model", r.workload->model()}, {"checkers", r.workload->checkers()}};
+  nlohmann::json config = settings_json(o);
+  config["model"] = r.workload->model();
+  config["checkers"] = r.workload->checkers();
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());
   if (r.store) std::ofstream(r.store->test_json_path()) << config.dump(2) << "\n";
   r.settings = config;
 }
 
-// Bring up: the cluster's namespaces, then the system's Db on them.
+// Bring up: the hosts (local namespaces, or SSH connections to machines),
+// then the system's Db on them.
 void TestRun::bring_up(Run& r) {
   const TestOptions& o = opts_;
   Live& live = *r.live;
-  if (!live.system->in_process()) {
+  if (live.system->in_process()) {
+    if (stop_requested_.load()) r.out.interrupted = true;
+    return;
+  }
+  if (!o.ssh_hosts.empty()) {
+    std::fprintf(stderr, "connecting to %zu hosts over SSH and starting %s…\n", o.ssh_hosts.size(), o.system.c_str());
+    for (size_t i = 0; i < o.ssh_hosts.size(); ++i) {
+      live.ssh_hosts.push_back(std::make_unique<SshHost>(fmt::format("n{}", i + 1), o.ssh_hosts[i], o.ssh));
+      live.hosts.push_back(live.ssh_hosts.back().get());
+    }
+    on_each_host(live.hosts, [&](Host& h) {
+      static_cast<SshHost&>(h).connect();
+      // Faults are iptables rules, qdiscs and signals there: they need root.
+      if ((!o.nemesis.empty() || !o.schedule.empty()) && h.run({"id", "-u"}).out != "0\n")
+        throw SettingsError(fmt::format("faults on {} ({}) need root there; use --ssh-user root", h.name(), h.address()));
+    });
+    spdlog::info("connected to {}", fmt::join(o.ssh_hosts, ", "));
+  } else {
     std::fprintf(stderr, "starting a %d-node cluster and %s…\n", o.nodes, o.system.c_str());
     // up() refuses again (EnvironmentError) if a cluster appeared since the
     // preflight; the cluster journal names this process as its owner.
     live.cluster = LocalCluster::up(ClusterSpec{o.nodes, o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet});
     live.hosts = live.cluster->hosts();
-    live.db_up = true;  // a half-started Db is still torn down
-    live.system->db().setup(live.hosts);
-    spdlog::info("{} is up on {} nodes", o.system, live.hosts.size());
   }
+  live.db_up = true;  // a half-started Db is still torn down
+  live.system->db().setup(live.hosts);
+  spdlog::info("{} is up on {} nodes", o.system, live.hosts.size());
   if (stop_requested_.load()) r.out.interrupted = true;
 }
 
@@ -288,12 +359,17 @@ void TestRun::main_phase(Run& r) {
 
   // The nemesis: one more worker, recording its events as process "nemesis".
   r.nemesis_rng.seed(o.seed ^ 0x9e3779b97f4a7c15ULL);
-  if (!o.nemesis.empty()) {
+  if (!o.nemesis.empty() || !o.schedule.empty()) {
     NemesisContext ctx;
     ctx.nodes = live.hosts;
     ctx.db = &live.system->db();
     ctx.rng = &r.nemesis_rng;
-    ScheduleOptions sopts{o.nemesis, o.nemesis_interval_s, o.seed};
+    ScheduleOptions sopts;
+    sopts.faults = o.nemesis;
+    sopts.interval_s = o.nemesis_interval_s;
+    sopts.seed = o.seed;
+    for (const std::string& word : o.schedule) sopts.phases.push_back(parse_phase(word));
+    sopts.repeat_phases = o.repeat_schedule;
     live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&r](const NemesisEvent& e) {
       spdlog::info("nemesis {} {}", e.f, e.value.dump());
       r.recorder->nemesis(e);
@@ -347,9 +423,13 @@ void TestRun::main_phase(Run& r) {
           r.faults_failed > 0
               ? fmt::format("the nemesis never applied a fault: all {} attempts failed (first: {})", r.faults_failed,
                             r.first_fault_error)
-              : fmt::format("the nemesis never applied a fault: the main phase ended after {:.1f} s, before the "
-                            "first one (--nemesis-interval {:g} s)",
-                            r.out.main_phase_s, o.nemesis_interval_s));
+              : o.schedule.empty()
+                  ? fmt::format("the nemesis never applied a fault: the main phase ended after {:.1f} s, before the "
+                                "first one (--nemesis-interval {:g} s)",
+                                r.out.main_phase_s, o.nemesis_interval_s)
+                  : fmt::format("the nemesis never applied a fault: the main phase ended after {:.1f} s, before "
+                                "the schedule's first fault",
+                                r.out.main_phase_s));
     live.schedule->heal_all();
     if (!r.out.interrupted && !stop_requested_.load()) {
       spdlog::info("healed; quiet for {:g} s", o.quiet_s);

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checkers/checker.h"
+#include "cluster/ssh_host.h"
 #include "harness/recorder.h"
 
 namespace fl {
@@ -34,6 +35,10 @@ struct TestOptions {
   nlohmann::json workload_params = nlohmann::json::object();
   std::vector<std::string> nemesis;   // fault names; empty = no nemesis
   double nemesis_interval_s = 10;
+  std::vector<std::string> schedule;  // phases ("20s partition-halves", "10s quiet"); replace `nemesis`
+  bool repeat_schedule = false;       // run the phases again and again until the end
+  std::vector<std::string> ssh_hosts; // run on these machines over SSH instead of local namespaces
+  SshOptions ssh;
   double quiet_s = 5;                 // after the final heal, before the final phase
   int nodes = 3;
   double time_limit_s = 60;
@@ -102,5 +107,10 @@ class TestRun {
 
 // The test name used in the store when none is given.
 std::string default_test_name(const TestOptions& o);
+// The fully resolved settings, as test.json records them: every key is the
+// long name of a `faultline test` flag (with _ for -), so `faultline test
+// --config <run>/test.json` repeats the run; "model", "checkers" and "init"
+// record what the workload chose and are not settings.
+nlohmann::json settings_json(const TestOptions& o);
 
 }  // namespace fl

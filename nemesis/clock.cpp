@@ -1,5 +1,6 @@
 #include "nemesis/clock.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -48,17 +49,21 @@ std::string ClockNemesis::unavailable(const Db* db) const {
 }
 
 NemesisEvent ClockNemesis::start(NemesisContext& ctx) {
-  if (std::string why = unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
+  // SSH hosts set their own real clocks: what libfaketime could reach does not matter there.
+  bool all_remote = !ctx.nodes.empty() && std::all_of(ctx.nodes.begin(), ctx.nodes.end(), [](Host* h) { return h->remote(); });
+  if (std::string why = all_remote ? "" : unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
   if (!journal_id_.empty()) stop(ctx);
   std::mt19937_64 fallback(0);
   std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;
   std::vector<Host*> targets = mode_ == "reset" ? ctx.nodes : choose_targets(ctx.nodes, target_, rng);
-  journal_id_ = journal_fault({{"kind", "clock"}, {"nodes", node_refs(targets)}});
+  journal_id_ = journal_fault({{"kind", "clock"}, {"nodes", node_refs(targets)}}, targets);
   touched_ = targets;
   nlohmann::json offsets = nlohmann::json::object();
+  std::string via;
   std::uniform_real_distribution<double> spread(-std::fabs(offset_s_), std::fabs(offset_s_));
   for (Host* h : targets) {
     auto clock = clock_for(*h);
+    via = clock->mechanism();
     double o = 0;
     if (mode_ == "skew") o = targets.size() == 1 ? offset_s_ : std::round(spread(rng) * 1000) / 1000;
     else if (mode_ == "bump") o = clock->offset(*h) + offset_s_;
@@ -78,7 +83,7 @@ NemesisEvent ClockNemesis::start(NemesisContext& ctx) {
       }
     });
   }
-  nlohmann::json value = {{"mode", mode_}, {"offsets", offsets}, {"via", "libfaketime"}};
+  nlohmann::json value = {{"mode", mode_}, {"offsets", offsets}, {"via", via}};
   if (mode_ == "strobe") value["interval_ms"] = interval_ms_;
   return {"start-" + name_, value};
 }
@@ -88,7 +93,7 @@ NemesisEvent ClockNemesis::stop(NemesisContext& ctx) {
   on_each_host(touched_, [](Host& h) { clock_for(h)->set_offset(h, 0); });
   nlohmann::json nodes = nlohmann::json::array();
   for (Host* h : touched_) nodes.push_back(h->name());
-  if (!journal_id_.empty()) forget_fault(journal_id_);
+  if (!journal_id_.empty()) forget_fault(journal_id_, touched_);
   journal_id_.clear();
   touched_.clear();
   return {"stop-" + name_, {{"reset", nodes}}};

@@ -3,14 +3,18 @@
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <functional>
+#include <map>
 #include <mutex>
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "cluster/host_journal.h"
 #include "cluster/journal.h"
 #include "cluster/namespace_host.h"
+#include "cluster/ssh_host.h"
 #include "nemesis/firewall.h"
 #include "nemesis/node_clock.h"
 #include "nemesis/parallel.h"
@@ -58,27 +62,53 @@ std::string describe(const nlohmann::json& e) {
   return fmt::format("forgot a {} fault", kind);
 }
 
+std::vector<Host*> remote_only(const std::vector<Host*>& hosts) {
+  std::vector<Host*> r;
+  for (Host* h : hosts)
+    if (h->remote()) r.push_back(h);
+  return r;
+}
+
+// Removes the entries whose id `drop` says so from j["faults"]; null if
+// nothing at all is left.
+void drop_faults(nlohmann::json& j, const std::function<bool(const nlohmann::json&)>& drop) {
+  if (!j.is_object() || !j.contains("faults")) return;
+  nlohmann::json kept = nlohmann::json::array();
+  for (auto& f : j["faults"])
+    if (!drop(f)) kept.push_back(f);
+  j["faults"] = kept;
+  if (host_journal::empty(j)) j = nullptr;
+}
+
+// The refs of `entry` that name `host` (by address).
+bool names_host(const nlohmann::json& entry, const Host& host) {
+  for (const auto& n : entry.value("nodes", nlohmann::json::array()))
+    if (n.value("address", "") == host.address()) return true;
+  return false;
+}
+
 }  // namespace
 
-std::string journal_fault(nlohmann::json entry) {
+std::string journal_fault(nlohmann::json entry, const std::vector<Host*>& hosts) {
   std::string id = next_id();
   entry["id"] = id;
   journal::update(kFaults, [&](nlohmann::json& j) {
     if (!j.is_object()) j = {{"faults", nlohmann::json::array()}};
     j["faults"].push_back(entry);
   });
+  on_each_host(remote_only(hosts), [&](Host& h) {
+    host_journal::update(h, [&](nlohmann::json& j) {
+      if (!j.is_object()) j = {{"host", node_ref(h)}};
+      j["faults"].push_back(entry);
+    });
+  });
   return id;
 }
 
-void forget_fault(const std::string& id) {
-  journal::update(kFaults, [&](nlohmann::json& j) {
-    if (!j.is_object() || !j.contains("faults")) return;
-    nlohmann::json kept = nlohmann::json::array();
-    for (auto& f : j["faults"])
-      if (f.value("id", "") != id) kept.push_back(f);
-    if (kept.empty()) j = nullptr;
-    else j["faults"] = kept;
-  });
+void forget_fault(const std::string& id, const std::vector<Host*>& hosts) {
+  auto same = [&](const nlohmann::json& f) { return f.value("id", "") == id; };
+  journal::update(kFaults, [&](nlohmann::json& j) { drop_faults(j, same); });
+  on_each_host(remote_only(hosts), [&](Host& h) { host_journal::update(h, [&](nlohmann::json& j) { drop_faults(j, same); }); });
 }
 
 std::vector<nlohmann::json> journaled_faults() {
@@ -90,6 +120,7 @@ std::vector<nlohmann::json> journaled_faults() {
 }
 
 nlohmann::json node_ref(const Host& host) {
+  if (auto* ssh = dynamic_cast<const SshHost*>(&host)) return ssh->ref();
   nlohmann::json r = {{"name", host.name()}, {"address", host.address()}};
   if (auto* ns = dynamic_cast<const NamespaceHost*>(&host)) r["netns"] = ns->netns();
   return r;
@@ -102,6 +133,9 @@ nlohmann::json node_refs(const std::vector<Host*>& hosts) {
 }
 
 std::unique_ptr<Host> host_from_ref(const nlohmann::json& ref) {
+  if (ref.contains("ssh"))
+    return std::make_unique<SshHost>(ref.value("name", ""), ref.value("ssh", ""),
+                                     SshOptions::from_json(ref.value("ssh_options", nlohmann::json::object())));
   std::string netns = ref.value("netns", "");
   // Only faultline's own namespaces are ever touched.
   if (netns.rfind("fl-", 0) != 0) return nullptr;
@@ -114,20 +148,64 @@ void undo_fault(const nlohmann::json& entry) {
   for (Host* p : h.ptrs)  // a namespace deleted by `cluster down` has nothing left to undo
     if (auto* ns = dynamic_cast<NamespaceHost*>(p); !ns || access(("/run/netns/" + ns->netns()).c_str(), F_OK) == 0)
       present.push_back(p);
+  undo_fault_on(entry, present);
+}
+
+void undo_fault_on(const nlohmann::json& entry, const std::vector<Host*>& hosts) {
+  std::vector<Host*> present;
+  for (Host* h : hosts)
+    if (names_host(entry, *h)) present.push_back(h);
   std::string kind = entry.value("kind", "");
   if (kind == "iptables-chain") {
     std::string chain = entry.value("chain", ""), hook = entry.value("hook", "");
     if (chain.rfind("FL-", 0) == 0 && (hook == "INPUT" || hook == "OUTPUT")) remove_chain(present, chain, hook);
   } else if (kind == "qdisc") {
-    clear_qdisc(present, entry.value("iface", kNodeInterface));
+    clear_qdisc(present);  // each host's own interface
   } else if (kind == "clock") {
     on_each_host(present, [](Host& host) { clock_for(host)->set_offset(host, 0); });
   } else if (kind == "paused") {
     nlohmann::json paused = entry.value("pids", nlohmann::json::object());
-    for (auto& [node, pids] : paused.items())
-      for (const auto& p : pids)
-        if (p.is_number_integer() && p.get<int>() > 1) kill(p.get<int>(), SIGCONT);
+    std::map<std::string, std::string> address_of;  // node name → address, as journaled
+    for (const auto& n : entry.value("nodes", nlohmann::json::array()))
+      address_of[n.value("name", "")] = n.value("address", "");
+    on_each_host(present, [&](Host& host) {
+      for (auto& [node, pids] : paused.items())
+        if (address_of[node] == host.address())
+          for (const auto& p : pids)
+            if (p.is_number_integer() && p.get<int>() > 1) host.signal(p.get<int>(), SIGCONT);
+    });
   }
+}
+
+std::vector<std::string> heal_hosts(const std::vector<Host*>& hosts) {
+  std::vector<std::string> done;
+  std::mutex mu;
+  on_each_host(hosts, [&](Host& h) {
+    nlohmann::json j = host_journal::read(h);
+    if (!j.is_object()) return;
+    std::vector<std::string> lines;
+    for (const auto& e : j.value("faults", nlohmann::json::array())) {
+      undo_fault_on(e, {&h});
+      lines.push_back(fmt::format("{}: {}", h.address(), describe(e)));
+    }
+    if (auto* ssh = dynamic_cast<SshHost*>(&h))
+      for (const auto& s : ssh->kill_journaled_daemons()) lines.push_back(fmt::format("{}: {}", h.address(), s));
+    host_journal::update(h, [](nlohmann::json& j2) { j2 = nullptr; });
+    std::lock_guard<std::mutex> lock(mu);
+    done.insert(done.end(), lines.begin(), lines.end());
+  });
+  // The local journal's entries that named only these hosts are done too.
+  journal::update(kFaults, [&](nlohmann::json& j) {
+    drop_faults(j, [&](const nlohmann::json& f) {
+      for (const auto& n : f.value("nodes", nlohmann::json::array())) {
+        bool ours = false;
+        for (Host* h : hosts) ours = ours || n.value("address", "") == h->address();
+        if (!ours) return false;
+      }
+      return true;
+    });
+  });
+  return done;
 }
 
 int resume_paused(const std::string& node) {

@@ -17,17 +17,19 @@ namespace fl {
 
 // Kinds of entry (the "kind" field):
 //   "iptables-chain"  {chain, hook}       a chain of ours hooked into INPUT/OUTPUT
-//   "qdisc"           {iface}             a root qdisc of ours on the node's interface
-//   "clock"           {}                  a libfaketime offset on each node
+//   "qdisc"           {iface}             a root qdisc of ours on each node's interface
+//   "clock"           {}                  a clock offset on each node (libfaketime, or a real clock)
 //   "paused"          {pids: {node: […]}} processes stopped with SIGSTOP
 //   "killed"          {}                  daemons SIGKILLed; their run restarts them on
 //                                         heal, and after a crash nothing can (heal says so)
-// and every entry has "nodes": [{name, netns, address}] and "id".
+// and every entry has "nodes": [{name, address, netns | ssh, ssh_options}] and "id".
+// Remote hosts (Host::remote()) among `hosts` also get the entry in their own
+// journal (cluster/host_journal.h), so `faultline heal --ssh` finds it there.
 
 // Adds `entry` (a kind, fields, nodes) and returns its id.
-std::string journal_fault(nlohmann::json entry);
-// Drops the entry `id` (after it was undone).
-void forget_fault(const std::string& id);
+std::string journal_fault(nlohmann::json entry, const std::vector<Host*>& hosts = {});
+// Drops the entry `id` (after it was undone), here and on the remote `hosts`.
+void forget_fault(const std::string& id, const std::vector<Host*>& hosts = {});
 std::vector<nlohmann::json> journaled_faults();
 
 // The reference to a host stored in an entry, and the host it names again.
@@ -38,6 +40,14 @@ std::unique_ptr<Host> host_from_ref(const nlohmann::json& ref);
 // Reverses one entry on every node it names (in parallel). Never throws for
 // resources that are already gone; throws ClusterError if an undo failed.
 void undo_fault(const nlohmann::json& entry);
+// Reverses one entry on `hosts` only (those it names).
+void undo_fault_on(const nlohmann::json& entry, const std::vector<Host*>& hosts);
+
+// `faultline heal --ssh`: undoes every fault in each host's own journal,
+// stops the daemons it records (if still the same processes) and clears it;
+// also forgets the local entries that named only these hosts. One line per
+// action, for humans.
+std::vector<std::string> heal_hosts(const std::vector<Host*>& hosts);
 // Resumes (SIGCONT) the journaled paused processes of `node` ("" = every
 // node) and forgets them; returns how many pids were resumed.
 int resume_paused(const std::string& node);

@@ -47,8 +47,9 @@ void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge) {
 void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface) {
   if (percent <= 0 || percent > 100) throw ClusterError(fmt::format("loss must be a percentage in (0, 100], not {}", percent));
   on_each_host(hosts, [&](Host& h) {
+    std::string dev = iface.empty() ? h.interface() : iface;
     install_chain(h, kLossChain, "OUTPUT",
-                  {fmt::format("-o {} -m statistic --mode random --probability {:.6f} -j DROP", iface, percent / 100.0)});
+                  {fmt::format("-o {} -m statistic --mode random --probability {:.6f} -j DROP", dev, percent / 100.0)});
   });
 }
 

@@ -20,9 +20,10 @@ constexpr const char* kLossChain = "FL-LOSS";
 // For every node with a grudge: drop inbound packets from the addresses of
 // the nodes it holds a grudge against. `hosts` are all the cluster's nodes.
 void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge);
-// Drops `percent` of the packets each host sends on `iface` (iptables'
-// statistic match — the loss fault where the kernel has no netem).
-void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface);
+// Drops `percent` of the packets each host sends on `iface` ("" = each
+// host's own interface) — iptables' statistic match, the loss fault where
+// the kernel has no netem.
+void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface = "");
 // Removes chain `chain` from `hook` and deletes it, on every host. A chain
 // that is not there is fine.
 void remove_chain(const std::vector<Host*>& hosts, const std::string& chain, const std::string& hook);

@@ -1,9 +1,9 @@
 // NodeClock: how a clock fault moves one node's clock. On a local namespace
 // node the kernel clock is shared with the whole machine, so the offset goes
 // through libfaketime's per-node timestamp file (cluster/faketime.h) and only
-// daemons started with faketime_env() see it. A remote host would implement
-// this by setting its real clock (`date -s`, with NTP stopped) — the clock
-// nemesis only talks to this interface.
+// daemons started with faketime_env() see it. An SSH host with --real-clocks
+// has its real clock set (`date -s`; stop NTP there first), never when it
+// turns out to be this machine. The clock nemesis only talks to this interface.
 #pragma once
 
 #include <memory>
@@ -23,8 +23,8 @@ class NodeClock {
   virtual std::string mechanism() const = 0;
 };
 
-// The clock control for `host`: libfaketime for namespace nodes. Throws
-// ClusterError for a kind of host that has none yet.
+// The clock control for `host`: libfaketime for namespace nodes, the real
+// clock for SSH hosts with real_clocks. Throws ClusterError otherwise.
 std::unique_ptr<NodeClock> clock_for(Host& host);
 
 }  // namespace fl

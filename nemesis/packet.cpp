@@ -16,14 +16,15 @@ NemesisEvent PacketNemesis::start(NemesisContext& ctx) {
   value["nodes"] = nlohmann::json::array();
   for (Host* h : ctx.nodes) value["nodes"].push_back(h->name());
   if (fault_.needs_netem() || !fault_.rate.empty() || (netem && fault_.loss_percent > 0)) {
-    journal_ids_.push_back(journal_fault({{"kind", "qdisc"}, {"iface", kNodeInterface}, {"nodes", node_refs(ctx.nodes)}}));
+    journal_ids_.push_back(journal_fault({{"kind", "qdisc"}, {"nodes", node_refs(ctx.nodes)}}, ctx.nodes));
     apply_qdisc(ctx.nodes, fault_);
     value["via"] = netem ? "netem" : "tbf";
   }
   if (!netem && fault_.loss_percent > 0) {
     journal_ids_.push_back(journal_fault(
-        {{"kind", "iptables-chain"}, {"chain", kLossChain}, {"hook", "OUTPUT"}, {"nodes", node_refs(ctx.nodes)}}));
-    apply_loss(ctx.nodes, fault_.loss_percent, kNodeInterface);
+        {{"kind", "iptables-chain"}, {"chain", kLossChain}, {"hook", "OUTPUT"}, {"nodes", node_refs(ctx.nodes)}},
+        ctx.nodes));
+    apply_loss(ctx.nodes, fault_.loss_percent);
     value["loss_via"] = "iptables statistic";
   }
   return {"start-" + name_, value};
@@ -33,8 +34,8 @@ NemesisEvent PacketNemesis::stop(NemesisContext& ctx) {
   for (const auto& e : journaled_faults())
     for (const auto& id : journal_ids_)
       if (e.value("id", "") == id) {
-        undo_fault(e);
-        forget_fault(id);
+        undo_fault_on(e, ctx.nodes);
+        forget_fault(id, ctx.nodes);
       }
   journal_ids_.clear();
   return {"stop-" + name_, {{"healed", "packets"}}};

@@ -35,14 +35,15 @@ NemesisEvent PartitionNemesis::start(NemesisContext& ctx) {
   journal_id_ = journal_fault({{"kind", "iptables-chain"},
                                {"chain", kPartitionChain},
                                {"hook", "INPUT"},
-                               {"nodes", node_refs(ctx.nodes)}});
+                               {"nodes", node_refs(ctx.nodes)}},
+                              ctx.nodes);
   apply_grudge(ctx.nodes, grudge);
   return {"start-partition", {{"grudge", shape}, {"drops", grudge_to_json(grudge)}}};
 }
 
 NemesisEvent PartitionNemesis::stop(NemesisContext& ctx) {
   remove_chain(ctx.nodes, kPartitionChain, "INPUT");
-  if (!journal_id_.empty()) forget_fault(journal_id_);
+  if (!journal_id_.empty()) forget_fault(journal_id_, ctx.nodes);
   journal_id_.clear();
   return {"stop-partition", {{"healed", "network"}}};
 }

@@ -45,7 +45,7 @@ NemesisEvent ProcessNemesis::start(NemesisContext& ctx) {
   // frozen for ever.
   nlohmann::json pids = nlohmann::json::object();
   for (Host* h : targets_) pids[h->name()] = daemon_pids(*h, db);
-  journal_id_ = journal_fault({{"kind", "paused"}, {"pids", pids}, {"nodes", node_refs(targets_)}});
+  journal_id_ = journal_fault({{"kind", "paused"}, {"pids", pids}, {"nodes", node_refs(targets_)}}, targets_);
   on_each_host(targets_, [db, &pids](Host& h) {
     if (db) db->pause(h);
     else
@@ -67,8 +67,8 @@ NemesisEvent ProcessNemesis::stop(NemesisContext& ctx) {
   }
   if (db) on_each_host(targets_, [db](Host& h) { db->resume(h); });
   for (const auto& e : journaled_faults())  // SIGCONT to exactly the pids that were stopped
-    if (e.value("id", "") == journal_id_) undo_fault(e);
-  if (!journal_id_.empty()) forget_fault(journal_id_);
+    if (e.value("id", "") == journal_id_) undo_fault_on(e, targets_);
+  if (!journal_id_.empty()) forget_fault(journal_id_, targets_);
   journal_id_.clear();
   targets_.clear();
   return {"stop-pause", {{"resumed", names}}};

@@ -3,13 +3,47 @@
 // stop recorded, and a final heal however the loop ends.
 #include "nemesis/schedule.h"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 
 namespace fl {
+
+NemesisPhase parse_phase(const std::string& word) {
+  std::istringstream in(word);
+  std::string duration, fault, kv;
+  in >> duration >> fault;
+  NemesisPhase p;
+  try {
+    size_t used = 0;
+    p.seconds = std::stod(duration, &used);
+    std::string unit = duration.substr(used);
+    if (unit == "ms") p.seconds /= 1000;
+    else if (unit == "m" || unit == "min") p.seconds *= 60;
+    else if (!unit.empty() && unit != "s") p.seconds = -1;
+  } catch (const std::exception&) {
+    p.seconds = -1;
+  }
+  if (p.seconds <= 0 || fault.empty())
+    throw ClusterError(fmt::format("the nemesis phase \"{}\" must read \"<seconds> <fault|quiet> [key=value …]\", "
+                                   "e.g. \"20s partition-halves\"",
+                                   word));
+  p.fault = fault == "quiet" ? "" : fault;
+  while (in >> kv) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw ClusterError(fmt::format("in the nemesis phase \"{}\", \"{}\" is not key=value", word, kv));
+    nlohmann::json v = nlohmann::json::parse(kv.substr(eq + 1), nullptr, false);
+    p.options[kv.substr(0, eq)] = v.is_discarded() ? nlohmann::json(kv.substr(eq + 1)) : v;
+  }
+  if (p.fault.empty() && !p.options.empty())
+    throw ClusterError(fmt::format("the quiet phase \"{}\" takes no options", word));
+  return p;
+}
 
 struct NemesisSchedule::Impl {
   NemesisContext ctx;
@@ -17,6 +51,7 @@ struct NemesisSchedule::Impl {
   NemesisRecorder record;
   std::mt19937_64 rng;
   std::vector<std::unique_ptr<Nemesis>> nemeses;
+  std::vector<std::unique_ptr<Nemesis>> phase_nemeses;  // one per phase (null: quiet)
   std::mutex mu;             // start/stop/heal may race with a Ctrl-C heal
   Nemesis* active = nullptr;
 
@@ -34,11 +69,24 @@ struct NemesisSchedule::Impl {
     return !stop.load();
   }
 
+  // Sleeps until `t`, returning early (false) once `stop` is set.
+  static bool wait_until(std::chrono::steady_clock::time_point t, const std::atomic<bool>& stop) {
+    while (std::chrono::steady_clock::now() < t) {
+      if (stop.load()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return !stop.load();
+  }
+
   void start_one() {
-    std::lock_guard<std::mutex> lock(mu);
-    if (active || nemeses.empty()) return;
+    if (nemeses.empty()) return;
     std::uniform_int_distribution<size_t> pick(0, nemeses.size() - 1);
-    Nemesis* n = nemeses[pick(rng)].get();
+    start(nemeses[pick(rng)].get());
+  }
+
+  void start(Nemesis* n) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (active || !n) return;
     active = n;  // before start: a fault half-applied must still be stopped
     try {
       emit(n->start(ctx));
@@ -71,17 +119,43 @@ NemesisSchedule::NemesisSchedule(NemesisContext ctx, ScheduleOptions opts, Nemes
   impl_->rng.seed(impl_->opts.seed);
   if (!impl_->ctx.rng) impl_->ctx.rng = &impl_->rng;
   if (impl_->opts.interval_s <= 0) throw ClusterError("--nemesis-interval must be positive");
+  // Refuse up front rather than record a failed start every interval. What
+  // this machine lacks (tc, libfaketime) does not matter to SSH hosts.
+  bool all_remote = !ctx.nodes.empty() && std::all_of(ctx.nodes.begin(), ctx.nodes.end(), [](Host* h) { return h->remote(); });
+  auto checked = [&](std::unique_ptr<Nemesis> n) {
+    if (std::string why = all_remote ? "" : n->unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
+    return n;
+  };
   for (const auto& f : impl_->opts.faults) {
-    // Refuse up front rather than record a failed start every interval.
-    auto n = make_nemesis(f);
-    if (std::string why = n->unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
-    impl_->nemeses.push_back(std::move(n));
+    impl_->nemeses.push_back(checked(make_nemesis(f)));
+  }
+  for (const auto& p : impl_->opts.phases) {
+    if (p.seconds <= 0) throw ClusterError("every nemesis phase needs a positive length");
+    impl_->phase_nemeses.push_back(p.fault.empty() ? nullptr : checked(make_nemesis(p.fault, p.options)));
   }
 }
 
 NemesisSchedule::~NemesisSchedule() { heal_all(); }
 
 void NemesisSchedule::run(const std::atomic<bool>& stop) {
+  if (!impl_->opts.phases.empty()) {
+    auto t = std::chrono::steady_clock::now();
+    do {
+      for (size_t i = 0; i < impl_->opts.phases.size(); ++i) {
+        impl_->start(impl_->phase_nemeses[i].get());
+        t += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(impl_->opts.phases[i].seconds));
+        if (!Impl::wait_until(t, stop)) {
+          heal_all();
+          return;
+        }
+        impl_->stop_active();
+      }
+    } while (impl_->opts.repeat_phases);
+    while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    heal_all();
+    return;
+  }
   while (true) {
     if (!Impl::wait(impl_->opts.interval_s, stop)) break;
     impl_->start_one();

@@ -1,6 +1,9 @@
 // NemesisSchedule: the nemesis as one more worker of the runner (Jepsen's
 // nemesis generator). It alternates fault and heal every `interval` seconds,
-// choosing among the named faults with a seeded rng, reports every start and
+// choosing among the named faults with a seeded rng — or, given phases, runs
+// them in order at the times they say (each phase's fault starts when the
+// phase begins and stops when it ends; phase times are measured from the
+// start of run(), so they do not drift) — reports every start and
 // stop through `record` (the runner writes them to the history as process
 // "nemesis"), and always ends healed: heal_all() undoes whatever is active,
 // and is also what the runner calls on Ctrl-C and on exceptions.
@@ -17,10 +20,24 @@
 
 namespace fl {
 
+// One phase of a schedule: `fault` for `seconds` ("" = quiet), with the
+// nemesis's own options (e.g. {"target": "n1"}).
+struct NemesisPhase {
+  double seconds = 0;
+  std::string fault;
+  nlohmann::json options = nlohmann::json::object();
+};
+// Reads a phase word: "20s partition-halves", "10s quiet", "15s kill target=n1",
+// "5 partition grudge={\"n1\":[\"n2\"]}" (seconds, then the fault, then K=V
+// options whose V is JSON when it parses as JSON). Throws ClusterError.
+NemesisPhase parse_phase(const std::string& word);
+
 struct ScheduleOptions {
   std::vector<std::string> faults;  // nemesis names, e.g. {"partition", "kill"}
   double interval_s = 10;           // seconds between a start and its stop, and between faults
   std::uint64_t seed = 0;
+  std::vector<NemesisPhase> phases; // if any: run these instead of `faults`
+  bool repeat_phases = false;       // after the last phase, start again from the first
 };
 
 using NemesisRecorder = std::function<void(const NemesisEvent&)>;

@@ -79,9 +79,10 @@ void require_netem_if_needed(const PacketFault& fault, bool netem) {
                                    fault_words(fault)));
 }
 
-bool netem_available(Host& host, const std::string& iface) {
+bool netem_available(Host& host, const std::string& iface_or_default) {
   int s = netem_state.load();
   if (s >= 0) return s == 1;
+  std::string iface = iface_or_default.empty() ? host.interface() : iface_or_default;
   // Probing with a harmless netem on the node's interface, removed at once.
   RunResult r = host.run({"tc", "qdisc", "add", "dev", iface, "root", "netem", "delay", "0ms"});
   if (r.ok()) {
@@ -125,19 +126,19 @@ void apply_qdisc(const std::vector<Host*>& hosts, const PacketFault& fault, cons
   if (hosts.empty() || fault.empty()) return;
   bool netem = netem_available(*hosts.front(), iface);
   require_netem_if_needed(fault, netem);
-  Argv argv;
-  if (netem && (fault.needs_netem() || fault.loss_percent > 0)) {
-    argv = netem_argv(fault, iface);
-  } else if (!fault.rate.empty()) {
-    argv = {"tc", "qdisc", "replace", "dev", iface, "root", "tbf", "rate", fault.rate, "burst", "32kbit", "latency", "400ms"};
-  } else {
-    return;  // loss alone without netem: iptables does it
-  }
-  on_each_host(hosts, [&](Host& h) { h.run_checked(argv); });
+  bool use_netem = netem && (fault.needs_netem() || fault.loss_percent > 0);
+  if (!use_netem && fault.rate.empty()) return;  // loss alone without netem: iptables does it
+  on_each_host(hosts, [&](Host& h) {
+    std::string dev = iface.empty() ? h.interface() : iface;
+    if (use_netem) h.run_checked(netem_argv(fault, dev));
+    else
+      h.run_checked({"tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", fault.rate, "burst", "32kbit", "latency",
+                     "400ms"});
+  });
 }
 
 void clear_qdisc(const std::vector<Host*>& hosts, const std::string& iface) {
-  on_each_host(hosts, [&](Host& h) { h.run({"tc", "qdisc", "del", "dev", iface, "root"}); });
+  on_each_host(hosts, [&](Host& h) { h.run({"tc", "qdisc", "del", "dev", iface.empty() ? h.interface() : iface, "root"}); });
 }
 
 }  // namespace fl

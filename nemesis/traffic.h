@@ -16,8 +16,8 @@
 
 namespace fl {
 
-// The interface of a local-cluster node (LocalCluster names it eth0).
-constexpr const char* kNodeInterface = "eth0";
+// An interface of "" below means each host's own (Host::interface(): eth0 on
+// a local-cluster node, the one carrying the host's address over SSH).
 
 struct PacketFault {
   double loss_percent = 0;
@@ -36,7 +36,7 @@ struct PacketFault {
 };
 
 // Whether the kernel has sch_netem (probed once on `host`, then remembered).
-bool netem_available(Host& host, const std::string& iface = kNodeInterface);
+bool netem_available(Host& host, const std::string& iface = "");
 // The same, before any node exists: probed once in a throwaway network
 // namespace (`unshare --net`), which leaves nothing behind.
 bool netem_in_kernel();
@@ -51,8 +51,8 @@ void require_netem_if_needed(const PacketFault& fault, bool netem);
 // for a rate alone. Throws ClusterError naming the missing module if the
 // fault needs netem and the kernel lacks it. Does nothing for the loss part
 // when netem is missing: the caller applies it through iptables.
-void apply_qdisc(const std::vector<Host*>& hosts, const PacketFault& fault, const std::string& iface = kNodeInterface);
+void apply_qdisc(const std::vector<Host*>& hosts, const PacketFault& fault, const std::string& iface = "");
 // Deletes the root qdisc of `iface` on every host; absent is fine.
-void clear_qdisc(const std::vector<Host*>& hosts, const std::string& iface = kNodeInterface);
+void clear_qdisc(const std::vector<Host*>& hosts, const std::string& iface = "");
 
 }  // namespace fl

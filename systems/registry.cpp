@@ -8,6 +8,7 @@
 namespace fl {
 
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options);
+std::unique_ptr<System> make_redis_system(const nlohmann::json& options);
 std::unique_ptr<System> make_postgres_system(const nlohmann::json& options);
 
 namespace {
@@ -23,6 +24,8 @@ const std::vector<Entry>& entries() {
        make_memory_system},
       {{"etcd", "etcd 3.4 (Debian etcd-server) in network namespaces, via its v3 JSON gateway"},
        make_etcd_system},
+      {{"redis", "Redis 7 (Debian redis-server) primary + replicas with redis-sentinel failover, via hiredis"},
+       make_redis_system},
       {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation and replicas via --opt"},
        make_postgres_system},
   };
