@@ -34,6 +34,10 @@ class Db {
   virtual bool clock_via_libfaketime() const { return false; }
   // Files worth copying into the store (logs), as paths on the host.
   virtual std::vector<std::string> log_files(Host& host) = 0;
+  // The nodes that act as primary / leader right now, as far as the system
+  // says (Jepsen's db/Primary); empty when it has no such notion or cannot
+  // tell. The partition-primaries nemesis cuts these off.
+  virtual std::vector<std::string> primaries(const std::vector<Host*>& hosts) { return {}; }
 };
 
 }  // namespace fl

@@ -12,10 +12,25 @@ namespace fl {
 void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
+  auto design = std::make_shared<std::string>();
+  auto bin = std::make_shared<std::string>();
+  auto opts = std::make_shared<std::vector<std::string>>();
+  auto workload_opts = std::make_shared<std::vector<std::string>>();
   auto no_progress = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`)")->required();
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
+  cmd->add_option("--design", *design, "Course design for --system course (see `fl-course --help`)");
+  cmd->add_option("--bin", *bin, "The server binary for --system http (speaks COURSE.md's protocol)");
+  cmd->add_option("--opt", *opts,
+                  "A system knob, repeatable: KEY=VALUE or KEY, passed to every course/http node as --KEY [VALUE]")
+      ->expected(1)
+      ->take_all();
+  cmd->add_option("--workload-opt", *workload_opts,
+                  "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text), "
+                  "e.g. keys=4, values=small, sessions=true")
+      ->expected(1)
+      ->take_all();
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
   cmd->add_option("--nemesis-interval", o->nemesis_interval_s, "Seconds between a fault and its heal")
       ->capture_default_str();
@@ -32,8 +47,18 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
-  cmd->callback([o, bug, no_progress, &exit_code] {
+  cmd->callback([o, bug, design, bin, opts, workload_opts, no_progress, &exit_code] {
     if (!bug->empty()) o->system_options["bug"] = *bug;
+    if (!design->empty()) o->system_options["design"] = *design;
+    if (!bin->empty()) o->system_options["bin"] = *bin;
+    if (!opts->empty()) o->system_options["opt"] = *opts;
+    for (const std::string& kv : *workload_opts) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError(fmt::format("--workload-opt takes KEY=VALUE, not \"{}\"", kv));
+      nlohmann::json v = nlohmann::json::parse(kv.substr(eq + 1), nullptr, false);
+      o->workload_params[kv.substr(0, eq)] = v.is_discarded() ? nlohmann::json(kv.substr(eq + 1)) : v;
+    }
     o->progress = !*no_progress;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });

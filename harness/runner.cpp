@@ -177,16 +177,6 @@ struct TestRun::Run {
 // store, the run log and test.json. Throws UsageError.
 void TestRun::prepare(Run& r) {
   const TestOptions& o = opts_;
-  try {
-    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, o.workload_params});
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  if (!r.workload) {
-    std::string known;
-    for (const auto& w : list_workloads()) known += (known.empty() ? "" : ", ") + w.name;
-    throw UsageError(fmt::format("unknown workload \"{}\" (known: {})", o.workload, known));
-  }
   r.live = std::make_unique<Live>();
   try {
     r.live->system = make_system(o.system, o.system_options);
@@ -197,6 +187,19 @@ void TestRun::prepare(Run& r) {
     std::string known;
     for (const auto& s : list_systems()) known += (known.empty() ? "" : ", ") + s.name;
     throw UsageError(fmt::format("unknown system \"{}\" (known: {})", o.system, known));
+  }
+  // The system's defaults for the workload's knobs; --workload-opt wins.
+  nlohmann::json params = r.live->system->workload_defaults(o.workload);
+  for (auto& [k, v] : o.workload_params.items()) params[k] = v;
+  try {
+    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params});
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (!r.workload) {
+    std::string known;
+    for (const auto& w : list_workloads()) known += (known.empty() ? "" : ", ") + w.name;
+    throw UsageError(fmt::format("unknown workload \"{}\" (known: {})", o.workload, known));
   }
   System& system = *r.live->system;
   {
@@ -233,6 +236,7 @@ void TestRun::prepare(Run& r) {
                            {"nodes", o.nodes},       {"time_limit", o.time_limit_s}, {"ops_limit", o.ops_limit},
                            {"concurrency", o.concurrency}, {"rate", o.rate},         {"seed", o.seed},
                            {"timeout", o.timeout_s}, {"system_options", o.system_options},
+                           {"workload_params", params},
                            {"model", r.workload->model()}, {"checkers", r.workload->checkers()}};
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());

@@ -49,6 +49,8 @@ const std::vector<Entry>& entries() {
       {{"partition-one", "one random node isolated"}, {{"grudge", "one"}}, partition()},
       {{"partition-majorities-ring", "every node sees a different majority"}, {{"grudge", "majorities-ring"}}, partition()},
       {{"partition-bridge", "two halves joined by one node"}, {{"grudge", "bridge"}}, partition()},
+      {{"partition-primaries", "the nodes the system names as primary cut off from the rest"},
+       {{"grudge", "primaries"}}, partition()},
       {{"loss", "drop 30% of packets (netem, or iptables' statistic match)"}, {{"loss", 30}}, packet("loss")},
       {{"delay", "delay packets 50 ms ± 10 ms (netem)"}, {{"delay_ms", 50}, {"jitter_ms", 10}}, packet("delay")},
       {{"duplicate", "duplicate 5% of packets (netem)"}, {{"duplicate", 5}}, packet("duplicate")},

@@ -8,6 +8,8 @@
 namespace fl {
 
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options);
+std::unique_ptr<System> make_course_system(const nlohmann::json& options);
+std::unique_ptr<System> make_http_system(const nlohmann::json& options);
 
 namespace {
 
@@ -22,6 +24,10 @@ const std::vector<Entry>& entries() {
        make_memory_system},
       {{"etcd", "etcd 3.4 (Debian etcd-server) in network namespaces, via its v3 JSON gateway"},
        make_etcd_system},
+      {{"course", "fl-course, the course example designs (COURSE.md): --design NAME [--opt K[=V]]…"},
+       make_course_system},
+      {{"http", "any server speaking the course protocol (COURSE.md): --bin PATH [--opt K[=V]]…"},
+       make_http_system},
   };
   return v;
 }

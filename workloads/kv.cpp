@@ -34,7 +34,7 @@ class KvWorkload : public Workload {
     std::int64_t step = std::max<std::int64_t>(1, ops_per_key_ / keys_);
     std::int64_t first = n / step;
     std::uniform_int_distribution<std::int64_t> offset(0, keys_ - 1);
-    OpSpec op = next_register_op(mix_, rng);
+    OpSpec op = next_register_op(mix_, rng, &fresh_);
     op.key = first + offset(rng);
     return op;
   }
@@ -46,7 +46,7 @@ class KvWorkload : public Workload {
     for (std::int64_t k = first; k < first + keys_; ++k) ops.push_back(OpSpec{"read", nullptr, Json(k)});
     return ops;
   }
-  std::vector<std::string> checkers() const override { return {"linearizable", "stats"}; }
+  std::vector<std::string> checkers() const override { return mix_.checkers(); }
   std::string model() const override { return "kv"; }
 
  private:
@@ -54,6 +54,7 @@ class KvWorkload : public Workload {
   std::int64_t keys_ = 8;
   std::int64_t ops_per_key_ = 400;
   std::atomic<std::int64_t> issued_{0};
+  std::atomic<std::int64_t> fresh_{1};
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The `register` workload: one key, read / write / cas, judged by the
 // linearizability checker with the cas-register model (the key starts absent,
-// so the first reads see null) and by the stats checker.
+// so the first reads see null) and by the stats checker — and, with
+// `sessions`, by the session-guarantee and causal checkers too.
 #include <memory>
 
 #include "workloads/register_ops.h"
@@ -15,13 +16,14 @@ class RegisterWorkload : public Workload {
   std::string description() const override {
     return "one register: read / write / cas over a small value range (cas-register model)";
   }
-  OpSpec next(std::mt19937_64& rng) override { return next_register_op(mix_, rng); }
+  OpSpec next(std::mt19937_64& rng) override { return next_register_op(mix_, rng, &fresh_); }
   std::vector<OpSpec> final_ops() override { return {OpSpec{"read", nullptr, std::nullopt}}; }
-  std::vector<std::string> checkers() const override { return {"linearizable", "stats"}; }
+  std::vector<std::string> checkers() const override { return mix_.checkers(); }
   std::string model() const override { return "cas-register"; }
 
  private:
   RegisterMix mix_;
+  std::atomic<std::int64_t> fresh_{1};
 };
 
 }  // namespace

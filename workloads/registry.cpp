@@ -7,6 +7,7 @@ namespace fl {
 
 std::unique_ptr<Workload> make_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_kv_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts);
 
 namespace {
 
@@ -21,6 +22,8 @@ const std::vector<Entry>& entries() {
        make_register_workload},
       {{"kv", "independent registers: read / write / cas with a key, keys rotating (kv model)"},
        make_kv_workload},
+      {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)"},
+       make_set_workload},
   };
   return v;
 }

@@ -1,0 +1,150 @@
+// The `course` and `http` systems: servers that speak the course protocol
+// (shared/COURSE.md), run by CourseDb and driven by CourseClient.
+//   course: fl-course (built next to faultline) with --design NAME; each
+//           --opt K[=V] becomes --K [V] on every node. The design is checked
+//           before any cluster exists (`fl-course --describe`), and what it
+//           promises picks the workload defaults: no cas where it serves
+//           none, and the session-guarantee and causal checkers wherever it
+//           promises less than linearizability.
+//   http:   any binary (--bin PATH) started the same way: a student's server,
+//           judged as if it promised linearizability.
+// Options (JSON): "design", "opt" (["sync", "reads=primary"]), "binary"
+// (course) or "bin" (http), and "data_root", "port", "healthy_within_s".
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cluster/process.h"
+#include "systems/course/course_client.h"
+#include "systems/course/course_db.h"
+#include "systems/system.h"
+
+namespace fl {
+namespace {
+
+namespace fs = std::filesystem;
+
+// --opt K=V → --K V; --opt K → --K.
+std::vector<std::string> flag_args(const Json& opts) {
+  std::vector<std::string> args;
+  if (opts.is_null()) return args;
+  if (!opts.is_array()) throw std::invalid_argument("the system option \"opt\" must be a list of KEY[=VALUE]");
+  for (const Json& o : opts) {
+    if (!o.is_string() || o.get<std::string>().empty() || o.get<std::string>()[0] == '-')
+      throw std::invalid_argument(fmt::format("--opt takes KEY or KEY=VALUE, not {}", o.dump()));
+    std::string s = o.get<std::string>();
+    auto eq = s.find('=');
+    args.push_back("--" + s.substr(0, eq));
+    if (eq != std::string::npos) args.push_back(s.substr(eq + 1));
+  }
+  return args;
+}
+
+std::string beside_faultline(const std::string& name) {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? name : (self.parent_path() / name).string();
+}
+
+void require_executable(const std::string& path, const std::string& what) {
+  if (path.empty()) throw std::invalid_argument(what + " needs a server binary");
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec) || ::access(path.c_str(), X_OK) != 0)
+    throw std::invalid_argument(fmt::format("{} {} is not an executable file", what, path));
+}
+
+CourseDbOptions db_options(const Json& options) {
+  CourseDbOptions o;
+  if (!options.is_object()) return o;
+  o.data_root = options.value("data_root", o.data_root);
+  o.port = options.value("port", o.port);
+  o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
+  return o;
+}
+
+class CourseSystem : public System {
+ public:
+  CourseSystem(std::string name, CourseDbOptions db, Json promises)
+      : name_(std::move(name)), db_(std::move(db)), promises_(std::move(promises)) {}
+  std::string name() const override { return name_; }
+  std::string description() const override {
+    return name_ == "course" ? "fl-course, the course example designs (COURSE.md): --design NAME [--opt K[=V]]…"
+                             : "any server speaking the course protocol: --bin PATH [--opt K[=V]]…";
+  }
+  std::vector<std::string> workloads() const override {
+    std::vector<std::string> w = {"register", "kv"};
+    if (serves("add")) w.push_back("set");
+    return w;
+  }
+  Json workload_defaults(const std::string& workload) const override {
+    Json d = Json::object();
+    if (workload != "register" && workload != "kv") return d;
+    if (!serves("cas")) d["mix"] = {{"read", 1}, {"write", 1}, {"cas", 0}};
+    if (!promises_.value("linearizable", true)) d["sessions"] = true;
+    return d;
+  }
+  Db& db() override { return db_; }
+  std::unique_ptr<Client> make_client(const std::string& workload, Host* node,
+                                      const ClientOptions& opts) override {
+    if (!node) throw std::invalid_argument("a course client needs a node");
+    return std::make_unique<CourseClient>(CourseClientOptions{db_.url(*node), workload, opts.timeout_s});
+  }
+
+ private:
+  bool serves(const std::string& what) const {
+    if (!promises_.contains("serves")) return true;  // a student's server: assume the whole protocol
+    for (const Json& s : promises_["serves"])
+      if (s == what) return true;
+    return false;
+  }
+  std::string name_;
+  CourseDb db_;
+  Json promises_;
+};
+
+}  // namespace
+
+std::unique_ptr<System> make_course_system(const Json& options) {
+  Json o = options.is_object() ? options : Json::object();
+  std::string design = o.value("design", "");
+  CourseDbOptions db = db_options(o);
+  db.binary = o.value("binary", beside_faultline("fl-course"));
+  db.label = "fl-course";
+  require_executable(db.binary, "the course system's server");
+  db.args = {"--design", design};
+  for (auto& a : flag_args(o.value("opt", Json()))) db.args.push_back(a);
+  // Ask fl-course whether the design and its flags make sense, and what it
+  // promises — before any cluster exists.
+  Argv describe = {db.binary, "--describe"};
+  describe.insert(describe.end(), db.args.begin(), db.args.end());
+  RunResult r = run_process(describe, {std::chrono::seconds(10), {}, {}});
+  if (!r.ok()) {
+    std::string why = r.err.substr(0, r.err.find('\n'));
+    if (why.rfind("fl-course: ", 0) == 0) why = why.substr(11);
+    if (why.empty()) why = fmt::format("{} --describe failed (exit {})", db.binary, r.exit_code);
+    throw std::invalid_argument(why);
+  }
+  Json promises = Json::parse(r.out, nullptr, false);
+  if (!promises.is_object())
+    throw std::invalid_argument(fmt::format("{} --describe printed something that is not JSON", db.binary));
+  return std::make_unique<CourseSystem>("course", std::move(db), std::move(promises));
+}
+
+std::unique_ptr<System> make_http_system(const Json& options) {
+  Json o = options.is_object() ? options : Json::object();
+  CourseDbOptions db = db_options(o);
+  db.binary = o.value("bin", "");
+  if (db.binary.empty()) throw std::invalid_argument("--system http needs --bin PATH, the server to test");
+  std::error_code ec;
+  fs::path abs = fs::absolute(db.binary, ec);
+  if (!ec) db.binary = abs.string();
+  require_executable(db.binary, "--bin");
+  db.label = fs::path(db.binary).filename().string();
+  db.args = flag_args(o.value("opt", Json()));
+  return std::make_unique<CourseSystem>("http", std::move(db), Json::object());
+}
+
+}  // namespace fl

@@ -1,0 +1,130 @@
+#include "systems/course/course_db.h"
+
+#include <csignal>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cluster/faketime.h"
+#include "systems/course/course_client.h"
+
+namespace fl {
+
+std::string CourseDb::url(const Host& host) const { return fmt::format("http://{}:{}", host.address(), opts_.port); }
+std::string CourseDb::data_dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
+std::string CourseDb::log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
+
+Argv CourseDb::argv_for(const Host& host) const {
+  Argv argv = {opts_.binary,
+               "--node", host.name(),
+               "--listen", fmt::format("{}:{}", host.address(), opts_.port),
+               "--peers", peers_,
+               "--data", data_dir(host)};
+  argv.insert(argv.end(), opts_.args.begin(), opts_.args.end());
+  return argv;
+}
+
+void CourseDb::setup(const std::vector<Host*>& hosts) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    peers_.clear();
+    for (const Host* h : hosts)
+      peers_ += fmt::format("{}{}={}:{}", peers_.empty() ? "" : ",", h->name(), h->address(), opts_.port);
+  }
+  for (Host* h : hosts) {
+    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h)});
+    h->run_checked({"mkdir", "-p", data_dir(*h)});
+    start(*h);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opts_.healthy_within_s);
+  for (Host* h : hosts) {
+    while (course_health(url(*h), 0.5).is_null()) {
+      if (pids(*h).empty())
+        throw ClusterError(fmt::format("{} on {} exited during startup; see its log {}", opts_.label, h->name(),
+                                       log_path(*h)));
+      if (std::chrono::steady_clock::now() > deadline)
+        throw ClusterError(fmt::format("{} on {} did not answer GET /health within {:g} s; see its log {}",
+                                       opts_.label, h->name(), opts_.healthy_within_s, log_path(*h)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+void CourseDb::teardown(const std::vector<Host*>& hosts) noexcept {
+  for (Host* h : hosts) {
+    try {
+      int pid = -1;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = pids_.find(h->name());
+        if (it != pids_.end()) {
+          pid = it->second;
+          pids_.erase(it);
+        }
+      }
+      // A paused server would ignore SIGTERM until the grace ends: wake it first.
+      if (pid > 0) {
+        h->signal(pid, SIGCONT);
+        h->stop(pid, std::chrono::seconds(2));
+      }
+    } catch (...) {
+      // Teardown must not throw; `faultline cluster down` removes what is left.
+    }
+  }
+}
+
+void CourseDb::start(Host& host) {
+  DaemonSpec spec;
+  spec.name = opts_.label;
+  spec.argv = argv_for(host);
+  spec.log_path = log_path(host);  // appended: a restart continues the same log
+  spec.env = faketime_env(host);
+  // Skew the wall clock only; a stepped clock leaves CLOCK_MONOTONIC alone,
+  // and timeouts measured on it must keep working.
+  spec.env.push_back({"FAKETIME_DONT_FAKE_MONOTONIC", "1"});
+  int pid = host.spawn(spec);
+  std::lock_guard<std::mutex> lock(mu_);
+  pids_[host.name()] = pid;
+}
+
+void CourseDb::kill(Host& host) {
+  for (int pid : pids(host)) host.kill(pid);
+}
+void CourseDb::pause(Host& host) {
+  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
+}
+void CourseDb::resume(Host& host) {
+  for (int pid : pids(host)) host.signal(pid, SIGCONT);
+}
+
+std::vector<int> CourseDb::pids(Host& host) {
+  int pid = -1;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pids_.find(host.name());
+    if (it != pids_.end()) pid = it->second;
+  }
+  if (pid > 0 && host.alive(pid)) return {pid};
+  return {};
+}
+
+std::vector<std::string> CourseDb::log_files(Host& host) {
+  std::vector<std::string> files = {log_path(host)};
+  RunResult r = host.run({"find", data_dir(host), "-maxdepth", "1", "-type", "f"});
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) files.push_back(line);
+  return files;
+}
+
+std::vector<std::string> CourseDb::primaries(const std::vector<Host*>& hosts) {
+  std::vector<std::string> out;
+  for (Host* h : hosts) {
+    Json health = course_health(url(*h), 0.5);
+    if (health.is_object() && health.value("primary", false)) out.push_back(h->name());
+  }
+  return out;
+}
+
+}  // namespace fl

@@ -1,0 +1,53 @@
+// The `set` workload (Jepsen's set): `add` of unique values — every add
+// carries a value no other add uses — with a `read` of the whole set now and
+// then (a fraction `read_fraction` of ops, default 0.1), and after the final
+// heal one read per node (`final_reads`, default 3; the runner sends the
+// final ops to successive nodes). Judged by the set checker: an acknowledged
+// add missing from the final read is lost, an element nobody added is
+// unexpected, each named by op index.
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+
+#include "workloads/workload.h"
+
+namespace fl {
+namespace {
+
+class SetWorkload : public Workload {
+ public:
+  explicit SetWorkload(const WorkloadOptions& opts) {
+    if (opts.params.is_object()) {
+      read_fraction_ = opts.params.value("read_fraction", read_fraction_);
+      final_reads_ = opts.params.value("final_reads", final_reads_);
+    }
+    if (read_fraction_ < 0 || read_fraction_ > 1)
+      throw std::invalid_argument("the set workload's read_fraction must be between 0 and 1");
+    if (final_reads_ < 1) throw std::invalid_argument("the set workload needs final_reads >= 1");
+  }
+  std::string name() const override { return "set"; }
+  std::string description() const override {
+    return "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)";
+  }
+  OpSpec next(std::mt19937_64& rng) override {
+    if (std::uniform_real_distribution<double>(0, 1)(rng) < read_fraction_) return OpSpec{"read", nullptr, std::nullopt};
+    return OpSpec{"add", next_value_.fetch_add(1, std::memory_order_relaxed), std::nullopt};
+  }
+  std::vector<OpSpec> final_ops() override {
+    return std::vector<OpSpec>(static_cast<std::size_t>(final_reads_), OpSpec{"read", nullptr, std::nullopt});
+  }
+  std::vector<std::string> checkers() const override { return {"set", "stats"}; }
+
+ private:
+  double read_fraction_ = 0.1;
+  int final_reads_ = 3;
+  std::atomic<std::int64_t> next_value_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts) {
+  return std::make_unique<SetWorkload>(opts);
+}
+
+}  // namespace fl
