@@ -3,9 +3,9 @@
 //   course: fl-course (built next to faultline) with --design NAME; each
 //           --opt K[=V] becomes --K [V] on every node. The design is checked
 //           before any cluster exists (`fl-course --describe`), and what it
-//           promises picks the workload defaults: no cas where it serves
-//           none, and the session-guarantee and causal checkers wherever it
-//           promises less than linearizability.
+//           promises picks the workload defaults: the session-guarantee and
+//           causal checkers (unique writes, no cas) wherever it promises
+//           less than linearizability or serves no cas.
 //   http:   any binary (--bin PATH) started the same way: a student's server,
 //           judged as if it promised linearizability.
 // Options (JSON): "design", "opt" (["sync", "reads=primary"]), "binary"
@@ -82,8 +82,14 @@ class CourseSystem : public System {
   Json workload_defaults(const std::string& workload) const override {
     Json d = Json::object();
     if (workload != "register" && workload != "kv") return d;
-    if (!serves("cas")) d["mix"] = {{"read", 1}, {"write", 1}, {"cas", 0}};
-    if (!promises_.value("linearizable", true)) d["sessions"] = true;
+    // A design weaker than linearizability is judged by the session and
+    // causal checkers too; they need unique writes, so no cas. A design
+    // without cas gets unique writes as well (they also make the
+    // linearizability search cheap), and the extra checkers cost little.
+    if (!serves("cas") || !promises_.value("linearizable", true)) {
+      d["mix"] = {{"read", 1}, {"write", 1}, {"cas", 0}};
+      d["sessions"] = true;
+    }
     return d;
   }
   Db& db() override { return db_; }

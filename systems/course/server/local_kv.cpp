@@ -1,7 +1,5 @@
 #include "local_kv.h"
 
-#include <algorithm>
-
 namespace course {
 
 Applied LocalKv::read(const std::string& key) {
@@ -49,10 +47,7 @@ Applied LocalKv::add(const std::string& key, const Json& value) {
   std::uint64_t seq;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto e = store_.get(key);
-    Json set = e && e->record.is_array() ? e->record : Json::array();
-    if (std::find(set.begin(), set.end(), value) == set.end()) set.push_back(value);
-    seq = store_.put(key, set);
+    seq = store_.add_to_set(key, value);
   }
   store_.sync(seq);
   return {ok(), seq};
@@ -67,6 +62,25 @@ Applied LocalKv::apply(const Json& op) {
   if (f == "cas") return cas(key, op.value("from", Json()), op.value("to", Json()));
   if (f == "add") return add(key, op.value("value", Json()));
   return {bad_request("unknown request \"" + f + "\""), 0};
+}
+
+void LocalKv::apply_log(const std::vector<Json>& records) {
+  if (records.empty()) return;
+  std::uint64_t seq;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    seq = store_.apply_log(records);
+  }
+  store_.sync(seq);
+}
+
+void LocalKv::replace_all(const std::map<std::string, Json>& state) {
+  std::uint64_t seq;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    seq = store_.replace_all(state);
+  }
+  store_.sync(seq);
 }
 
 Json kv_request(const std::string& f, const std::string& key, const Json& value, const Json& from, const Json& to) {

@@ -6,7 +6,10 @@
 // of its elements. Thread-safe.
 #pragma once
 
+#include <map>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "peers.h"
 #include "protocol.h"
@@ -29,6 +32,10 @@ class LocalKv {
   Applied add(const std::string& key, const Json& value);
   // Runs a forwarded request {"f": "read|write|cas|add", "key", "value", "from", "to"}.
   Applied apply(const Json& op);
+  // A replica taking another node's changes or whole state, atomically with
+  // respect to the operations above; durable when they return.
+  void apply_log(const std::vector<Json>& records);
+  void replace_all(const std::map<std::string, Json>& state);
 
  private:
   Store& store_;

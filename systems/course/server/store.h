@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <unordered_set>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +51,30 @@ class Store {
   // Every key changed after `seq`, with its current record, oldest change first.
   std::vector<std::pair<std::string, Entry>> since(std::uint64_t seq) const;
   std::map<std::string, Json> snapshot() const;
+  // Every key that starts with `prefix`, in key order.
+  std::vector<std::pair<std::string, Entry>> with_prefix(const std::string& prefix) const;
+  // The whole state and the seq it is current at, taken atomically.
+  std::pair<std::map<std::string, Json>, std::uint64_t> snapshot_at() const;
+
+  // since() and the seq it is current at, taken atomically: applying these
+  // records to a copy that was current at `seq` makes it current at the
+  // returned seq — exactly the state this node had then.
+  std::pair<std::vector<std::pair<std::string, Entry>>, std::uint64_t> since_at(std::uint64_t seq) const;
+
+  // Log shipping: keep the last `limit` data records of the log in memory
+  // (a write is its value, an add only its element), so a primary can send
+  // a backup exactly the changes after what it has. log_since(seq) gives
+  // them, or nullopt when some are no longer kept (send a snapshot instead).
+  // apply_log() makes another node's records this node's own changes.
+  void keep_log(std::size_t limit);
+  std::optional<std::vector<Json>> log_since(std::uint64_t seq) const;
+  std::uint64_t apply_log(const std::vector<Json>& records);
+
+  // Adds `value` to the set (a JSON array) at `key` unless it is there
+  // already; the log records only the element, so a growing set costs
+  // O(1) on disk per add. Returns the seq to sync (the entry's own if the
+  // element was there).
+  std::uint64_t add_to_set(const std::string& key, const Json& value);
 
  private:
   void apply(const std::string& key, Json record, std::uint64_t seq);
@@ -57,6 +83,14 @@ class Store {
   std::map<std::uint64_t, std::string> by_seq_;  // latest change of each key
   std::map<std::string, Json> meta_;
   std::uint64_t seq_ = 0;
+  // Members of set-valued keys (their elements' JSON text), built on first add.
+  std::map<std::string, std::unordered_set<std::string>> members_;
+  void add_in_memory(const std::string& key, const Json& value, std::uint64_t seq);
+  void remember(const Json& record);
+  void maybe_compact();
+  std::size_t log_limit_ = 0;
+  std::deque<Json> log_;
+  std::uint64_t log_complete_after_ = 0;  // every data record after this seq is in log_
   std::unique_ptr<Wal> wal_;
 };
 

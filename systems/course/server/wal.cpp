@@ -65,8 +65,8 @@ void Wal::open_for_append() {
 
 void Wal::append(const std::vector<Json>& records, std::uint64_t ticket) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (durability_ != Durability::None)
-    for (const Json& r : records) queued_ += r.dump() + "\n";
+  if (durability_ == Durability::None) return;
+  for (const Json& r : records) queued_ += r.dump() + "\n";
   lines_ += records.size();
   queued_upto_ = ticket;
 }
@@ -109,8 +109,9 @@ void Wal::wait(std::uint64_t ticket) {
 }
 
 void Wal::rewrite(const std::vector<Json>& records) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (durability_ == Durability::None) return;
+  cv_.wait(lock, [&] { return !flushing_; });  // a flush in progress writes to the old file
   std::string tmp = path_ + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + tmp + ": " + std::strerror(errno));
@@ -127,6 +128,7 @@ void Wal::rewrite(const std::vector<Json>& records) {
   lines_ = records.size();
   queued_.clear();
   durable_upto_ = queued_upto_;
+  cv_.notify_all();
 }
 
 }  // namespace course
