@@ -10,6 +10,7 @@
 #include "checkers/registry.h"
 #include "cluster/local_cluster.h"
 #include "course_support.h"
+#include "tests/skip.h"
 #include "harness/commands.h"
 #include "nemesis/clock.h"
 #include "systems/course/course_client.h"
@@ -18,16 +19,8 @@
 using namespace fl;
 using namespace fl::test;
 
-#define COURSE_REQUIRE_ROOT()                                                                 \
-  do {                                                                                       \
-    if (!running_as_root()) {                                                                \
-      WARN("NOT RUN: this test needs root (network namespaces); it passes without checking"); \
-      return;                                                                                \
-    }                                                                                        \
-  } while (0)
-
 TEST_CASE("single keeps linearizability under partitions, and the same server under --system http gives the same verdict") {
-  COURSE_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   ClusterGuard guard;
   TempStore store;
   RemoveDir data{kCourseDataRoot};
@@ -55,7 +48,7 @@ TEST_CASE("single keeps linearizability under partitions, and the same server un
 }
 
 TEST_CASE("a server that never answers /health ends the run with one sentence naming its log, and the cluster is torn down") {
-  COURSE_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   ClusterGuard guard;
   TempStore store;
   RemoveDir data{kCourseDataRoot};
@@ -87,7 +80,7 @@ TEST_CASE("a server that never answers /health ends the run with one sentence na
 }
 
 TEST_CASE("a clock skew moves the fl-course node's own clock during the fault and not after the heal") {
-  COURSE_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   ClusterGuard guard;
   RemoveDir data{kCourseDataRoot};
   auto cluster = LocalCluster::up(ClusterSpec{2, "10.213.92.0/24"});
