@@ -116,3 +116,99 @@ TEST_CASE("a clock skew moves the fl-course node's own clock during the fault an
   skew.stop(ctx);
   CHECK(std::abs(offset(*hosts[1])) < 0.5);
 }
+
+TEST_CASE("primary-backup with asynchronous replication serves stale reads, caught by linearizable and read-your-writes") {
+  FL_REQUIRE_ROOT();
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  CourseRow row;
+  row.design = "primary-backup";
+  row.time_limit_s = 8;
+  TestOutcome out = run_course_row(row, store);
+  CHECK(out.valid == Validity::Invalid);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
+  CHECK(verdict_of(out, "read-your-writes") == "invalid");
+  check_nothing_left();
+}
+
+TEST_CASE("primary-backup with --sync --reads primary stays linearizable under partitions and kills") {
+  FL_REQUIRE_ROOT();
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  CourseRow row;
+  row.design = "primary-backup";
+  row.opts = {"sync", "reads=primary"};
+  row.nemesis = {"partition", "kill"};
+  TestOutcome out = run_course_row(row, store);
+  CHECK(out.valid == Validity::Valid);
+  CHECK(verdict_of(out, "linearizable") == "valid");
+  CHECK(out.counts.ok > 200);
+  check_nothing_left();
+}
+
+TEST_CASE("quorum with W + R <= N serves stale reads under partitions") {
+  FL_REQUIRE_ROOT();
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  CourseRow row;
+  row.design = "quorum";
+  row.opts = {"r=1", "w=1"};
+  row.nemesis = {"partition"};
+  TestOutcome out = run_course_row(row, store);
+  CHECK(out.valid == Validity::Invalid);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
+  check_nothing_left();
+}
+
+TEST_CASE("quorum with ABD's read write-back stays linearizable under partitions and kills") {
+  FL_REQUIRE_ROOT();
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  CourseRow row;
+  row.design = "quorum";
+  row.opts = {"read-repair=sync"};
+  row.nemesis = {"partition", "kill"};
+  TestOutcome out = run_course_row(row, store);
+  CHECK(out.valid == Validity::Valid);
+  CHECK(verdict_of(out, "linearizable") == "valid");
+  CHECK(verdict_of(out, "read-your-writes") == "valid");  // the session checkers judge it too
+  CHECK(out.counts.ok > 200);
+  check_nothing_left();
+}
+
+TEST_CASE("lww with wall clocks loses acknowledged adds under clock skew, caught by the set checker") {
+  FL_REQUIRE_ROOT();
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  CourseRow row;
+  row.design = "lww";
+  row.workload = "set";
+  row.nemesis = {"clock"};
+  TestOutcome out = run_course_row(row, store);
+  CHECK(out.valid == Validity::Invalid);
+  CHECK(verdict_of(out, "set") == "invalid");
+  CHECK(out.results["checkers"]["set"]["anomaly-counts"].contains("lost"));
+  check_nothing_left();
+}
+
+TEST_CASE("lww with --crdt keeps every acknowledged add under clock skew and partitions") {
+  FL_REQUIRE_ROOT();
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  CourseRow row;
+  row.design = "lww";
+  row.opts = {"crdt"};
+  row.workload = "set";
+  row.nemesis = {"clock", "partition"};
+  TestOutcome out = run_course_row(row, store);
+  CHECK(out.valid == Validity::Valid);
+  CHECK(verdict_of(out, "set") == "valid");
+  CHECK(out.counts.ok > 200);
+  check_nothing_left();
+}
