@@ -14,6 +14,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto bug = std::make_shared<std::string>();
   auto design = std::make_shared<std::string>();
   auto bin = std::make_shared<std::string>();
+  auto bin_args = std::make_shared<std::string>();
   auto opts = std::make_shared<std::vector<std::string>>();
   auto workload_opts = std::make_shared<std::vector<std::string>>();
   auto no_progress = std::make_shared<bool>(false);
@@ -22,13 +23,15 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`)")->required();
   cmd->add_option("--design", *design, "Course design for --system course (see `fl-course --help`)");
   cmd->add_option("--bin", *bin, "The server binary for --system http (speaks COURSE.md's protocol)");
+  cmd->add_option("--bin-args", *bin_args,
+                  "More arguments for every --system http node, split at spaces (no shell), after COURSE.md's flags");
   cmd->add_option("--opt", *opts,
                   "A system knob, repeatable: KEY=VALUE or KEY, passed to every course/http node as --KEY [VALUE]")
       ->expected(1)
       ->take_all();
   cmd->add_option("--workload-opt", *workload_opts,
                   "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text), "
-                  "e.g. keys=4, values=small, sessions=true")
+                  "e.g. keys=4, sessions=true, read_fraction=0.2")
       ->expected(1)
       ->take_all();
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
@@ -47,10 +50,11 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
-  cmd->callback([o, bug, design, bin, opts, workload_opts, no_progress, &exit_code] {
+  cmd->callback([o, bug, design, bin, bin_args, opts, workload_opts, no_progress, &exit_code] {
     if (!bug->empty()) o->system_options["bug"] = *bug;
     if (!design->empty()) o->system_options["design"] = *design;
     if (!bin->empty()) o->system_options["bin"] = *bin;
+    if (!bin_args->empty()) o->system_options["bin_args"] = *bin_args;
     if (!opts->empty()) o->system_options["opt"] = *opts;
     for (const std::string& kv : *workload_opts) {
       auto eq = kv.find('=');

@@ -195,6 +195,8 @@ void TestRun::prepare(Run& r) {
     r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params});
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("a --workload-opt of {} has the wrong type ({})", o.workload, e.what()));
   }
   if (!r.workload) {
     std::string known;

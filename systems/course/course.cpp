@@ -9,9 +9,11 @@
 //   http:   any binary (--bin PATH) started the same way: a student's server,
 //           judged as if it promised linearizability.
 // Options (JSON): "design", "opt" (["sync", "reads=primary"]), "binary"
-// (course) or "bin" (http), and "data_root", "port", "healthy_within_s".
+// (course) or "bin" and "bin_args" (http), and "data_root", "port",
+// "healthy_within_s".
 #include <filesystem>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -150,6 +152,9 @@ std::unique_ptr<System> make_http_system(const Json& options) {
   require_executable(db.binary, "--bin");
   db.label = fs::path(db.binary).filename().string();
   db.args = flag_args(o.value("opt", Json()));
+  // --bin-args: split at spaces, never through a shell.
+  std::istringstream extra(o.value("bin_args", ""));
+  for (std::string a; extra >> a;) db.args.push_back(a);
   return std::make_unique<CourseSystem>("http", std::move(db), Json::object());
 }
 

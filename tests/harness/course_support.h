@@ -25,7 +25,7 @@ struct CourseRow {
   std::string workload = "register";
   std::vector<std::string> nemesis;
   int nodes = 3;
-  double time_limit_s = 12;
+  double time_limit_s = 10;
   double interval_s = 3;
   std::string system = "course";
   nlohmann::json workload_params = nlohmann::json::object();
