@@ -26,12 +26,13 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bin-args", *bin_args,
                   "More arguments for every --system http node, split at spaces (no shell), after COURSE.md's flags");
   cmd->add_option("--opt", *opts,
-                  "A system knob, repeatable: KEY=VALUE or KEY, passed to every course/http node as --KEY [VALUE]")
+                  "A system option, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text) or KEY "
+                  "(true); course/http pass each to every node as --KEY [VALUE]")
       ->expected(1)
       ->take_all();
   cmd->add_option("--workload-opt", *workload_opts,
-                  "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text), "
-                  "e.g. keys=4, sessions=true, read_fraction=0.2")
+                  "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text; a bare KEY "
+                  "is true), e.g. keys=4, sessions=true, read_fraction=0.2")
       ->expected(1)
       ->take_all();
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
@@ -55,14 +56,19 @@ void add_test_command(CLI::App& app, int& exit_code) {
     if (!design->empty()) o->system_options["design"] = *design;
     if (!bin->empty()) o->system_options["bin"] = *bin;
     if (!bin_args->empty()) o->system_options["bin_args"] = *bin_args;
-    if (!opts->empty()) o->system_options["opt"] = *opts;
-    for (const std::string& kv : *workload_opts) {
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw UsageError(fmt::format("--workload-opt takes KEY=VALUE, not \"{}\"", kv));
-      nlohmann::json v = nlohmann::json::parse(kv.substr(eq + 1), nullptr, false);
-      o->workload_params[kv.substr(0, eq)] = v.is_discarded() ? nlohmann::json(kv.substr(eq + 1)) : v;
-    }
+    // KEY=VALUE → {"KEY": VALUE}, VALUE read as JSON when it parses, else as
+    // text; a bare KEY is true.
+    auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
+      for (const std::string& kv : words) {
+        auto eq = kv.find('=');
+        if (kv.empty() || eq == 0) throw UsageError(fmt::format("{} takes KEY=VALUE, not \"{}\"", flag, kv));
+        std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
+        nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
+        into[key] = v.is_discarded() ? nlohmann::json(value) : v;
+      }
+    };
+    fill(*opts, o->system_options, "--opt");
+    fill(*workload_opts, o->workload_params, "--workload-opt");
     o->progress = !*no_progress;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });

@@ -8,9 +8,11 @@
 //           less than linearizability or serves no cas.
 //   http:   any binary (--bin PATH) started the same way: a student's server,
 //           judged as if it promised linearizability.
-// Options (JSON): "design", "opt" (["sync", "reads=primary"]), "binary"
-// (course) or "bin" and "bin_args" (http), and "data_root", "port",
-// "healthy_within_s".
+// Options (JSON): "design" and "binary" (course) or "bin" and "bin_args"
+// (http), "data_root", "port", "healthy_within_s"; every other option is a
+// node flag (`--opt sync` = {"sync": true} → --sync; `--opt reads=primary`
+// → --reads primary).
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -29,18 +31,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// --opt K=V → --K V; --opt K → --K.
-std::vector<std::string> flag_args(const Json& opts) {
+// Every system option that is not the system's own becomes a node flag:
+// {"sync": true} → --sync, {"reads": "primary"} → --reads primary,
+// {"n": 3} → --n 3, {"crdt": false} → --crdt false.
+std::vector<std::string> flag_args(const Json& options, const std::vector<std::string>& own) {
   std::vector<std::string> args;
-  if (opts.is_null()) return args;
-  if (!opts.is_array()) throw std::invalid_argument("the system option \"opt\" must be a list of KEY[=VALUE]");
-  for (const Json& o : opts) {
-    if (!o.is_string() || o.get<std::string>().empty() || o.get<std::string>()[0] == '-')
-      throw std::invalid_argument(fmt::format("--opt takes KEY or KEY=VALUE, not {}", o.dump()));
-    std::string s = o.get<std::string>();
-    auto eq = s.find('=');
-    args.push_back("--" + s.substr(0, eq));
-    if (eq != std::string::npos) args.push_back(s.substr(eq + 1));
+  if (!options.is_object()) return args;
+  for (const auto& [key, value] : options.items()) {
+    if (std::find(own.begin(), own.end(), key) != own.end()) continue;
+    if (key.empty() || key[0] == '-') throw std::invalid_argument(fmt::format("--opt takes KEY[=VALUE], not \"{}\"", key));
+    args.push_back("--" + key);
+    if (value.is_boolean() && value.get<bool>()) continue;
+    args.push_back(value.is_string() ? value.get<std::string>() : value.dump());
   }
   return args;
 }
@@ -123,7 +125,7 @@ std::unique_ptr<System> make_course_system(const Json& options) {
   db.label = "fl-course";
   require_executable(db.binary, "the course system's server");
   db.args = {"--design", design};
-  for (auto& a : flag_args(o.value("opt", Json()))) db.args.push_back(a);
+  for (auto& a : flag_args(o, {"design", "binary", "data_root", "port", "healthy_within_s"})) db.args.push_back(a);
   // Ask fl-course whether the design and its flags make sense, and what it
   // promises — before any cluster exists.
   Argv describe = {db.binary, "--describe"};
@@ -151,7 +153,7 @@ std::unique_ptr<System> make_http_system(const Json& options) {
   if (!ec) db.binary = abs.string();
   require_executable(db.binary, "--bin");
   db.label = fs::path(db.binary).filename().string();
-  db.args = flag_args(o.value("opt", Json()));
+  db.args = flag_args(o, {"bin", "bin_args", "data_root", "port", "healthy_within_s"});
   // --bin-args: split at spaces, never through a shell.
   std::istringstream extra(o.value("bin_args", ""));
   for (std::string a; extra >> a;) db.args.push_back(a);

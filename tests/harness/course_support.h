@@ -36,7 +36,11 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
   TestOptions o;
   o.system = row.system;
   o.workload = row.workload;
-  o.system_options = {{"data_root", kCourseDataRoot}, {"opt", row.opts}};
+  o.system_options = {{"data_root", kCourseDataRoot}};
+  for (const std::string& kv : row.opts) {  // as --opt KEY[=VALUE] would
+    auto eq = kv.find('=');
+    o.system_options[kv.substr(0, eq)] = eq == std::string::npos ? nlohmann::json(true) : nlohmann::json(kv.substr(eq + 1));
+  }
   if (row.system == "course") {
     o.system_options["design"] = row.design;
     o.system_options["binary"] = FL_COURSE_BINARY;

@@ -84,7 +84,7 @@ TEST_CASE("the course system refuses an unknown design or option before any clus
     return make_system("course", o);
   };
   CHECK_THROWS_WITH(make({{"design", "nope"}}), Catch::Contains("unknown design \"nope\"") && Catch::Contains("single"));
-  CHECK_THROWS_WITH(make({{"design", "single"}, {"opt", {"bogus=1"}}}), Catch::Contains("unknown option --bogus"));
+  CHECK_THROWS_WITH(make({{"design", "single"}, {"bogus", 1}}), Catch::Contains("unknown option --bogus"));
   CHECK_THROWS_WITH(make(Json::object()), Catch::Contains("--design is required"));
   CHECK_THROWS_WITH(make_system("http", {{"bin", "/no/such/server"}}), Catch::Contains("is not an executable file"));
   auto s = make({{"design", "single"}});

@@ -15,6 +15,7 @@
 //                    set is one last-writer-wins value: concurrent adds on
 //                    different nodes overwrite each other.
 // Never linearizable (reads are local and replication lags).
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <thread>
@@ -76,7 +77,7 @@ class Lww : public Design {
         std::lock_guard<std::mutex> lock(mu_);
         for (const Json& item : b["records"]) seqs.push_back(merge(item[0].get<std::string>(), item[1]));
       }
-      for (std::uint64_t s : seqs) store_->sync(s);
+      if (!seqs.empty()) store_->sync(*std::max_element(seqs.begin(), seqs.end()));
       return ok();
     });
   }
@@ -210,7 +211,9 @@ class Lww : public Design {
       store_->sync(upto);
       Json records = Json::array();
       for (const auto& [key, entry] : changed) records.push_back({key, entry.record});
-      Call c = node_.peers->call(peer, "/peer/lww/merge", {{"records", records}});
+      // Gossip is not in any client's path: a generous timeout, so a big
+      // batch after a long partition gets through a loaded machine.
+      Call c = node_.peers->call(peer, "/peer/lww/merge", {{"records", records}}, std::chrono::milliseconds(2000));
       if (c.ok()) acked = upto;
       else std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -190,7 +190,9 @@ class PrimaryBackup : public Design {
         upto = seq;
       }
       body["upto"] = upto;
-      Call c = node_.peers->call(peer, "/peer/primary-backup/replicate", body);
+      // Sync mode bounds its own wait; a full state may be large, so the
+      // call itself may take longer than a client request.
+      Call c = node_.peers->call(peer, "/peer/primary-backup/replicate", body, std::chrono::milliseconds(2000));
       std::unique_lock<std::mutex> lock(mu_);
       if (c.ok()) {
         if (epoch == epoch_ && primary_ == node_.name)
