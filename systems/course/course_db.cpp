@@ -1,6 +1,5 @@
 #include "systems/course/course_db.h"
 
-#include <csignal>
 #include <sstream>
 #include <thread>
 
@@ -52,26 +51,7 @@ void CourseDb::setup(const std::vector<Host*>& hosts) {
 }
 
 void CourseDb::teardown(const std::vector<Host*>& hosts) noexcept {
-  for (Host* h : hosts) {
-    try {
-      int pid = -1;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = pids_.find(h->name());
-        if (it != pids_.end()) {
-          pid = it->second;
-          pids_.erase(it);
-        }
-      }
-      // A paused server would ignore SIGTERM until the grace ends: wake it first.
-      if (pid > 0) {
-        h->signal(pid, SIGCONT);
-        h->stop(pid, std::chrono::seconds(2));
-      }
-    } catch (...) {
-      // Teardown must not throw; `faultline cluster down` removes what is left.
-    }
-  }
+  for (Host* h : hosts) daemons_.stop(*h, std::chrono::seconds(2));
 }
 
 void CourseDb::start(Host& host) {
@@ -83,31 +63,13 @@ void CourseDb::start(Host& host) {
   // Skew the wall clock only; a stepped clock leaves CLOCK_MONOTONIC alone,
   // and timeouts measured on it must keep working.
   spec.env.push_back({"FAKETIME_DONT_FAKE_MONOTONIC", "1"});
-  int pid = host.spawn(spec);
-  std::lock_guard<std::mutex> lock(mu_);
-  pids_[host.name()] = pid;
+  daemons_.spawn(host, spec);
 }
 
-void CourseDb::kill(Host& host) {
-  for (int pid : pids(host)) host.kill(pid);
-}
-void CourseDb::pause(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
-}
-void CourseDb::resume(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGCONT);
-}
-
-std::vector<int> CourseDb::pids(Host& host) {
-  int pid = -1;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = pids_.find(host.name());
-    if (it != pids_.end()) pid = it->second;
-  }
-  if (pid > 0 && host.alive(pid)) return {pid};
-  return {};
-}
+void CourseDb::kill(Host& host) { daemons_.kill(host); }
+void CourseDb::pause(Host& host) { daemons_.pause(host); }
+void CourseDb::resume(Host& host) { daemons_.resume(host); }
+std::vector<int> CourseDb::pids(Host& host) { return daemons_.pids(host); }
 
 std::vector<std::string> CourseDb::log_files(Host& host) {
   std::vector<std::string> files = {log_path(host)};

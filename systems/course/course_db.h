@@ -10,15 +10,15 @@
 // their logs and data until the next setup, so log_files() (log + data
 // files) can be copied into the store. primaries() asks each node's /health
 // for "primary": true. Every command goes through Host::run / Host::spawn.
-// Thread-safety: per-host calls may run concurrently (pids behind a mutex).
+// Thread-safety: per-host calls may run concurrently.
 #pragma once
 
-#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "cluster/db.h"
+#include "systems/daemon_table.h"
 
 namespace fl {
 
@@ -55,7 +55,7 @@ class CourseDb : public Db {
   CourseDbOptions opts_;
   std::mutex mu_;
   std::string peers_;                 // fixed at setup
-  std::map<std::string, int> pids_;   // node name -> server pid
+  DaemonTable daemons_;
 };
 
 }  // namespace fl

@@ -19,11 +19,20 @@
 using namespace fl;
 using namespace fl::test;
 
-TEST_CASE("single keeps linearizability under partitions, and the same server under --system http gives the same verdict") {
-  FL_REQUIRE_ROOT();
+namespace {
+
+// What each row needs around it: no cluster before or after, a scratch
+// store, and the nodes' data removed.
+struct CourseRun {
   ClusterGuard guard;
   TempStore store;
   RemoveDir data{kCourseDataRoot};
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(CourseRun, "single keeps linearizability under partitions, and the same server under --system http gives the same verdict") {
+  FL_REQUIRE_ROOT();
   CourseRow row;
   row.design = "single";
   row.nemesis = {"partition"};
@@ -47,11 +56,8 @@ TEST_CASE("single keeps linearizability under partitions, and the same server un
   check_nothing_left();
 }
 
-TEST_CASE("a server that never answers /health ends the run with one sentence naming its log, and the cluster is torn down") {
+TEST_CASE_METHOD(CourseRun, "a server that never answers /health ends the run with one sentence naming its log, and the cluster is torn down") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   std::string script = store.path + "-silent-server";
   {
     std::ofstream(script) << "#!/bin/sh\n# a student's server that never serves\nexec sleep 600\n";
@@ -117,11 +123,8 @@ TEST_CASE("a clock skew moves the fl-course node's own clock during the fault an
   CHECK(std::abs(offset(*hosts[1])) < 0.5);
 }
 
-TEST_CASE("primary-backup with asynchronous replication serves stale reads, caught by linearizable and read-your-writes") {
+TEST_CASE_METHOD(CourseRun, "primary-backup with asynchronous replication serves stale reads, caught by linearizable and read-your-writes") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   CourseRow row;
   row.design = "primary-backup";
   row.time_limit_s = 8;
@@ -132,11 +135,8 @@ TEST_CASE("primary-backup with asynchronous replication serves stale reads, caug
   check_nothing_left();
 }
 
-TEST_CASE("primary-backup with --sync --reads primary stays linearizable under partitions and kills") {
+TEST_CASE_METHOD(CourseRun, "primary-backup with --sync --reads primary stays linearizable under partitions and kills") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   CourseRow row;
   row.design = "primary-backup";
   row.opts = {"sync", "reads=primary"};
@@ -148,11 +148,8 @@ TEST_CASE("primary-backup with --sync --reads primary stays linearizable under p
   check_nothing_left();
 }
 
-TEST_CASE("quorum with W + R <= N serves stale reads under partitions") {
+TEST_CASE_METHOD(CourseRun, "quorum with W + R <= N serves stale reads under partitions") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   CourseRow row;
   row.design = "quorum";
   row.opts = {"r=1", "w=1"};
@@ -163,11 +160,8 @@ TEST_CASE("quorum with W + R <= N serves stale reads under partitions") {
   check_nothing_left();
 }
 
-TEST_CASE("quorum with ABD's read write-back stays linearizable under partitions and kills") {
+TEST_CASE_METHOD(CourseRun, "quorum with ABD's read write-back stays linearizable under partitions and kills") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   CourseRow row;
   row.design = "quorum";
   row.opts = {"read-repair=sync"};
@@ -180,11 +174,8 @@ TEST_CASE("quorum with ABD's read write-back stays linearizable under partitions
   check_nothing_left();
 }
 
-TEST_CASE("lww with wall clocks loses acknowledged adds under clock skew, caught by the set checker") {
+TEST_CASE_METHOD(CourseRun, "lww with wall clocks loses acknowledged adds under clock skew, caught by the set checker") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   CourseRow row;
   row.design = "lww";
   row.workload = "set";
@@ -196,11 +187,8 @@ TEST_CASE("lww with wall clocks loses acknowledged adds under clock skew, caught
   check_nothing_left();
 }
 
-TEST_CASE("lww with --crdt keeps every acknowledged add under clock skew and partitions") {
+TEST_CASE_METHOD(CourseRun, "lww with --crdt keeps every acknowledged add under clock skew and partitions") {
   FL_REQUIRE_ROOT();
-  ClusterGuard guard;
-  TempStore store;
-  RemoveDir data{kCourseDataRoot};
   CourseRow row;
   row.design = "lww";
   row.opts = {"crdt"};

@@ -110,13 +110,6 @@ std::uint64_t Store::last_seq() const {
   return seq_;
 }
 
-std::vector<std::pair<std::string, Entry>> Store::since(std::uint64_t seq) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::pair<std::string, Entry>> out;
-  for (auto it = by_seq_.upper_bound(seq); it != by_seq_.end(); ++it) out.push_back({it->second, data_.at(it->second)});
-  return out;
-}
-
 std::pair<std::map<std::string, Json>, std::uint64_t> Store::snapshot_at() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, Json> out;

@@ -48,17 +48,16 @@ class Store {
   void sync(std::uint64_t seq);
 
   std::uint64_t last_seq() const;
-  // Every key changed after `seq`, with its current record, oldest change first.
-  std::vector<std::pair<std::string, Entry>> since(std::uint64_t seq) const;
   std::map<std::string, Json> snapshot() const;
   // Every key that starts with `prefix`, in key order.
   std::vector<std::pair<std::string, Entry>> with_prefix(const std::string& prefix) const;
   // The whole state and the seq it is current at, taken atomically.
   std::pair<std::map<std::string, Json>, std::uint64_t> snapshot_at() const;
 
-  // since() and the seq it is current at, taken atomically: applying these
-  // records to a copy that was current at `seq` makes it current at the
-  // returned seq — exactly the state this node had then.
+  // Every key changed after `seq` with its current record, oldest change
+  // first, and the seq they are current at, taken atomically: applying them
+  // to a copy that was current at `seq` makes it current at the returned
+  // seq — exactly the state this node had then (state-based gossip).
   std::pair<std::vector<std::pair<std::string, Entry>>, std::uint64_t> since_at(std::uint64_t seq) const;
 
   // Log shipping: keep the last `limit` data records of the log in memory
