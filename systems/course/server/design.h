@@ -44,7 +44,7 @@ struct Node {
 // its registers are linearizable, and which requests it serves.
 struct Promises {
   bool linearizable = false;
-  std::vector<std::string> serves;   // "read", "write", "cas", "add", "txn", "lock", "store"
+  std::vector<std::string> serves;   // "read", "write", "cas", "add", "txn", "lock", "store", "bank"
 };
 
 // Node-to-node endpoints a design adds: POST path, JSON body → Reply.
@@ -78,6 +78,10 @@ class Design {
   virtual Reply lock_release(const std::string& lock, const Json& body) { return not_served("locks", name()); }
   virtual Reply store_write(const std::string& key, const Json& body) { return not_served("/store", name()); }
   virtual Reply store_read(const std::string& key) { return not_served("/store", name()); }
+  // The bank (README): GET /bank → {"accounts": {"0": 10, …}}; POST
+  // /bank/transfer {"from": a, "to": b, "amount": n} → 200, or 409 refused.
+  virtual Reply bank_read() { return not_served("/bank", name()); }
+  virtual Reply bank_transfer(const Json& body) { return not_served("/bank", name()); }
 
  protected:
   Node& node_;

@@ -140,6 +140,12 @@ void routes(httplib::Server& svr, Design& d, const Node& node) {
   svr.Get(R"(/store/([^/]+))", [&](const httplib::Request& req, httplib::Response& res) {
     answer(req, res, [&](const Json&) { return d.store_read(req.matches[1]); });
   });
+  svr.Get("/bank", [&](const httplib::Request& req, httplib::Response& res) {
+    answer(req, res, [&](const Json&) { return d.bank_read(); });
+  });
+  svr.Post("/bank/transfer", [&](const httplib::Request& req, httplib::Response& res) {
+    answer(req, res, [&](const Json& body) { return d.bank_transfer(body); });
+  });
 }
 
 int run(int argc, char** argv) {
