@@ -8,6 +8,7 @@ std::unique_ptr<Design> make_single(Node& node);
 std::unique_ptr<Design> make_primary_backup(Node& node);
 std::unique_ptr<Design> make_quorum(Node& node);
 std::unique_ptr<Design> make_lww(Node& node);
+std::unique_ptr<Design> make_raft(Node& node);
 
 const std::vector<DesignInfo>& designs() {
   static const std::vector<DesignInfo> v = {
@@ -29,6 +30,12 @@ const std::vector<DesignInfo>& designs() {
        {{"clock", "wall|lamport|hlc", "what stamps a write (default wall: the node's own clock)"},
         {"crdt", "", "sets merge as OR-sets instead of last-writer-wins"}},
        make_lww},
+      {"raft", "leader election, log replication, commit at a majority, term/vote/log on disk, reads confirmed by a majority",
+       {{"bug", "stale-read|early-ack|no-persist", "a deliberate bug (COURSE.md)"},
+        {"followers", "relay|refuse", "a follower relays requests to the leader (default) or answers 503 naming it"},
+        {"election-ms", "MS", "the shortest election timeout; each is random in [MS, 2 MS] (default 300)"},
+        {"heartbeat-ms", "MS", "the leader's heartbeat interval (default 50)"}},
+       make_raft},
   };
   return v;
 }
