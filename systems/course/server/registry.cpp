@@ -9,6 +9,7 @@ std::unique_ptr<Design> make_primary_backup(Node& node);
 std::unique_ptr<Design> make_quorum(Node& node);
 std::unique_ptr<Design> make_lww(Node& node);
 std::unique_ptr<Design> make_raft(Node& node);
+std::unique_ptr<Design> make_lock(Node& node);
 
 const std::vector<DesignInfo>& designs() {
   static const std::vector<DesignInfo> v = {
@@ -36,6 +37,10 @@ const std::vector<DesignInfo>& designs() {
         {"election-ms", "MS", "the shortest election timeout; each is random in [MS, 2 MS] (default 300)"},
         {"heartbeat-ms", "MS", "the leader's heartbeat interval (default 50)"}},
        make_raft},
+      {"lock", "a lock service granting leases with growing tokens, and a store that logs every accepted write",
+       {{"fencing", "", "the store refuses a token lower than the highest it has seen"},
+        {"redlock", "N", "N independent lock nodes (the first N); a client needs a majority of grants within the lease"}},
+       make_lock},
   };
   return v;
 }
