@@ -10,6 +10,7 @@ std::unique_ptr<Design> make_quorum(Node& node);
 std::unique_ptr<Design> make_lww(Node& node);
 std::unique_ptr<Design> make_raft(Node& node);
 std::unique_ptr<Design> make_lock(Node& node);
+std::unique_ptr<Design> make_twopc(Node& node);
 
 const std::vector<DesignInfo>& designs() {
   static const std::vector<DesignInfo> v = {
@@ -41,6 +42,10 @@ const std::vector<DesignInfo>& designs() {
        {{"fencing", "", "the store refuses a token lower than the highest it has seen"},
         {"redlock", "N", "N independent lock nodes (the first N); a client needs a majority of grants within the lease"}},
        make_lock},
+      {"2pc", "a bank (accounts 0-7, 10 each) on n2…nN; n1 coordinates transfers by two-phase commit",
+       {{"bug", "unilateral-abort", "a participant that waited too long for the decision aborts alone"},
+        {"saga", "", "debit, then credit, with a compensation on failure: no prepare, no locks across nodes"}},
+       make_twopc},
   };
   return v;
 }
