@@ -44,6 +44,9 @@ class Generator {
   // main phase is over (time or op limit reached, or stop() called). Sleeps
   // in short slices so a stop is noticed within ~20 ms.
   std::optional<OpSpec> next(WorkerPace& pace, std::mt19937_64& rng);
+  // Tells the workload how an op of the main phase came back (a workload
+  // may draw later ops from what was seen; see Workload::completed).
+  void completed(const OpSpec& op, const Completion& c) { workload_.completed(op, c); }
   // Ends the main phase now.
   void stop() { stopped_.store(true); }
   bool over() const;

@@ -70,6 +70,7 @@ void Workers::work(int w, Generator& generator) {
     while (auto op = generator.next(pace, rng)) {
       Completion c;
       if (!perform(slot, process, *client, *op, node_name, c)) break;
+      generator.completed(*op, c);
       if (c.type == OpType::Info) {
         // Jepsen's rule: a process whose op is indeterminate never invokes
         // again; the worker carries on as a fresh process (and connection).

@@ -2,7 +2,9 @@
 // checker pairing). A workload produces op invocations and names the checkers
 // (and linearizability model) that judge its history. The Client interface
 // is what a system must implement to run the workload.
-// Thread-safety: next() is called by many workers at once and must be safe.
+// Thread-safety: next() and completed() are called by many workers at once
+// and must be safe. A worker calls both on its own thread, one op at a time
+// (a workload may keep per-worker state keyed by the calling thread).
 #pragma once
 
 #include <memory>
@@ -51,6 +53,10 @@ class Workload {
   virtual std::string description() const = 0;
   // The next op for a worker; rng is the worker's own.
   virtual OpSpec next(std::mt19937_64& rng) = 0;
+  // Told of every completed op (from any worker thread, after it is recorded),
+  // so later ops can build on what was seen (the register's cas expects a
+  // value a read returned). Default: nothing.
+  virtual void completed(const OpSpec&, const Completion&) {}
   // Ops issued once, after the final heal (e.g. a final read). May be empty.
   virtual std::vector<OpSpec> final_ops() { return {}; }
   // The checkers that judge this workload, and the model/init they use.
