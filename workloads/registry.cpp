@@ -8,6 +8,8 @@ namespace fl {
 std::unique_ptr<Workload> make_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_kv_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_lock_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_bank_workload(const WorkloadOptions& opts);
 
 namespace {
 
@@ -24,6 +26,11 @@ const std::vector<Entry>& entries() {
        make_kv_workload},
       {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)"},
        make_set_workload},
+      {{"lock", "acquire a lease lock, sometimes pause past the lease, write to a store with the token, release; "
+                "a final read of the store's log (lock checker)"},
+       make_lock_workload},
+      {{"bank", "transfers between accounts and reads of every balance (bank checker: total conserved, no negatives)"},
+       make_bank_workload},
   };
   return v;
 }
