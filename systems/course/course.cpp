@@ -22,8 +22,10 @@
 #include <unistd.h>
 
 #include "cluster/process.h"
+#include "systems/course/bank_client.h"
 #include "systems/course/course_client.h"
 #include "systems/course/course_db.h"
+#include "systems/course/lock_client.h"
 #include "systems/system.h"
 
 namespace fl {
@@ -79,8 +81,11 @@ class CourseSystem : public System {
                              : "any server speaking the course protocol: --bin PATH [--opt K[=V]]…";
   }
   std::vector<std::string> workloads() const override {
-    std::vector<std::string> w = {"register", "kv"};
+    std::vector<std::string> w;
+    if (serves("read") && serves("write")) w = {"register", "kv"};
     if (serves("add")) w.push_back("set");
+    if (serves("lock") && serves("store")) w.push_back("lock");
+    if (serves("bank")) w.push_back("bank");
     return w;
   }
   Json workload_defaults(const std::string& workload) const override {
@@ -100,6 +105,8 @@ class CourseSystem : public System {
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node,
                                       const ClientOptions& opts) override {
     if (!node) throw std::invalid_argument("a course client needs a node");
+    if (workload == "lock") return std::make_unique<LockClient>(db_.url(*node), opts.timeout_s);
+    if (workload == "bank") return std::make_unique<BankClient>(db_.url(*node), opts.timeout_s);
     return std::make_unique<CourseClient>(CourseClientOptions{db_.url(*node), workload, opts.timeout_s});
   }
 

@@ -13,8 +13,9 @@ std::string excerpt(const std::string& body) {
   return body.size() > 80 ? s + "…" : s;
 }
 
-// COURSE.md's outcome rules on an exchange. On ok, `answer` is the body.
-Completion outcome(const Exchange& x, Json& answer) {
+}  // namespace
+
+Completion course_outcome(const Exchange& x, Json& answer) {
   if (!x.answered()) return transport_failure(x);
   Json body = Json::parse(x.body, nullptr, false);
   std::string why = body.is_object() && body.contains("error") && body["error"].is_string()
@@ -32,6 +33,8 @@ Completion outcome(const Exchange& x, Json& answer) {
   answer = std::move(body);
   return {OpType::Ok, nullptr, ""};
 }
+
+namespace {
 
 std::string escape(const std::string& key) {
   char* e = curl_easy_escape(nullptr, key.c_str(), static_cast<int>(key.size()));
@@ -55,7 +58,7 @@ Completion CourseClient::invoke(const OpSpec& op) {
   std::string url = key_url(op);
   Json answer;
   if (op.f == "read") {
-    Completion c = outcome(http_.get(url), answer);
+    Completion c = course_outcome(http_.get(url), answer);
     if (c.type != OpType::Ok) return c;
     if (!answer.contains("value"))
       return {OpType::Info, nullptr, "a read answered 200 without a \"value\": " + excerpt(answer.dump())};
@@ -67,11 +70,11 @@ Completion CourseClient::invoke(const OpSpec& op) {
     return {OpType::Ok, v, ""};
   }
   Completion c;
-  if (op.f == "write") c = outcome(http_.put(url, Json({{"value", op.value}}).dump()), answer);
-  else if (op.f == "add") c = outcome(http_.post(url + "/add", Json({{"value", op.value}}).dump()), answer);
+  if (op.f == "write") c = course_outcome(http_.put(url, Json({{"value", op.value}}).dump()), answer);
+  else if (op.f == "add") c = course_outcome(http_.post(url + "/add", Json({{"value", op.value}}).dump()), answer);
   else if (op.f == "cas") {
     if (!op.value.is_array() || op.value.size() != 2) return {OpType::Fail, op.value, "cas needs [old, new]"};
-    c = outcome(http_.post(url + "/cas", Json({{"from", op.value[0]}, {"to", op.value[1]}}).dump()), answer);
+    c = course_outcome(http_.post(url + "/cas", Json({{"from", op.value[0]}, {"to", op.value[1]}}).dump()), answer);
   } else {
     return {OpType::Fail, nullptr, "the course client does not know operation " + op.f};
   }

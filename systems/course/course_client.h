@@ -34,6 +34,12 @@ class CourseClient : public Client {
   HttpSession http_;
 };
 
+// COURSE.md's outcome rules on one exchange: 200 with a JSON object → ok
+// (`answer` is that object); 409 or 503 → fail; no answer, another status
+// or a body that is not an object → info, with the reason. Shared by the
+// clients of every course workload.
+Completion course_outcome(const Exchange& x, Json& answer);
+
 // GET url/health within timeout_s: the answer's JSON object, or null if the
 // node did not answer 200 with one.
 Json course_health(const std::string& url, double timeout_s);
