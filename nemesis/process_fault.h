@@ -4,7 +4,8 @@
 // (by hand, `faultline nemesis kill`), it acts on every process in the
 // node's namespace, and a kill cannot be restarted. Paused pids are
 // journaled before they are stopped so `faultline heal` resumes them.
-// Options: {"target": "one|random|minority|majority|all|n2"}.
+// Options: {"target": "one|random|minority|majority|all|n2|primaries"}; "primaries"
+// are the nodes the Db names (Db::primaries), Jepsen's :primaries.
 #pragma once
 
 #include <string>

@@ -59,10 +59,20 @@ const std::vector<Entry>& entries() {
       {{"rate", "limit every node to 1 mbit/s (tbf)"}, {{"rate", "1mbit"}}, packet("rate")},
       {{"clock", "skew every node's clock by up to ±5 s (libfaketime)"}, {{"mode", "skew"}}, clock("clock")},
       {{"clock-bump", "jump one node's clock by 60 s"}, {{"mode", "bump"}, {"offset_s", 60}}, clock("clock-bump")},
+      {{"clock-bump-majority", "jump a majority of the nodes' clocks ahead by 5 s"},
+       {{"mode", "bump"}, {"offset_s", 5}, {"target", "majority"}},
+       clock("clock-bump-majority")},
       {{"clock-strobe", "flip one node's clock by 10 s every 200 ms"},
        {{"mode", "strobe"}, {"offset_s", 10}, {"interval_ms", 200}},
        clock("clock-strobe")},
       {{"kill", "SIGKILL a random node's daemon, restart it on heal"}, {{"target", "one"}}, process(ProcessNemesis::Action::kKill)},
+      {{"kill-primaries", "SIGKILL the daemons of the nodes the system names as primary (a leader, a coordinator), "
+                          "restart them on heal"},
+       {{"target", "primaries"}},
+       process(ProcessNemesis::Action::kKill)},
+      {{"kill-majority", "SIGKILL the daemons of a majority of the nodes at once, restart them on heal"},
+       {{"target", "majority"}},
+       process(ProcessNemesis::Action::kKill)},
       {{"pause", "SIGSTOP a random node's daemon, SIGCONT on heal"}, {{"target", "one"}}, process(ProcessNemesis::Action::kPause)},
   };
   return e;
