@@ -7,6 +7,9 @@ namespace {
 // no, a refused read): short, so two transfers that each hold what the other
 // needs abort instead of waiting on each other.
 constexpr std::chrono::milliseconds kLockWait{100};
+// How long a read waits for the transfers holding its accounts to finish
+// (new prepares wait behind it meanwhile, so reads are not starved).
+constexpr std::chrono::milliseconds kReadWait{500};
 // How long a read's shared locks last if its coordinator never unlocks them.
 constexpr std::chrono::milliseconds kReadLease{1000};
 
@@ -40,7 +43,7 @@ std::int64_t BankParticipant::balance(const std::string& account) const {
 bool BankParticipant::lockable(const std::vector<std::string>& accounts, const std::string& txid) {
   auto now = Clock::now();
   for (auto it = readers_.begin(); it != readers_.end();) it = it->second <= now ? readers_.erase(it) : std::next(it);
-  if (!readers_.empty()) return false;
+  if (!readers_.empty() || waiting_readers_ > 0) return false;
   for (const std::string& a : accounts) {
     auto w = writer_.find(a);
     if (w != writer_.end() && w->second != txid) return false;
@@ -119,7 +122,10 @@ Reply BankParticipant::read_lock(const std::string& txid) {
   std::vector<std::string> all(accounts_.begin(), accounts_.end());
   std::unique_lock<std::mutex> lk(mu_);
   auto free_of_writers = [&] { return writer_.empty(); };
-  freed_.wait_for(lk, kLockWait, free_of_writers);
+  ++waiting_readers_;
+  freed_.wait_for(lk, kReadWait, free_of_writers);
+  --waiting_readers_;
+  freed_.notify_all();
   if (!free_of_writers()) return refused("account " + writer_.begin()->first + " is locked by a transfer");
   readers_[txid] = Clock::now() + kReadLease;
   Json balances = Json::object();

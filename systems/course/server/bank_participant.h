@@ -8,7 +8,8 @@
 //   on only the coordinator's decision ends it — commit applies it, abort
 //   drops it — and its locks hold until then (the blocking of 2PC). A read
 //   takes a shared lock on every account for a short lease and is confirmed
-//   at unlock (strict two-phase locking across participants).
+//   at unlock (strict two-phase locking across participants); while a read
+//   waits for transfers to finish, no new one prepares.
 //   Sagas: one idempotent local step at a time (debit, credit, compensate),
 //   each durable and remembered under its txid, with no locks across steps.
 // `unilateral_abort` is the deliberate bug: a transfer prepared for longer
@@ -66,6 +67,7 @@ class BankParticipant {
   std::map<std::string, std::string> writer_;             // account → txid holding it
   std::map<std::string, Clock::time_point> readers_;      // txid → end of its shared lock
   std::map<std::string, Clock::time_point> prepared_at_;  // undecided transfers
+  int waiting_readers_ = 0;                               // reads waiting for writers to finish
 };
 
 }  // namespace course

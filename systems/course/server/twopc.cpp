@@ -5,10 +5,11 @@
 // A transfer between accounts commits by two-phase commit (Gray, 1978):
 // the coordinator asks each participant concerned to prepare (lock,
 // check, record on disk, vote); if all vote yes it writes its commit
-// decision to its own log on disk and only then tells them to commit, and
-// it retries until each has heard — after a crash too, from that log.
-// Any no, or a participant that does not answer, aborts (nothing is
-// written: presumed abort). A participant that voted yes keeps its locks
+// decision to its own log on disk and only then tells them to commit, one
+// after the other, and it retries until each has heard — after a crash
+// too, from that log.
+// Any no, or a participant that cannot be reached for a couple of seconds,
+// aborts (nothing is written: presumed abort). A participant that voted yes keeps its locks
 // until it learns the decision, asking n1 now and then; while n1 is down it
 // waits (2PC blocks; the client's transfer ends as info). A read locks
 // every account everywhere (shared), so it sees no transfer half-done.
@@ -20,6 +21,7 @@
 // 1987): debit the source, then credit the target, and if the credit is
 // refused, credit the source back (compensation). Atomic in the end, but a
 // read can see the debit before the credit: totals that do not add up.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -42,6 +44,10 @@ constexpr std::int64_t kBalance = 10;
 constexpr Ms kAskAfter{300};
 // unilateral-abort: how long a prepared participant waits before deciding alone.
 constexpr Ms kDecideAlone{1000};
+// How long the coordinator keeps asking a participant it cannot reach for
+// its vote before it decides abort (a partition shorter than this delays a
+// transfer instead of aborting it; the participants that voted wait).
+constexpr Ms kVoteWait{2000};
 // How often the coordinator retries undelivered commits and unfinished sagas.
 constexpr Ms kRetryEvery{200};
 
@@ -73,9 +79,7 @@ class TwoPc : public Design {
       log_->sync(log_->put_meta("epoch", epoch_));
       for (const auto& [key, rec] : log_->snapshot()) {
         if (key.rfind("commit/", 0) == 0 && !rec.value("done", false)) {
-          std::set<std::string> left;
-          for (const Json& p : rec["participants"]) left.insert(p.get<std::string>());
-          unacked_[key.substr(7)] = left;
+          unacked_[key.substr(7)] = rec["participants"].get<std::vector<std::string>>();
         } else if (key.rfind("saga/", 0) == 0 && rec.value("step", "") != "done") {
           sagas_.insert(key.substr(5));
         }
@@ -173,7 +177,7 @@ class TwoPc : public Design {
       inflight_.insert(txid);
     }
     // Phase 1: every participant concerned prepares and votes.
-    std::vector<Call> votes = node_.peers->fan_out(parts, "/peer/2pc/prepare", req, parts.size());
+    std::vector<Call> votes = collect_votes(parts, req);
     bool all_yes = true;
     for (const Call& c : votes) all_yes &= c.ok();
     if (!all_yes) {
@@ -189,7 +193,7 @@ class TwoPc : public Design {
     {
       std::lock_guard<std::mutex> lock(mu_);
       inflight_.erase(txid);
-      unacked_[txid] = std::set<std::string>(parts.begin(), parts.end());
+      unacked_[txid] = parts;
     }
     // Phase 2. The client hears "committed" now; the retry loop delivers the
     // rest to whoever did not answer.
@@ -197,27 +201,55 @@ class TwoPc : public Design {
     return ok({{"txid", txid}});
   }
 
+  // Asks each participant to prepare, again and again (a prepare is
+  // idempotent) while one cannot be reached, until every one has answered or
+  // kVoteWait has passed; one Call per participant, in order.
+  std::vector<Call> collect_votes(const std::vector<std::string>& parts, const Json& req) {
+    using Clock = std::chrono::steady_clock;
+    auto deadline = Clock::now() + kVoteWait;
+    std::vector<Call> votes(parts.size());
+    std::vector<std::size_t> waiting;
+    for (std::size_t i = 0; i < parts.size(); ++i) waiting.push_back(i);
+    for (;;) {
+      std::vector<std::string> ask;
+      for (std::size_t i : waiting) ask.push_back(parts[i]);
+      std::vector<Call> got = node_.peers->fan_out(ask, "/peer/2pc/prepare", req, ask.size());
+      std::vector<std::size_t> still;
+      for (std::size_t k = 0; k < waiting.size(); ++k) {
+        votes[waiting[k]] = got[k];
+        if (!got[k].answered() || got[k].status >= 500) still.push_back(waiting[k]);
+        else if (!got[k].ok()) return votes;  // a no: abort at once
+      }
+      if (still.empty() || Clock::now() + Ms(50) >= deadline) return votes;
+      waiting = still;
+      std::this_thread::sleep_for(Ms(50));
+    }
+  }
+
+  // Phase 2: tells each participant still unaware, one after the other (the
+  // debited account's first), and forgets a transfer once all have heard.
   void deliver(const std::string& txid) {
     std::vector<std::string> left;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = unacked_.find(txid);
       if (it == unacked_.end()) return;
-      left.assign(it->second.begin(), it->second.end());
+      left = it->second;
     }
-    std::vector<Call> acks = node_.peers->fan_out(left, "/peer/2pc/commit", {{"txid", txid}}, left.size());
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = unacked_.find(txid);
-    if (it == unacked_.end()) return;
-    for (const Call& c : acks) {
+    for (const std::string& p : left) {
+      Call c = node_.peers->call(p, "/peer/2pc/commit", {{"txid", txid}});
       if (c.answered() && c.status == 409)
         std::fprintf(stderr, "2pc %s: %s refuses to commit %s, which the coordinator committed: %s\n",
                      node_.name.c_str(), c.peer.c_str(), txid.c_str(), c.body.value("error", "").c_str());
-      if (c.ok() || (c.answered() && c.status == 409)) it->second.erase(c.peer);
-    }
-    if (it->second.empty()) {
-      unacked_.erase(it);
-      log_->put("commit/" + txid, {{"done", true}});  // no sync: a lost "done" only means one more delivery
+      if (!c.ok() && !(c.answered() && c.status == 409)) continue;
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = unacked_.find(txid);
+      if (it == unacked_.end()) return;
+      it->second.erase(std::remove(it->second.begin(), it->second.end(), p), it->second.end());
+      if (it->second.empty()) {
+        unacked_.erase(it);
+        log_->put("commit/" + txid, {{"done", true}});  // no sync: a lost "done" only means one more delivery
+      }
     }
   }
 
@@ -380,7 +412,7 @@ class TwoPc : public Design {
   std::atomic<std::int64_t> txn_counter_{0};
   std::mutex mu_;
   std::set<std::string> inflight_;                          // undecided transfers
-  std::map<std::string, std::set<std::string>> unacked_;    // committed, not yet heard by these
+  std::map<std::string, std::vector<std::string>> unacked_;  // committed, not yet heard by these
   std::set<std::string> sagas_, running_;                   // unfinished after a restart; being run
 };
 
