@@ -154,6 +154,9 @@ class Raft : public Design {
     if ((f != "read" && f != "write" && f != "cas" && f != "add") || !op.contains("key") || !op["key"].is_string())
       return bad_request("a request needs \"f\" (read, write, cas or add) and a \"key\"");
     std::unique_lock<std::mutex> lk(mu_);
+    // During an election nobody leads for a moment: wait for a leader (up to
+    // two election timeouts) rather than turn the client away at once.
+    changed_.wait_for(lk, Ms(2 * election_ms_), [&] { return role_ == Role::Leader || !leader_.empty(); });
     if (role_ != Role::Leader) {
       std::string leader = leader_;
       lk.unlock();
