@@ -30,6 +30,7 @@ struct CourseRow {
   std::string system = "course";
   nlohmann::json workload_params = nlohmann::json::object();
   std::uint64_t seed = 0;
+  double rate = 0;                    // total ops/s (0 = as fast as the workers go)
 };
 
 inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
@@ -56,6 +57,7 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
   o.concurrency = 10;
   o.timeout_s = 1;
   o.seed = row.seed;
+  o.rate = row.rate;
   o.store_dir = store.path;
   o.progress = false;
   o.print_summary = false;
