@@ -4,10 +4,12 @@
 // Rates are per CPU second of the reading thread, so a machine busy with
 // other work gives the same figures (wall-clock seconds are printed too).
 //   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000]
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -16,8 +18,13 @@
 
 #include <fmt/format.h>
 
+#ifdef FL_HAVE_SIMDJSON
+#include <simdjson.h>
+#endif
+
 #include "history/format.h"
 #include "history/jsonl.h"
+#include "history/line_reader.h"
 
 using namespace fl;
 using Clock = std::chrono::steady_clock;
@@ -29,6 +36,11 @@ std::string slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+double fs_size(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  return static_cast<double>(in.tellg());
 }
 
 double seconds_since(Clock::time_point t0) {
@@ -177,6 +189,47 @@ int main(int argc, char** argv) {
       if (i == 0 || t.seconds < best.seconds) best = t;
     }
     print(std::string("  ") + name, best);
+  }
+  // Where a JSONL read's time goes, stage by stage on the same file: lines
+  // alone, then simdjson's parse of every line (no op built), then the whole
+  // reader (ops, their JSON values, the History and its pairing).
+  {
+    auto stage = [&](const char* what, auto&& body) {
+      double best = 1e9;
+      for (int i = 0; i < 3; ++i) {
+        std::ifstream in(jsonl, std::ios::binary);
+        const double c0 = cpu_now();
+        body(in);
+        best = std::min(best, cpu_now() - c0);
+      }
+      const double mb = static_cast<double>(fs_size(jsonl)) / 1e6;
+      fmt::print("  {:<34} cpu {:>6.3f} s  {:>7.1f} MB/s\n", what, best, mb / best);
+    };
+    fmt::print("jsonl stages, best of 3 (cpu of the reading thread):\n");
+    std::size_t sink = 0;
+    stage("lines only (LineReader)", [&](std::istream& in) {
+      LineReader lines(in);
+      std::string_view line;
+      while (lines.next(line)) sink += line.size();
+    });
+#ifdef FL_HAVE_SIMDJSON
+    // simdjson (Debian's libsimdjson-dev, found only if installed) on a
+    // padded copy of each line: what a simdjson reader could parse at most.
+    stage("lines + simdjson parse (no op built)", [&](std::istream& in) {
+      LineReader lines(in);
+      simdjson::dom::parser parser;
+      simdjson::padded_string padded(std::size_t{1} << 16);
+      std::string_view line;
+      simdjson::dom::element doc;
+      while (lines.next(line)) {
+        if (line.size() > padded.size()) padded = simdjson::padded_string(line.size());
+        std::memcpy(padded.data(), line.data(), line.size());
+        if (!parser.parse(padded.data(), line.size(), false).get(doc)) sink += doc.is_object();
+      }
+    });
+#endif
+    stage("read_jsonl (ops and History)", [&](std::istream& in) { sink += read_jsonl(in, jsonl).size(); });
+    if (sink == 42) fmt::print(" ");
   }
   std::remove(jsonl.c_str());
   std::remove(edn.c_str());

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "history/error.h"
+
 namespace fl {
 
 void AnomalyLog::add(const std::string& kind, std::vector<std::int64_t> ops, std::string explanation,
@@ -48,6 +50,18 @@ const Json& op_argument(const History& h, const OpPair& p) { return h[p.invoke].
 const Json& op_result(const History& h, const OpPair& p) {
   static const Json null_value;
   return p.complete >= 0 ? h[p.complete].value : null_value;
+}
+
+void require_known_f(const History& h, const OpPair& p, const char* checker,
+                     std::initializer_list<const char*> known) {
+  const Op& inv = h[static_cast<std::size_t>(p.invoke)];
+  std::string names;
+  for (const char* f : known) {
+    if (inv.f == f) return;
+    names += (names.empty() ? "" : ", ") + std::string(f);
+  }
+  throw BadInput(h.source(), inv.line,
+                 fmt::format("the {} checker cannot interpret an op \"{}\" (it knows {})", checker, inv.f, names));
 }
 
 std::string show(const Json& v) {

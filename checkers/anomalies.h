@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -44,6 +45,11 @@ std::int64_t op_index(const History& h, const OpPair& p);
 const Json& op_argument(const History& h, const OpPair& p);
 // The result of a completed op (its completion's value); null when none.
 const Json& op_result(const History& h, const OpPair& p);
+// Throws BadInput naming the op's line when its f is none of `known`: a
+// checker never skips an op it cannot interpret, since a history of the wrong
+// shape would then pass vacuously. `checker` names it in the sentence.
+void require_known_f(const History& h, const OpPair& p, const char* checker,
+                     std::initializer_list<const char*> known);
 // A short rendering of a value for explanations (truncated when long).
 std::string show(const Json& v);
 // How an explanation names a key: "key \"x\"", or "the register" for an unkeyed op.

@@ -40,6 +40,7 @@ class BankChecker : public Checker {
     std::vector<const OpPair*> reads;
     for (const OpPair& p : h.pairs()) {
       const Op& inv = h[p.invoke];
+      require_known_f(h, p, "bank", {"transfer", "read"});
       if (inv.f == "read" && h.outcome(p) == OpType::Ok) {
         const Json& v = h[p.complete].value;
         if (!v.is_object())

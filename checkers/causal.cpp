@@ -99,6 +99,7 @@ class CausalAnalysis {
       const OpPair& p = pairs[i];
       const Op& inv = h_[p.invoke];
       OpType out = h_.outcome(p);
+      require_known_f(h_, p, "causal", {"write", "read"});
       bool write = inv.f == "write";
       if (!write && !(inv.f == "read" && out == OpType::Ok)) continue;
       std::uint32_t k = key_of(inv);
@@ -133,6 +134,9 @@ class CausalAnalysis {
       std::uint32_t vid = vals.find(c.value);
       auto it = vid == ValueIds::kNone ? write_of.end() : write_of.find(kp(x.key, vid));
       if (it != write_of.end()) { x.src = it->second; readers_[it->second].push_back(e); continue; }
+#if defined(FL_MUTANT_CAUSAL_THIN_AIR_AS_INITIAL)  // planted: a value nobody wrote reads as the initial one
+      continue;
+#endif
       x.src = kThinAir;
       auto f = vid == ValueIds::kNone ? failed.end() : failed.find(kp(x.key, vid));
       if (f == failed.end())

@@ -26,6 +26,9 @@ struct CheckOptions {
   double time_limit_s = 0;      // 0 = no limit
   std::size_t memory_limit_mb = 0;  // 0 = no limit
   unsigned threads = 0;         // 0 = hardware concurrency
+  // Settings of particular checkers, by name (e.g. the transactional
+  // checkers' "consistency-models"); a checker ignores what it does not know.
+  Json params = Json::object();
 };
 
 struct CheckResult {

@@ -46,9 +46,13 @@ class CounterChecker : public Checker {
       const Op& inv = h[p.invoke];
       OpType out = h.outcome(p);
       bool is_invoke = static_cast<std::int64_t>(pos) == p.invoke;
+      if (is_invoke) require_known_f(h, p, "counter", {"add", "read"});
       if (inv.f == "add") {
         if (out == OpType::Fail) continue;
         std::int64_t n = amount(p);
+#if defined(FL_MUTANT_COUNTER_IGNORES_INFO)  // planted: an unknown add surely did not happen
+        if (out == OpType::Info) continue;
+#endif
         if (is_invoke) (n >= 0 ? att_pos : att_neg) += n;
         else if (out == OpType::Ok) (n >= 0 ? ok_pos : ok_neg) += n;
       } else if (inv.f == "read" && out == OpType::Ok) {

@@ -43,8 +43,8 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const OpPair& p = pairs[i];
     const Op& inv = h[p.invoke];
+    require_known_f(h, p, "session (list-append)", {"append", "read"});
     bool append = inv.f == "append";
-    if (!append && inv.f != "read") continue;
     std::uint32_t k = keys.id(inv.key ? *inv.key : no_key);
     if (k >= info.size()) info.resize(k + 1);
     pair_key[i] = k;

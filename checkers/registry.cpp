@@ -24,6 +24,9 @@ std::unique_ptr<Checker> make_causal_checker();
 std::unique_ptr<Checker> make_causal_consistency_checker();
 std::unique_ptr<Checker> make_causal_memory_checker();
 std::unique_ptr<Checker> make_causal_convergence_checker();
+// Transactions (Elle's checkers): checkers/txn/.
+std::unique_ptr<Checker> make_txn_list_append_checker();
+std::unique_ptr<Checker> make_txn_rw_register_checker();
 
 const std::vector<const Checker*>& all_checkers() {
   static const std::vector<std::unique_ptr<Checker>> owned = [] {
@@ -35,7 +38,8 @@ const std::vector<const Checker*>& all_checkers() {
                       make_counter_checker, make_bank_checker, make_lock_checker, make_total_queue_checker,
                       make_unique_ids_checker,
                       make_causal_checker, make_causal_consistency_checker, make_causal_memory_checker,
-                      make_causal_convergence_checker})
+                      make_causal_convergence_checker, make_txn_list_append_checker,
+                      make_txn_rw_register_checker})
       v.push_back(make());
     return v;
   }();

@@ -33,7 +33,15 @@ class SessionChecker : public Checker {
     return "session guarantees (all four), on list-append or unique-value registers, plus list-append integrity";
   }
 
-  CheckResult check(const History& h, const CheckOptions&) const override {
+  CheckResult check(const History& given, const CheckOptions&) const override {
+#if defined(FL_MUTANT_SESSION_SKIPS_PROCESS)  // planted: the first process's session goes unchecked
+    std::vector<Op> kept;
+    for (const Op& op : given.ops())
+      if (given.pairs().empty() || op.process != given[given.pairs()[0].invoke].process) kept.push_back(op);
+    const History h(std::move(kept), given.source());
+#else
+    const History& h = given;
+#endif
     bool list_append = false;
     for (const OpPair& p : h.pairs())
       if (h[p.invoke].f == "append") { list_append = true; break; }

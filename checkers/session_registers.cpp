@@ -150,6 +150,7 @@ void check_register_sessions(const History& h, unsigned guarantees, AnomalyLog& 
     }
     return k;
   };
+  for (const OpPair& p : pairs) require_known_f(h, p, "session (registers)", {"write", "read"});
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const Op& inv = h[pairs[i].invoke];
     if (inv.f != "write") continue;

@@ -19,7 +19,7 @@ class UniqueIdsChecker : public Checker {
     std::int64_t attempted = 0, acknowledged = 0;
     AnomalyLog log;
     for (const OpPair& p : h.pairs()) {
-      if (h[p.invoke].f != "generate") continue;
+      require_known_f(h, p, "unique-ids", {"generate"});
       ++attempted;
       if (h.outcome(p) != OpType::Ok) continue;
       ++acknowledged;

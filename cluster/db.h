@@ -30,6 +30,10 @@ class Db {
   // Pids of the daemon on host (empty if not running), for journaling pauses.
   virtual std::vector<int> pids(Host& host) = 0;
 
+  // Why this system cannot run on this machine (a missing binary, naming the
+  // package to install) — one sentence — or "" if it can. Asked before a
+  // run starts anything.
+  virtual std::string unavailable() const { return ""; }
   // Whether libfaketime (LD_PRELOAD) can skew this system's clock.
   virtual bool clock_via_libfaketime() const { return false; }
   // Files worth copying into the store (logs), as paths on the host.

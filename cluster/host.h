@@ -22,6 +22,15 @@ class ClusterError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The machine is not fit for what was asked — a missing program or kernel
+// module, a subnet in use, a cluster that is another run's — so nothing was
+// started, and the sentence names the fix. The command line exits 64 for it
+// (70 stays for faultline's own failures).
+class EnvironmentError : public ClusterError {
+ public:
+  using ClusterError::ClusterError;
+};
+
 struct RunOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   std::string input;   // written to the program's stdin, then closed

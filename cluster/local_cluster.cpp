@@ -35,7 +35,7 @@ std::string subnet_prefix(const std::string& subnet) {
   std::string len = slash == std::string::npos ? "" : subnet.substr(slash + 1);
   in_addr a{};
   if (len != "24" || inet_pton(AF_INET, addr.c_str(), &a) != 1)
-    throw ClusterError(fmt::format("the subnet \"{}\" must be an IPv4 /24 such as 10.213.77.0/24", subnet));
+    throw EnvironmentError(fmt::format("the subnet \"{}\" must be an IPv4 /24 such as 10.213.77.0/24", subnet));
   auto last = addr.rfind('.');
   return addr.substr(0, last + 1);
 }
@@ -82,16 +82,6 @@ std::string read_first_line(const std::string& path) {
 // policy to DROP) and br_netfilter hands bridged frames to iptables, turn
 // that hand-off off while the cluster is up. The old value is journaled
 // first and restored by down().
-// The subnet must be private to faultline: no address or route of this
-// machine may fall inside it (traffic and rules only ever name our nodes).
-void require_unused_subnet(const std::string& subnet, const std::string& prefix) {
-  RunResult addrs = ip({"-4", "-o", "addr", "show"});
-  RunResult routes = ip({"-4", "route", "show", "root", subnet});
-  bool used = addrs.out.find(" " + prefix) != std::string::npos || !routes.out.empty();
-  if (used)
-    throw ClusterError(fmt::format("the subnet {} is already used on this machine; pick another with --subnet", subnet));
-}
-
 void unblock_bridge_if_needed(json& j) {
   if (!std::filesystem::exists(kBridgeNfSysctl) || read_first_line(kBridgeNfSysctl) != "1") return;
   RunResult r = run_process({"iptables", "-S", "FORWARD"}, {std::chrono::seconds(10), {}, {}});
@@ -99,6 +89,13 @@ void unblock_bridge_if_needed(json& j) {
   j["sysctl"] = {{kBridgeNfSysctl, "1"}};
   journal::write(kJournal, j);
   std::ofstream(kBridgeNfSysctl) << "0\n";
+}
+
+// Who holds the journaled cluster, in words, or "" if nobody records it.
+std::string owner_words(const json& j) {
+  auto o = ClusterOwner::from_json(j.value("owner", json()));
+  if (!o) return "";
+  return o->describe();
 }
 
 std::vector<std::unique_ptr<Host>> hosts_from(const json& j) {
@@ -137,16 +134,69 @@ Host* LocalCluster::host(const std::string& name) {
   return nullptr;
 }
 
+std::optional<ClusterOwner> LocalCluster::owner() {
+  auto j = journal::read(kJournal);
+  if (!j) return std::nullopt;
+  return ClusterOwner::from_json(j->value("owner", json()));
+}
+
+void LocalCluster::refuse_live_owner(const std::string& doing, bool force) {
+  if (force) return;
+  auto o = owner();
+  if (o && o->alive() && !o->is_self())
+    throw EnvironmentError(fmt::format("the faultline cluster belongs to {}, which is still running; refusing to {} — "
+                                       "let that run finish, or pass --force",
+                                       o->describe(), doing));
+}
+
+void LocalCluster::refuse_if_present() {
+  auto j = journal::read(kJournal);
+  if (!j && !link_exists(kBridge)) {
+    // No journal, no bridge: a namespace of ours would be a stray nobody records.
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/run/netns", ec)) {
+      std::string ns = e.path().filename().string();
+      if (ns.rfind("fl-", 0) == 0)
+        throw EnvironmentError(fmt::format("the namespace {} exists but no faultline journal records it; remove it by "
+                                           "hand (`ip netns del {}`) first",
+                                           ns, ns));
+    }
+    return;
+  }
+  auto o = j ? ClusterOwner::from_json(j->value("owner", json())) : std::nullopt;
+  if (o && o->alive())
+    throw EnvironmentError(fmt::format("a faultline cluster is already up and belongs to {}, which is still running; "
+                                       "wait for it to finish, or remove it with `faultline cluster down --force`",
+                                       o->describe()));
+  std::string who = o ? fmt::format(" by {}, which is no longer running,", o->describe()) : "";
+  throw EnvironmentError(fmt::format("a faultline cluster left{} is still up; run `faultline heal && faultline cluster "
+                                     "down` first",
+                                     who.empty() ? " by an earlier run" : who));
+}
+
+// The subnet must be private to faultline: no address or route of this
+// machine may fall inside it (traffic and rules only ever name our nodes).
+void LocalCluster::refuse_used_subnet(const std::string& subnet) {
+  std::string prefix = subnet_prefix(subnet);
+  RunResult addrs = ip({"-4", "-o", "addr", "show"});
+  RunResult routes = ip({"-4", "route", "show", "root", subnet});
+  bool used = addrs.out.find(" " + prefix) != std::string::npos || !routes.out.empty();
+  if (used)
+    throw EnvironmentError(
+        fmt::format("the subnet {} is already used on this machine; pick another with --subnet", subnet));
+}
+
 std::unique_ptr<LocalCluster> LocalCluster::up(const ClusterSpec& spec) {
-  if (!running_as_root()) throw ClusterError("creating a local cluster needs root (network namespaces); run as root");
+  if (!running_as_root())
+    throw EnvironmentError("creating a local cluster needs root (network namespaces); run as root");
   if (spec.nodes < 1 || spec.nodes > 200)
     throw ClusterError(fmt::format("--nodes must be between 1 and 200, not {}", spec.nodes));
   std::string prefix = subnet_prefix(spec.subnet);
-  if (journal::read(kJournal) || link_exists(kBridge))
-    throw ClusterError("a faultline cluster is already up; run `faultline cluster down` first");
-  require_unused_subnet(spec.subnet, prefix);
+  refuse_if_present();
+  refuse_used_subnet(spec.subnet);
 
   json j = {{"spec", {{"nodes", spec.nodes}, {"subnet", spec.subnet}}},
+            {"owner", ClusterOwner::self().to_json()},
             {"bridge", kBridge},
             {"bridge_address", prefix + "1/24"},
             {"state", "creating"},
@@ -154,7 +204,7 @@ std::unique_ptr<LocalCluster> LocalCluster::up(const ClusterSpec& spec) {
   for (int i = 1; i <= spec.nodes; ++i) j["nodes"].push_back(node_entry(i, prefix));
   for (const auto& n : j["nodes"])
     if (netns_exists(n["netns"]) || link_exists(n["veth"]))
-      throw ClusterError(fmt::format("{} already exists but no faultline journal records it; remove it by hand "
+      throw EnvironmentError(fmt::format("{} already exists but no faultline journal records it; remove it by hand "
                                      "(`ip netns del {}` / `ip link del {}`) first",
                                      n["netns"].get<std::string>(), n["netns"].get<std::string>(),
                                      n["veth"].get<std::string>()));
@@ -198,11 +248,13 @@ std::unique_ptr<LocalCluster> LocalCluster::existing() {
   }
 }
 
-std::vector<std::string> LocalCluster::down() {
+std::vector<std::string> LocalCluster::down(bool force) {
   std::vector<std::string> removed;
   auto j = journal::read(kJournal);
   if (!j) return removed;
-  if (!running_as_root()) throw ClusterError("removing the local cluster needs root; run as root");
+  if (!running_as_root()) throw EnvironmentError("removing the local cluster needs root; run as root");
+  refuse_live_owner("remove it", force);
+  if (std::string who = owner_words(*j); !who.empty()) removed.push_back("the cluster of " + who);
   for (const auto& n : j->value("nodes", json::array())) {
     std::string ns = n.value("netns", ""), veth = n.value("veth", "");
     if (ns.rfind("fl-", 0) != 0) continue;  // never touch what is not ours

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -305,6 +306,23 @@ void stop_process(int pid, std::chrono::milliseconds grace) {
   ::kill(pid, SIGKILL);
   for (int i = 0; i < 500 && process_alive(pid); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+std::string find_program(const std::string& program) {
+  if (program.empty()) return "";
+  if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0 ? program : "";
+  const char* env = std::getenv("PATH");
+  std::string path = env ? env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t colon = path.find(':', start);
+    if (colon == std::string::npos) colon = path.size();
+    std::string dir = path.substr(start, colon - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = colon + 1;
+  }
+  return "";
 }
 
 }  // namespace fl

@@ -22,6 +22,10 @@ RunResult run_process(const Argv& argv, const RunOptions& opts = {});
 int spawn_daemon(const Argv& argv, const std::string& log_path, const Env& env = {},
                  const std::string& cwd = "");
 
+// Where run_process() would find argv[0] = `program`: the path itself if it
+// holds a '/', else the first executable of that name on PATH; "" if none.
+std::string find_program(const std::string& program);
+
 // True if pid exists and is not a zombie; reaps it if it was our child and died.
 bool process_alive(int pid);
 // Sends sig; a missing process is not an error.

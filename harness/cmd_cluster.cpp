@@ -1,5 +1,6 @@
 // `faultline cluster up|down|status` — the local network-namespace cluster of
 // DESIGN.md. Needs root; without it, a usage error (exit 64) that says so.
+// `down` refuses the cluster of a run that still goes unless --force.
 #include <fstream>
 
 #include <fmt/format.h>
@@ -59,16 +60,19 @@ void add_cluster_command(CLI::App& app, int& exit_code) {
           "CIDR /24"));
   up->callback([&exit_code] {
     require_root("up");
-    if (LocalCluster::existing())
-      throw UsageError("a faultline cluster is already up; run `faultline cluster down` first");
+    LocalCluster::refuse_if_present();
     auto cluster = LocalCluster::up(spec);
     for (Host* h : cluster->hosts()) fmt::print("{} {}\n", h->name(), h->address());
     exit_code = exit_code::kValid;
   });
 
+  static bool force = false;
   CLI::App* down = cmd->add_subcommand("down", "Remove everything the cluster journal records");
+  down->add_flag("--force", force, "Remove the cluster even if the run that owns it is still going");
   down->callback([&exit_code] {
     require_root("down");
+    // A running test's cluster is not ours to take (unless forced).
+    LocalCluster::refuse_live_owner("remove it", force);
     // Faults first (paused processes, clock files), while the journal still
     // names the nodes; then the cluster itself.
     std::vector<std::string> removed;
@@ -77,7 +81,7 @@ void add_cluster_command(CLI::App& app, int& exit_code) {
     } catch (const ClusterError& e) {
       fmt::print(stderr, "faultline: {}\n", e.what());
     }
-    for (auto& r : LocalCluster::down()) removed.push_back(r);
+    for (auto& r : LocalCluster::down(force)) removed.push_back(r);
     if (removed.empty()) fmt::print("no faultline cluster was up\n");
     for (const auto& r : removed) fmt::print("removed {}\n", r);
     exit_code = exit_code::kValid;

@@ -1,5 +1,6 @@
 // `faultline heal` — undo every fault in the journal (rules, qdiscs, clocks,
-// paused processes). Safe to run twice; needs root.
+// paused processes). Safe to run twice; needs root. Unlike `cluster down`
+// it heals a running test's faults too: healing never destroys anything.
 #include <fmt/format.h>
 
 #include "cluster/local_cluster.h"

@@ -1,6 +1,9 @@
 // `faultline test --system S --workload W …`: one Jepsen-style run (see
 // harness/runner.h), with Ctrl-C handled (first: stop and check; second:
 // tear down at once) and the exit code of the verdict.
+#include <cstdio>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "harness/commands.h"
@@ -8,7 +11,6 @@
 #include "harness/runner.h"
 
 namespace fl {
-
 void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
@@ -27,12 +29,12 @@ void add_test_command(CLI::App& app, int& exit_code) {
                   "More arguments for every --system http node, split at spaces (no shell), after COURSE.md's flags");
   cmd->add_option("--opt", *opts,
                   "A system option, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text) or KEY "
-                  "(true); course/http pass each to every node as --KEY [VALUE]")
+                  "(true), e.g. binary=/usr/bin/etcd; course/http pass each to every node as --KEY [VALUE]")
       ->expected(1)
       ->take_all();
   cmd->add_option("--workload-opt", *workload_opts,
                   "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text; a bare KEY "
-                  "is true), e.g. keys=4, sessions=true, read_fraction=0.2")
+                  "is true), e.g. keys=4, values=small, sessions=true, read_fraction=0.2, pattern=write-skew")
       ->expected(1)
       ->take_all();
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
@@ -50,7 +52,12 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--test-name", o->test_name, "Name of the test in the store (default <system>-<workload>)");
   cmd->add_option("--quiet-period", o->quiet_s, "Seconds between the final heal and the final reads")
       ->capture_default_str();
+  cmd->add_option("--check-time-limit", o->check_time_limit_s,
+                  "Seconds the checkers may take; past it the verdict is unknown")
+      ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
+  cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
+  cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
   cmd->callback([o, bug, design, bin, bin_args, opts, workload_opts, no_progress, &exit_code] {
     if (!bug->empty()) o->system_options["bug"] = *bug;
     if (!design->empty()) o->system_options["design"] = *design;
@@ -74,6 +81,12 @@ void add_test_command(CLI::App& app, int& exit_code) {
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });
     TestOutcome outcome = run.run();
     exit_code = outcome.exit_code;
+    if (outcome.check_abandoned) {
+      // A checker still runs past its budget: end now, without waiting for
+      // it or destroying what it uses.
+      std::fflush(nullptr);
+      std::_Exit(exit_code);
+    }
   });
 }
 

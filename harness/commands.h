@@ -2,7 +2,8 @@
 // registers one subcommand on the app; its callback stores the process exit
 // code (DESIGN.md: 0 valid, 1 anomalies, 2 unknown, 64 usage, 65 bad input,
 // 70 internal) in `exit_code`. Errors escape as exceptions and main() maps
-// them: BadInput → 65, UsageError → 64, anything else → 70.
+// them: BadInput → 65, UsageError and EnvironmentError (cluster/host.h) → 64,
+// anything else → 70.
 #pragma once
 
 #include <stdexcept>

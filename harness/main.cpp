@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     fmt::print(stderr, "faultline: {}\n", e.what());
     return exit_code::kUsage;
+  } catch (const EnvironmentError& e) {
+    // The machine stands in the way (a missing program, a cluster of another
+    // run, …): refused before anything started, with the fix in the sentence.
+    fmt::print(stderr, "faultline: {}\n", e.what());
+    return exit_code::kUsage;
   } catch (const ClusterError& e) {
     fmt::print(stderr, "faultline: {}\n", e.what());
     return exit_code::kInternal;

@@ -4,9 +4,10 @@
 
 namespace fl {
 
-Recorder::Recorder(const std::string& path) : on_(!path.empty()), start_(std::chrono::steady_clock::now()) {
+Recorder::Recorder(const std::string& path, bool fsync)
+    : on_(!path.empty()), start_(std::chrono::steady_clock::now()) {
   if (!on_) return;
-  writer_ = std::make_unique<JsonlWriter>(path);
+  writer_ = std::make_unique<JsonlWriter>(path, fsync);
   thread_ = std::thread([this] { write_loop(); });
 }
 
@@ -79,17 +80,15 @@ void Recorder::write_loop() {
       batch.swap(pending_);
     }
     space_.notify_all();
-    for (const Op& op : batch) {
-      try {
-        writer_->write(op);
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (error_.empty()) error_ = e.what();
-        closing_ = true;
-        pending_.clear();
-        space_.notify_all();
-        return;
-      }
+    try {
+      writer_->write(batch);  // one write(2) for everything since the last wake
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (error_.empty()) error_ = e.what();
+      closing_ = true;
+      pending_.clear();
+      space_.notify_all();
+      return;
     }
     batch.clear();
   }

@@ -1,11 +1,14 @@
 // Recorder: turns what the workers and the nemesis do into the history file,
 // as the test runs. Each event gets its index and its time (monotonic ns
 // since the recorder started) under one short lock, so index order is time
-// order; a writer thread then appends it to history.jsonl through JsonlWriter
-// (one line per op, flushed per op), so a client never waits on the disk and
-// a SIGKILLed run leaves a valid history up to its last complete line. Only
-// when the writer falls kMaxPending events behind do clients wait for it, so
-// memory stays bounded and the reported rate is the rate actually recorded.
+// order. A writer thread takes everything recorded since it last woke and
+// appends it with one write(2) (JsonlWriter), so a client never waits on the
+// disk, the writer keeps up with millions of events per second, and a
+// SIGKILLed run leaves a valid history up to its last complete line. With
+// `fsync`, every batch is also fdatasync'd (power-loss durability, at the
+// disk's pace). Only when the writer falls kMaxPending events behind do
+// clients wait for it, so memory stays bounded and the reported rate is the
+// rate actually recorded.
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -36,7 +39,7 @@ class Recorder {
   // path "" turns recording off: counts are kept, nothing is stored (for
   // measuring what recording costs). Throws std::runtime_error if the file
   // cannot be created.
-  explicit Recorder(const std::string& path);
+  explicit Recorder(const std::string& path, bool fsync = false);
   ~Recorder();  // close()
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;

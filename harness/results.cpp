@@ -1,8 +1,11 @@
 #include "harness/results.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -11,12 +14,17 @@
 namespace fl {
 
 FileResults run_checkers(const History& h, const std::vector<const Checker*>& checkers,
-                         const CheckOptions& opts) {
+                         const CheckOptions& opts, std::optional<std::chrono::steady_clock::time_point> deadline) {
   FileResults r;
   auto t0 = std::chrono::steady_clock::now();
   Json by_name = Json::object();
   for (const Checker* c : checkers) {
-    CheckResult cr = c->check(h, opts);
+    CheckOptions mine = opts;
+    if (deadline) {  // what is left; never 0, which would mean no limit
+      const double left = std::chrono::duration<double>(*deadline - std::chrono::steady_clock::now()).count();
+      mine.time_limit_s = std::max(left, 1e-6);
+    }
+    CheckResult cr = c->check(h, mine);
     r.valid = worst(r.valid, cr.valid);
     Json entry = cr.detail;
     entry["valid"] = validity_json(cr.valid);
@@ -27,6 +35,46 @@ FileResults run_checkers(const History& h, const std::vector<const Checker*>& ch
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.json = Json{{"valid", validity_json(r.valid)}, {"checkers", by_name}};
   return r;
+}
+
+BudgetedResults run_checkers_within(std::shared_ptr<const History> h, const std::vector<const Checker*>& checkers,
+                                    const CheckOptions& opts, double budget_s) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(budget_s));
+  // A search checks its clock every few thousand steps: give it a moment
+  // past the deadline to say unknown by itself before giving up on it.
+  const double grace_s = std::min(5.0, std::max(0.5, budget_s / 10));
+  auto done = std::make_shared<std::promise<FileResults>>();
+  std::future<FileResults> result = done->get_future();
+  std::thread([h, checkers, opts, deadline, done] {
+    try {
+      done->set_value(run_checkers(*h, checkers, opts, deadline));
+    } catch (...) {
+      done->set_exception(std::current_exception());
+    }
+  }).detach();
+  BudgetedResults out;
+  if (result.wait_until(deadline + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(grace_s))) ==
+      std::future_status::ready) {
+    out.results = result.get();
+    return out;
+  }
+  out.abandoned = true;
+  const std::string reason = fmt::format("the checkers did not finish within the check budget of {:g} s", budget_s);
+  Json by_name = Json::object();
+  for (const Checker* c : checkers)
+    by_name[c->name()] = {{"valid", validity_json(Validity::Unknown)}, {"anomalies", Json::array()}, {"reason", reason}};
+  out.results.valid = Validity::Unknown;
+  out.results.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.results.json = Json{{"valid", validity_json(Validity::Unknown)}, {"reason", reason}, {"checkers", by_name}};
+  for (const Checker* c : checkers) {
+    CheckResult cr;
+    cr.valid = Validity::Unknown;
+    cr.summary = "    " + reason + "\n";
+    out.results.by_checker.emplace_back(c->name(), std::move(cr));
+  }
+  return out;
 }
 
 std::string summarize(const std::string& path, const History& h, const FileResults& r) {

@@ -4,6 +4,9 @@
 // checked again gives exactly the verdict the run gave.
 #pragma once
 
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +21,23 @@ struct FileResults {
   double seconds = 0;
 };
 
+// With a deadline, each checker gets what is left of it as its time limit.
 FileResults run_checkers(const History& h, const std::vector<const Checker*>& checkers,
-                         const CheckOptions& opts);
+                         const CheckOptions& opts,
+                         std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
+
+// run_checkers on a thread of its own, within budget_s seconds: the checkers
+// get the budget as their time limit (a search answers unknown by itself),
+// and past it plus a short grace the answer is Unknown with the reason, while
+// the thread is left to finish alone (checkers are pure, and it owns what it
+// reads). `abandoned` then says so: the process must not wait for it, nor run
+// static destructors under it (end with std::_Exit).
+struct BudgetedResults {
+  FileResults results;
+  bool abandoned = false;
+};
+BudgetedResults run_checkers_within(std::shared_ptr<const History> h, const std::vector<const Checker*>& checkers,
+                                    const CheckOptions& opts, double budget_s);
 // A few lines for the terminal: the verdict per checker and their summaries.
 std::string summarize(const std::string& path, const History& h, const FileResults& r);
 // Writes dir/results.json (creating dir).

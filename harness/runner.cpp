@@ -19,6 +19,7 @@
 #include "cluster/local_cluster.h"
 #include "harness/commands.h"
 #include "harness/generator.h"
+#include "harness/preflight.h"
 #include "harness/progress.h"
 #include "harness/results.h"
 #include "harness/store.h"
@@ -38,6 +39,8 @@ std::string default_test_name(const TestOptions& o) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+}  // namespace
 
 // The default logger writes to faultline.log for the run (the cluster and
 // the nemesis log through spdlog too), and is restored afterwards.
@@ -59,7 +62,6 @@ class RunLog {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-}  // namespace
 
 struct TestRun::Live {
   std::unique_ptr<System> system;
@@ -112,6 +114,7 @@ TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
     throw UsageError("a test needs a --time-limit or an --ops-limit");
   if (opts_.timeout_s <= 0) throw UsageError("--timeout must be positive");
   if (opts_.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");
+  if (opts_.check_time_limit_s <= 0) throw UsageError("--check-time-limit must be positive");
   for (const std::string& f : opts_.nemesis) {
     auto known = list_nemeses();
     if (std::none_of(known.begin(), known.end(), [&](const NemesisInfo& n) { return n.name == f; })) {
@@ -157,6 +160,9 @@ struct TestRun::Run {
   std::mt19937_64 nemesis_rng;
   std::mutex errors_mu;
   std::vector<std::string> errors;  // nemesis failures, worker failures
+  // The nemesis's starts: applied, or failed (with the first error).
+  int faults_applied = 0, faults_failed = 0;
+  std::string first_fault_error;
 
   void stop_nemesis() {
     if (!nemesis_thread.joinable()) return;
@@ -174,7 +180,8 @@ struct TestRun::Run {
 };
 
 // Prepare: everything that can be refused without side effects, then the
-// store, the run log and test.json. Throws UsageError.
+// store, the run log and test.json. Throws UsageError, or EnvironmentError
+// when the machine is not fit for the run (preflight.h).
 void TestRun::prepare(Run& r) {
   const TestOptions& o = opts_;
   r.live = std::make_unique<Live>();
@@ -209,20 +216,19 @@ void TestRun::prepare(Run& r) {
     if (std::find(ws.begin(), ws.end(), o.workload) == ws.end())
       throw UsageError(fmt::format("system {} does not run workload {}", o.system, o.workload));
   }
-  if (!system.in_process() && !running_as_root())
-    throw UsageError(fmt::format("testing {} needs root (network namespaces); run as root or use --system memory",
-                                 o.system));
-  if (system.in_process() && !o.nemesis.empty())
-    throw UsageError(fmt::format("system {} runs inside faultline; a nemesis has nothing to break", o.system));
+  // Whatever this machine lacks is refused here, before the store, the
+  // cluster or a daemon exists (exit 64, with the fix).
+  preflight(o, system);
 
-  // The checkers the workload names; a missing one is said once, plainly.
+  // The checkers the workload names; one that does not exist leaves part of
+  // the claim unchecked, so the verdict can be at best unknown.
   for (const std::string& name : r.workload->checkers()) {
-    if (const Checker* c = find_checker(name)) r.checkers.push_back(c);
-    else r.out.skipped_checkers.push_back(name);
-  }
-  for (const auto& name : r.out.skipped_checkers) {
-    if (name == "linearizable") std::fprintf(stderr, "linearizability checker not available yet — skipping\n");
-    else std::fprintf(stderr, "checker %s not available — skipping\n", name.c_str());
+    if (const Checker* c = find_checker(name)) {
+      r.checkers.push_back(c);
+      continue;
+    }
+    r.out.problems.push_back(fmt::format("the workload's checker {} does not exist", name));
+    std::fprintf(stderr, "faultline: %s: the verdict can be at best unknown\n", r.out.problems.back().c_str());
   }
 
   if (o.record) {
@@ -243,6 +249,9 @@ void TestRun::prepare(Run& r) {
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());
   if (r.store) std::ofstream(r.store->test_json_path()) << config.dump(2) << "\n";
+  // history.jsonl exists from here on (empty until the main phase), so a run
+  // killed during setup still leaves a history `faultline check` can judge.
+  if (r.store) std::ofstream(r.store->history_path(), std::ios::app);
 }
 
 // Bring up: the cluster's namespaces, then the system's Db on them.
@@ -251,9 +260,9 @@ void TestRun::bring_up(Run& r) {
   Live& live = *r.live;
   if (!live.system->in_process()) {
     std::fprintf(stderr, "starting a %d-node cluster and %s…\n", o.nodes, o.system.c_str());
-    // up() refuses, naming `faultline cluster down`, if an earlier run's
-    // cluster is still there: it may belong to a run still going.
-    live.cluster = LocalCluster::up(ClusterSpec{o.nodes, ClusterSpec{}.subnet});
+    // up() refuses again (EnvironmentError) if a cluster appeared since the
+    // preflight; the cluster journal names this process as its owner.
+    live.cluster = LocalCluster::up(ClusterSpec{o.nodes, o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet});
     live.hosts = live.cluster->hosts();
     live.db_up = true;  // a half-started Db is still torn down
     live.system->db().setup(live.hosts);
@@ -267,7 +276,7 @@ void TestRun::bring_up(Run& r) {
 void TestRun::main_phase(Run& r) {
   const TestOptions& o = opts_;
   Live& live = *r.live;
-  r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string());
+  r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string(), o.fsync);
   GeneratorOptions gopts;
   gopts.time_limit_s = o.time_limit_s;
   gopts.ops_limit = o.ops_limit;
@@ -279,6 +288,7 @@ void TestRun::main_phase(Run& r) {
   wopts.seed = o.seed;
   wopts.workload = o.workload;
   wopts.client.timeout_s = o.timeout_s;
+  wopts.client.workload_params = o.workload_params;
   r.workers = std::make_unique<Workers>(*live.system, live.hosts, *r.recorder, wopts);
   if (o.progress) r.progress = std::make_unique<Progress>(*r.recorder, o.time_limit_s, stderr);
 
@@ -290,10 +300,14 @@ void TestRun::main_phase(Run& r) {
     ctx.db = &live.system->db();
     ctx.rng = &r.nemesis_rng;
     ScheduleOptions sopts{o.nemesis, o.nemesis_interval_s, o.seed};
-    Recorder& recorder = *r.recorder;
-    live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&recorder](const NemesisEvent& e) {
+    live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&r](const NemesisEvent& e) {
       spdlog::info("nemesis {} {}", e.f, e.value.dump());
-      recorder.nemesis(e);
+      r.recorder->nemesis(e);
+      if (e.f.rfind("start-", 0) != 0) return;  // a start whose value names an error did not apply
+      std::lock_guard<std::mutex> lock(r.errors_mu);
+      const bool failed = e.value.is_object() && e.value.contains("error");
+      (failed ? r.faults_failed : r.faults_applied)++;
+      if (failed && r.first_fault_error.empty()) r.first_fault_error = e.value["error"].dump();
     });
   }
 
@@ -333,6 +347,15 @@ void TestRun::main_phase(Run& r) {
 
   r.stop_nemesis();
   if (live.schedule) {
+    // Asked for faults, tested under none: not what the run claims.
+    if (r.faults_applied == 0)
+      r.out.problems.push_back(
+          r.faults_failed > 0
+              ? fmt::format("the nemesis never applied a fault: all {} attempts failed (first: {})", r.faults_failed,
+                            r.first_fault_error)
+              : fmt::format("the nemesis never applied a fault: the main phase ended after {:.1f} s, before the "
+                            "first one (--nemesis-interval {:g} s)",
+                            r.out.main_phase_s, o.nemesis_interval_s));
     live.schedule->heal_all();
     if (!r.out.interrupted && !stop_requested_.load()) {
       spdlog::info("healed; quiet for {:g} s", o.quiet_s);
@@ -350,9 +373,15 @@ void TestRun::final_phase(Run& r) {
   if (r.progress) r.progress->stop();
   r.recorder->close();
   r.out.counts = r.recorder->counts();
-  if (!r.recorder->error().empty()) spdlog::error("recording stopped: {}", r.recorder->error());
+  if (!r.recorder->error().empty()) {
+    spdlog::error("recording stopped: {}", r.recorder->error());
+    r.out.problems.push_back("the recorder failed part-way: " + r.recorder->error());
+  }
   for (const auto& e : r.workers->errors()) r.errors.push_back(e);
-  for (const auto& e : r.errors) spdlog::error("{}", e);
+  for (const auto& e : r.errors) {
+    spdlog::error("{}", e);
+    r.out.problems.push_back(e);  // a worker or the nemesis threw: part of the run did not happen
+  }
 }
 
 // Check: re-read the file, not memory — the same path as `faultline check`,
@@ -366,23 +395,46 @@ TestOutcome TestRun::check(Run& r) {
     return out;
   }
   const RunStore& store = *r.store;
-  History h = read_history(store.history_path(), Format::Jsonl);
+  auto h = std::make_shared<const History>(read_history(store.history_path(), Format::Jsonl));
   CheckOptions copts;
   copts.model = r.workload->model();
   copts.init = r.workload->init();
-  FileResults fr = run_checkers(h, r.checkers, copts);
+  copts.params = r.workload->check_params();
+  BudgetedResults checked = run_checkers_within(h, r.checkers, copts, o.check_time_limit_s);
+  FileResults& fr = checked.results;
+  out.check_abandoned = checked.abandoned;
+  // The checkers judge the history; the run vouches for it. A history that
+  // proves an anomaly stays invalid, but one that looks valid is only as good
+  // as the run that made it.
+  Validity verdict = fr.valid;
+  if (!out.problems.empty()) {
+    fr.json["run-problems"] = out.problems;
+    if (verdict != Validity::Invalid) verdict = Validity::Unknown;
+  }
+  if (verdict == Validity::Unknown && !fr.json.contains("reason")) {
+    std::string reason;
+    for (const auto& p : out.problems) reason += (reason.empty() ? "" : "; ") + p;
+    for (const auto& [name, cr] : fr.by_checker)
+      if (cr.valid == Validity::Unknown)
+        reason += (reason.empty() ? "" : "; ") +
+                  fmt::format("{} could not decide{}", name,
+                              cr.detail.contains("reason") ? ": " + cr.detail["reason"].get<std::string>() : "");
+    fr.json["reason"] = reason;
+  }
+  fr.json["valid"] = validity_json(verdict);
+  fr.valid = verdict;
   write_results(store.dir(), fr.json);
-  out.valid = fr.valid;
+  out.valid = verdict;
   out.results = fr.json;
-  out.exit_code = exit_code_for(fr.valid);
-  spdlog::info("verdict: {}", to_string(fr.valid));
-  if (o.print_summary) std::cout << summarize(store.history_path(), h, fr);
+  out.exit_code = exit_code_for(verdict);
+  spdlog::info("verdict: {}", to_string(verdict));
+  if (o.print_summary) std::cout << summarize(store.history_path(), *h, fr);
   std::string line = fmt::format(
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
-      to_string(fr.valid), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
+      to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
       out.counts.info, out.main_phase_s, out.ops_per_s, out.interrupted ? " (interrupted)" : "", store.dir());
-  if (!r.errors.empty() || !r.recorder->error().empty())
-    line += fmt::format(" (errors during the run: see {})", store.log_path());
+  if (verdict == Validity::Unknown) line += "\n  unknown: " + fr.json["reason"].get<std::string>();
+  else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n";
   return out;
 }

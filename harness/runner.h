@@ -4,7 +4,10 @@
 // processes, see harness/workers.h, and the nemesis as one more worker,
 // recording the history as it goes; then heal and a quiet period), final
 // phase (the workload's closing ops), tear down, and check (re-read
-// history.jsonl and check it exactly as `faultline check` would). Teardown
+// history.jsonl and check it exactly as `faultline check` would, within
+// --check-time-limit). The verdict is the checkers' unless the run did not do
+// what it claims (TestOutcome::problems): then a history that looks valid
+// gives unknown, and only a proven anomaly still gives invalid. Teardown
 // and heal happen on every exit path (RAII).
 // request_stop() / abort_now() may be called from another thread (Ctrl-C).
 #pragma once
@@ -45,6 +48,9 @@ struct TestOptions {
   bool check = true;                  // false: record only (benchmarks)
   bool print_summary = true;          // checker summaries + verdict on stdout
   double drain_s = 2.0;               // on Ctrl-C: how long in-flight ops may finish
+  bool fsync = false;                 // fdatasync history.jsonl after every batch
+  std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
+  double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
 };
 
 struct TestOutcome {
@@ -55,7 +61,12 @@ struct TestOutcome {
   double main_phase_s = 0;
   double ops_per_s = 0;               // completed ops per second of the main phase
   bool interrupted = false;
-  std::vector<std::string> skipped_checkers;  // named by the workload but not available
+  // Why the run may not have tested what it claims (a nemesis that never
+  // applied a fault, a worker that threw, a recorder that failed, a checker
+  // the workload names that does not exist): each makes a verdict that would
+  // be valid unknown, and is listed in results.json as "run-problems".
+  std::vector<std::string> problems;
+  bool check_abandoned = false;       // a checker still runs past its budget: end with std::_Exit
   nlohmann::json results;             // results.json
 };
 

@@ -14,7 +14,7 @@ using namespace std::string_view_literals;
 
 constexpr const char* kTupleTag = "jepsen.independent.Tuple";
 
-std::string shown(int c) {
+std::string shown_char(int c) {
   if (c >= 0x20 && c < 0x7F) return fmt::format("'{}'", static_cast<char>(c));
   return fmt::format("byte 0x{:02x}", c);
 }
@@ -97,7 +97,7 @@ History read_edn_history(std::istream& in, const std::string& source) {
       if (close) r.fail(opened, fmt::format("the collection of ops opened on this line is never closed (no '{}')", close));
       break;
     }
-    if (c != '{') r.fail(r.line(), fmt::format("expected an op map {{:process … :type … :f …}}, got {}", shown(c)));
+    if (c != '{') r.fail(r.line(), fmt::format("expected an op map {{:process … :type … :f …}}, got {}", shown_char(c)));
     ops.push_back(read_op(r, name, tag));
   }
   if (close && r.peek() >= 0) r.fail(r.line(), "unexpected text after the collection of ops");

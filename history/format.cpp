@@ -1,4 +1,4 @@
-// Format names, sniffing, and the dispatch to the three readers.
+// Format names, sniffing, and the dispatch to the four readers.
 #include "history/format.h"
 
 #include <cerrno>
@@ -12,6 +12,7 @@
 #include "history/edn_history.h"
 #include "history/error.h"
 #include "history/jepsen_log.h"
+#include "history/json_array.h"
 #include "history/jsonl.h"
 
 namespace fl {
@@ -19,6 +20,7 @@ namespace fl {
 std::optional<Format> parse_format(std::string_view s) {
   if (s == "auto") return Format::Auto;
   if (s == "jsonl") return Format::Jsonl;
+  if (s == "json") return Format::JsonArray;
   if (s == "edn") return Format::Edn;
   if (s == "porcupine" || s == "jepsen-log") return Format::JepsenLog;
   return std::nullopt;
@@ -28,6 +30,7 @@ std::string_view to_string(Format f) {
   switch (f) {
     case Format::Auto: return "auto";
     case Format::Jsonl: return "jsonl";
+    case Format::JsonArray: return "json";
     case Format::Edn: return "edn";
     case Format::JepsenLog: return "jepsen-log";
   }
@@ -52,6 +55,16 @@ Format sniff(std::string_view head) {
     while (j < head.size() && space(head[j])) ++j;
     if (j < head.size() && (head[j] == '"' || head[j] == '}')) return Format::Jsonl;
     return Format::Edn;
+  }
+  if (c == '[') {
+    // elle-cli's JSON: an array whose first op is a JSON object ({"…).
+    std::size_t j = i + 1;
+    while (j < head.size() && space(head[j])) ++j;
+    if (j < head.size() && head[j] == '{') {
+      ++j;
+      while (j < head.size() && space(head[j])) ++j;
+      if (j < head.size() && (head[j] == '"' || head[j] == '}')) return Format::JsonArray;
+    }
   }
   if (c == '[' || c == '(' || c == ';' || c == '#') return Format::Edn;
   // Log files start with whatever the test printed first; look for an op line.
@@ -108,6 +121,7 @@ History read_history(std::istream& in, const std::string& source, Format format)
   }
   switch (format) {
     case Format::Jsonl: return read_jsonl(in, source);
+    case Format::JsonArray: return read_json_array(in, source);
     case Format::Edn: return read_edn_history(in, source);
     case Format::JepsenLog: return read_jepsen_log(in, source);
     case Format::Auto: break;

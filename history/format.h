@@ -13,9 +13,9 @@
 
 namespace fl {
 
-enum class Format { Auto, Jsonl, Edn, JepsenLog };
+enum class Format { Auto, Jsonl, JsonArray, Edn, JepsenLog };
 
-std::optional<Format> parse_format(std::string_view s);  // auto|jsonl|edn|porcupine|jepsen-log
+std::optional<Format> parse_format(std::string_view s);  // auto|jsonl|json|edn|porcupine|jepsen-log
 std::string_view to_string(Format f);
 
 // Sniffs the format from the beginning of a stream without consuming it.

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "history/history.h"
 
@@ -24,25 +24,37 @@ Op parse_jsonl_op(std::string_view line, const std::string& source, std::int64_t
 
 // The canonical line of an op, with its trailing "\n".
 std::string jsonl_line(const Op& op);
+// The same line appended to `out` (no allocation when `out` has room).
+void append_jsonl_line(std::string& out, const Op& op);
 void write_jsonl(std::ostream& out, const History& h);
 
-// Appends ops to a history file as a test runs, flushing after each op so a
-// crash loses at most the op being written. One writer per file; calls must
-// come from one thread at a time.
+// Appends ops to a history file as a test runs. Every write() is one
+// write(2) of whole lines and nothing is buffered in between, so a crash —
+// even SIGKILL — leaves the file valid up to its last complete line (only a
+// line inside an interrupted write can be cut short). With `fsync`, each
+// write() is followed by fdatasync(2), so what it returned for also survives
+// a power cut. One writer per file; calls must come from one thread at a time.
 class JsonlWriter {
  public:
-  explicit JsonlWriter(const std::string& path);  // truncates; throws std::runtime_error
+  // Truncates; throws std::runtime_error.
+  explicit JsonlWriter(const std::string& path, bool fsync = false);
   ~JsonlWriter();
   JsonlWriter(const JsonlWriter&) = delete;
   JsonlWriter& operator=(const JsonlWriter&) = delete;
 
-  void write(const Op& op);  // throws std::runtime_error when the disk refuses
+  // Throw std::runtime_error when the disk refuses.
+  void write(const Op& op);
+  void write(const std::vector<Op>& ops);  // all their lines in one write(2)
   void close();
   const std::string& path() const { return path_; }
 
  private:
+  void write_buffer();
+
   std::string path_;
-  std::FILE* file_ = nullptr;
+  bool fsync_ = false;
+  int fd_ = -1;
+  std::string buffer_;  // the lines of one write(), reused
 };
 
 }  // namespace fl

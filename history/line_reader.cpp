@@ -4,7 +4,7 @@
 
 namespace fl {
 
-static constexpr std::size_t kBlock = 1 << 20;
+static constexpr std::size_t kLineBlock = 1 << 20;
 
 bool LineReader::fill() {
   if (eof_) return false;
@@ -12,8 +12,8 @@ bool LineReader::fill() {
   buf_.erase(0, pos_);
   pos_ = 0;
   // Through a scratch block: growing buf_ by a block would zero-fill it.
-  if (!scratch_) scratch_.reset(new char[kBlock]);
-  in_.read(scratch_.get(), kBlock);
+  if (!scratch_) scratch_.reset(new char[kLineBlock]);
+  in_.read(scratch_.get(), kLineBlock);
   auto got = static_cast<std::size_t>(in_.gcount());
   buf_.append(scratch_.get(), got);
   if (got == 0) eof_ = true;

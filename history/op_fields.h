@@ -29,7 +29,8 @@ class OpFields {
   void set_type(std::string_view t);
   void set_f(std::string f);
 
-  // The finished op; throws when a required field (process, type, f) is missing.
+  // The finished op; throws when a required field (process, type, f) is
+  // missing. A missing f is "txn" when the value is a list of micro-ops.
   Op finish();
 
  private:

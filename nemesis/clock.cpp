@@ -3,7 +3,11 @@
 #include <chrono>
 #include <cmath>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
+
+#include "cluster/faketime.h"
 
 #include "nemesis/fault_journal.h"
 #include "nemesis/node_clock.h"
@@ -31,11 +35,20 @@ void ClockNemesis::end_strobe() {
   strobe_stop_ = false;
 }
 
+std::string ClockNemesis::unavailable(const Db* db) const {
+  if (db && !db->clock_via_libfaketime())
+    return fmt::format("the {} nemesis cannot act on {}: it reads the clock without libc (as Go binaries do), so "
+                       "libfaketime cannot skew it; leave {} out of --nemesis for this system",
+                       name_, db->name(), name_);
+  if (access(kLibfaketimePath, R_OK) != 0)
+    return fmt::format("the {} nemesis needs libfaketime ({}), which is not installed; install libfaketime "
+                       "(scripts/setup)",
+                       name_, kLibfaketimePath);
+  return "";
+}
+
 NemesisEvent ClockNemesis::start(NemesisContext& ctx) {
-  if (ctx.db && !ctx.db->clock_via_libfaketime())
-    throw ClusterError(fmt::format("{} cannot have its clock skewed: it reads the clock without libc (as Go binaries do), "
-                                   "so libfaketime does not reach it",
-                                   ctx.db->name()));
+  if (std::string why = unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
   if (!journal_id_.empty()) stop(ctx);
   std::mt19937_64 fallback(0);
   std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;

@@ -21,6 +21,7 @@ class ClockNemesis : public Nemesis {
   std::string name() const override { return name_; }
   NemesisEvent start(NemesisContext& ctx) override;
   NemesisEvent stop(NemesisContext& ctx) override;
+  std::string unavailable(const Db* db) const override;
 
  private:
   void end_strobe();

@@ -51,6 +51,10 @@ std::string describe(const nlohmann::json& e) {
   if (kind == "qdisc") return fmt::format("removed the {} qdisc on {}", e.value("iface", "?"), nodes);
   if (kind == "clock") return fmt::format("reset the clock of {}", nodes);
   if (kind == "paused") return fmt::format("resumed paused processes on {}", nodes);
+  if (kind == "killed")
+    return fmt::format("forgot the killed daemons of {}: only the run that killed them could restart them "
+                       "(`faultline cluster down` removes the cluster)",
+                       nodes);
   return fmt::format("forgot a {} fault", kind);
 }
 

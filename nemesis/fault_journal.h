@@ -20,6 +20,8 @@ namespace fl {
 //   "qdisc"           {iface}             a root qdisc of ours on the node's interface
 //   "clock"           {}                  a libfaketime offset on each node
 //   "paused"          {pids: {node: […]}} processes stopped with SIGSTOP
+//   "killed"          {}                  daemons SIGKILLed; their run restarts them on
+//                                         heal, and after a crash nothing can (heal says so)
 // and every entry has "nodes": [{name, netns, address}] and "id".
 
 // Adds `entry` (a kind, fields, nodes) and returns its id.

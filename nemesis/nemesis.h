@@ -36,6 +36,11 @@ class Nemesis {
   virtual std::string name() const = 0;
   virtual NemesisEvent start(NemesisContext& ctx) = 0;
   virtual NemesisEvent stop(NemesisContext& ctx) = 0;
+  // Why this fault cannot act on this machine, or on the system `db` runs
+  // (may be null) — one sentence that names the fix — or "" if it can.
+  // Asked before a run starts anything, so no run begins with a fault that
+  // could only fail later.
+  virtual std::string unavailable(const Db* db) const { return ""; }
 };
 
 struct NemesisInfo {

@@ -17,6 +17,7 @@ class PacketNemesis : public Nemesis {
   std::string name() const override { return name_; }
   NemesisEvent start(NemesisContext& ctx) override;
   NemesisEvent stop(NemesisContext& ctx) override;
+  std::string unavailable(const Db* db) const override { return packet_fault_unavailable(name_, fault_); }
 
  private:
   std::string name_;

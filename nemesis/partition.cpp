@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "cluster/process.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/firewall.h"
 #include "nemesis/grudge.h"
@@ -58,6 +61,12 @@ NemesisEvent PartitionNemesis::stop(NemesisContext& ctx) {
   if (!journal_id_.empty()) forget_fault(journal_id_);
   journal_id_.clear();
   return {"stop-partition", {{"healed", "network"}}};
+}
+
+std::string PartitionNemesis::unavailable(const Db*) const {
+  if (find_program("iptables").empty())
+    return "the partition nemeses need iptables, which is not installed; install iptables (scripts/setup)";
+  return "";
 }
 
 }  // namespace fl

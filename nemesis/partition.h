@@ -18,6 +18,7 @@ class PartitionNemesis : public Nemesis {
   std::string name() const override { return "partition"; }
   NemesisEvent start(NemesisContext& ctx) override;
   NemesisEvent stop(NemesisContext& ctx) override;
+  std::string unavailable(const Db* db) const override;
 
  private:
   nlohmann::json grudge_option_;

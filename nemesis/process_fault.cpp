@@ -41,6 +41,9 @@ NemesisEvent ProcessNemesis::start(NemesisContext& ctx) {
   for (Host* h : targets_) names.push_back(h->name());
   Db* db = ctx.db;
   if (action_ == Action::kKill) {
+    // Journaled like every fault, so whoever cleans up after a crash learns
+    // which nodes lost their daemons (no one can restart them then).
+    journal_id_ = journal_fault({{"kind", "killed"}, {"nodes", node_refs(targets_)}});
     on_each_host(targets_, [db](Host& h) {
       if (db) db->kill(h);
       else
@@ -67,6 +70,8 @@ NemesisEvent ProcessNemesis::stop(NemesisContext& ctx) {
   Db* db = ctx.db;
   if (action_ == Action::kKill) {
     if (db) on_each_host(targets_, [db](Host& h) { db->start(h); });
+    if (!journal_id_.empty()) forget_fault(journal_id_);
+    journal_id_.clear();
     targets_.clear();
     return {"stop-kill", {{"restarted", db ? names : nlohmann::json::array()}}};
   }

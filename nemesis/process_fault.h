@@ -2,8 +2,9 @@
 // SIGCONT on stop) a system's daemons on one node, a random node, a
 // minority, a majority or all — through the Db's own hooks. Without a Db
 // (by hand, `faultline nemesis kill`), it acts on every process in the
-// node's namespace, and a kill cannot be restarted. Paused pids are
-// journaled before they are stopped so `faultline heal` resumes them.
+// node's namespace, and a kill cannot be restarted. Both are journaled
+// before they act: paused pids so `faultline heal` resumes them, killed
+// nodes so a cleanup after a crash says which daemons are gone.
 // Options: {"target": "one|random|minority|majority|all|n2|primaries"}; "primaries"
 // are the nodes the Db names (Db::primaries), Jepsen's :primaries.
 #pragma once

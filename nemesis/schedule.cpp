@@ -73,11 +73,9 @@ NemesisSchedule::NemesisSchedule(NemesisContext ctx, ScheduleOptions opts, Nemes
   if (impl_->opts.interval_s <= 0) throw ClusterError("--nemesis-interval must be positive");
   for (const auto& f : impl_->opts.faults) {
     // Refuse up front rather than record a failed start every interval.
-    if (f.rfind("clock", 0) == 0 && ctx.db && !ctx.db->clock_via_libfaketime())
-      throw ClusterError(fmt::format("the {} nemesis cannot act on {}: it reads the clock without libc (as Go binaries "
-                                     "do), so libfaketime cannot skew it",
-                                     f, ctx.db->name()));
-    impl_->nemeses.push_back(make_nemesis(f));
+    auto n = make_nemesis(f);
+    if (std::string why = n->unavailable(ctx.db); !why.empty()) throw EnvironmentError(why);
+    impl_->nemeses.push_back(std::move(n));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cluster/process.h"
 #include "nemesis/parallel.h"
 
 namespace fl {
@@ -91,6 +92,33 @@ bool netem_available(Host& host, const std::string& iface) {
   bool unknown = r.err.find("unknown") != std::string::npos || r.err.find("No such file") != std::string::npos;
   if (unknown) netem_state = 0;
   return false;
+}
+
+bool netem_in_kernel() {
+  int s = netem_state.load();
+  if (s >= 0) return s == 1;
+  RunResult r = run_process({"unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "0ms"},
+                            {std::chrono::seconds(10), {}, {}});
+  if (r.ok()) {
+    netem_state = 1;
+    return true;
+  }
+  bool unknown = r.err.find("unknown") != std::string::npos || r.err.find("No such file") != std::string::npos;
+  if (unknown) netem_state = 0;
+  return !unknown;  // a probe that could not run says nothing: let the fault try
+}
+
+std::string packet_fault_unavailable(const std::string& name, const PacketFault& fault) {
+  if (find_program("tc").empty())
+    return fmt::format("the {} nemesis needs tc, which is not installed; install iproute2 (scripts/setup)", name);
+  if (fault.needs_netem() && !netem_in_kernel())
+    return fmt::format("the {} nemesis needs the kernel module sch_netem, which this kernel does not have; load it "
+                       "(`modprobe sch_netem`) or leave {} out of --nemesis (loss and rate work without it)",
+                       name, name);
+  if (fault.loss_percent > 0 && !netem_in_kernel() && find_program("iptables").empty())
+    return fmt::format("the {} nemesis needs iptables on a kernel without sch_netem; install iptables (scripts/setup)",
+                       name);
+  return "";
 }
 
 void apply_qdisc(const std::vector<Host*>& hosts, const PacketFault& fault, const std::string& iface) {

@@ -37,6 +37,12 @@ struct PacketFault {
 
 // Whether the kernel has sch_netem (probed once on `host`, then remembered).
 bool netem_available(Host& host, const std::string& iface = kNodeInterface);
+// The same, before any node exists: probed once in a throwaway network
+// namespace (`unshare --net`), which leaves nothing behind.
+bool netem_in_kernel();
+// "" when the packet fault `name` can act here; otherwise the sentence that
+// names what is missing (tc, iptables, sch_netem) and the fix.
+std::string packet_fault_unavailable(const std::string& name, const PacketFault& fault);
 
 // Throws ClusterError naming sch_netem if `fault` needs it and netem is absent.
 void require_netem_if_needed(const PacketFault& fault, bool netem);

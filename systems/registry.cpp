@@ -10,6 +10,7 @@ namespace fl {
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options);
 std::unique_ptr<System> make_course_system(const nlohmann::json& options);
 std::unique_ptr<System> make_http_system(const nlohmann::json& options);
+std::unique_ptr<System> make_postgres_system(const nlohmann::json& options);
 
 namespace {
 
@@ -28,6 +29,8 @@ const std::vector<Entry>& entries() {
        make_course_system},
       {{"http", "any server speaking the course protocol (COURSE.md): --bin PATH [--opt K[=V]]…"},
        make_http_system},
+      {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation and replicas via --opt"},
+       make_postgres_system},
   };
   return v;
 }

@@ -16,6 +16,7 @@ namespace fl {
 
 struct ClientOptions {
   double timeout_s = 1.0;   // per-request timeout; exceeding it is Info
+  nlohmann::json workload_params = nlohmann::json::object();  // what the workload was given (e.g. the bank's accounts)
 };
 
 class System {

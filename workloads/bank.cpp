@@ -1,57 +1,53 @@
-// The `bank` workload (Jepsen's bank test): accounts 0…accounts-1, each
-// starting with `balance`; clients move money between two random accounts
-//   transfer {"from": a, "to": b, "amount": n}    (1 <= n <= max-transfer)
-// and read every balance
-//   read null → {"0": 10, "1": 7, …}
-// (a fraction read-fraction of ops, default 0.3), and after the final heal
-// one read per node (final-reads, default 3). Over any system whose client
-// maps these two ops (the course protocol: POST /bank/transfer, GET /bank).
-// Judged by the bank checker with the total the accounts started with: every
-// read must show every account, sum to that total, and no negative balance.
-// Knobs (--workload-opt): accounts (8), balance (10), max-transfer (5),
-// read-fraction, final-reads.
-#include <memory>
+#include "workloads/bank.h"
 
-#include "workloads/params.h"
-#include "workloads/workload.h"
+#include <memory>
+#include <stdexcept>
 
 namespace fl {
+
+BankSpec BankSpec::from(const Json& params) {
+  BankSpec s;
+  if (params.is_object()) {
+    s.accounts = params.value("accounts", s.accounts);
+    s.total = params.value("total", s.total);
+    s.max_transfer = params.value("max-transfer", s.max_transfer);
+  }
+  if (s.accounts < 2 || s.total < 0 || s.max_transfer < 1)
+    throw std::invalid_argument("the bank workload needs accounts >= 2, total >= 0 and max-transfer >= 1");
+  return s;
+}
+
+std::int64_t BankSpec::initial_balance(int account) const {
+  return total / accounts + (account == 0 ? total % accounts : 0);
+}
+
 namespace {
 
 class BankWorkload : public Workload {
  public:
-  explicit BankWorkload(const WorkloadOptions& opts) {
-    WorkloadParams p("bank", opts.params);
-    accounts_ = p.whole("accounts", 8, 2);
-    balance_ = p.whole("balance", 10, 0);
-    max_transfer_ = p.whole("max-transfer", 5, 1);
-    final_reads_ = p.whole("final-reads", 3, 1);
-    read_fraction_ = p.fraction("read-fraction", 0.3);
-  }
+  explicit BankWorkload(const WorkloadOptions& opts) : spec_(BankSpec::from(opts.params)) {}
   std::string name() const override { return "bank"; }
   std::string description() const override {
-    return "transfers between accounts and reads of every balance (bank checker: total conserved, no negatives)";
+    return "transfers between accounts and reads of all balances (Jepsen's bank; the total must stay constant)";
   }
   OpSpec next(std::mt19937_64& rng) override {
-    if (std::uniform_real_distribution<double>(0, 1)(rng) < read_fraction_) return {"read", nullptr, std::nullopt};
-    std::uniform_int_distribution<std::int64_t> account(0, accounts_ - 1), amount(1, max_transfer_);
-    std::int64_t from = account(rng), to = account(rng);
+    if (std::bernoulli_distribution(0.5)(rng)) return OpSpec{"read", nullptr, std::nullopt};
+    std::uniform_int_distribution<int> account(0, spec_.accounts - 1);
+    int from = account(rng), to = account(rng);
     while (to == from) to = account(rng);
-    return {"transfer", {{"from", from}, {"to", to}, {"amount", amount(rng)}}, std::nullopt};
+    std::int64_t amount = std::uniform_int_distribution<std::int64_t>(1, spec_.max_transfer)(rng);
+    return OpSpec{"transfer", Json{{"from", from}, {"to", to}, {"amount", amount}}, std::nullopt};
   }
-  std::vector<OpSpec> final_ops() override {
-    return std::vector<OpSpec>(static_cast<std::size_t>(final_reads_), OpSpec{"read", nullptr, std::nullopt});
-  }
+  std::vector<OpSpec> final_ops() override { return {OpSpec{"read", nullptr, std::nullopt}}; }
   std::vector<std::string> checkers() const override { return {"bank", "stats"}; }
   std::optional<Json> init() const override {
-    Json names = Json::array();
-    for (std::int64_t a = 0; a < accounts_; ++a) names.push_back(a);
-    return Json{{"accounts", names}, {"total", accounts_ * balance_}, {"negative", false}};
+    Json accounts = Json::array();
+    for (int a = 0; a < spec_.accounts; ++a) accounts.push_back(std::to_string(a));
+    return Json{{"total", spec_.total}, {"negative", false}, {"accounts", accounts}};
   }
 
  private:
-  std::int64_t accounts_, balance_, max_transfer_, final_reads_;
-  double read_fraction_;
+  BankSpec spec_;
 };
 
 }  // namespace

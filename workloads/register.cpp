@@ -1,7 +1,10 @@
 // The `register` workload: one key, read / write / cas, judged by the
 // linearizability checker with the cas-register model (the key starts absent,
-// so the first reads see null) and by the stats checker — and, with
-// `sessions`, by the session-guarantee and causal checkers too.
+// so the first reads see null) and by the stats checker. Values are unique by
+// default (`values=unique`: the checker's unique-value fast paths apply);
+// `values=small` (or `values=N`) draws them from 0 … 4 (0 … N-1) as Jepsen's
+// register test does, so cas succeeds by chance too. With `sessions`, the
+// session-guarantee and causal checkers judge it too.
 #include <memory>
 
 #include "workloads/register_ops.h"
@@ -11,19 +14,20 @@ namespace {
 
 class RegisterWorkload : public Workload {
  public:
-  explicit RegisterWorkload(const WorkloadOptions& opts) : mix_(RegisterMix::from_params(opts.params)) {}
+  explicit RegisterWorkload(const WorkloadOptions& opts)
+      : ops_(RegisterMix::from_params(opts.params, RegisterValues::Unique)) {}
   std::string name() const override { return "register"; }
   std::string description() const override {
-    return "one register: read / write / cas over a small value range (cas-register model)";
+    return "one register: read / write / cas, fresh values (values=small: 0..4) (cas-register model)";
   }
-  OpSpec next(std::mt19937_64& rng) override { return next_register_op(mix_, rng, &fresh_); }
+  OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
+  void completed(const OpSpec& op, const Completion& c) override { ops_.completed(op, c); }
   std::vector<OpSpec> final_ops() override { return {OpSpec{"read", nullptr, std::nullopt}}; }
-  std::vector<std::string> checkers() const override { return mix_.checkers(); }
+  std::vector<std::string> checkers() const override { return ops_.mix().checkers(); }
   std::string model() const override { return "cas-register"; }
 
  private:
-  RegisterMix mix_;
-  std::atomic<std::int64_t> fresh_{1};
+  RegisterOps ops_;
 };
 
 }  // namespace

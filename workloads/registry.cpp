@@ -9,6 +9,8 @@ std::unique_ptr<Workload> make_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_kv_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_lock_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_list_append_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_rw_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_bank_workload(const WorkloadOptions& opts);
 
 namespace {
@@ -29,8 +31,11 @@ const std::vector<Entry>& entries() {
       {{"lock", "acquire a lease lock, sometimes pause past the lease, write to a store with the token, release; "
                 "a final read of the store's log (lock checker)"},
        make_lock_workload},
-      {{"bank", "transfers between accounts and reads of every balance (bank checker: total conserved, no negatives)"},
-       make_bank_workload},
+      {{"list-append", "transactions appending unique values to lists and reading them (Elle's list-append)"},
+       make_list_append_workload},
+      {{"rw-register", "transactions reading and writing registers with unique values (Elle's rw-register)"},
+       make_rw_register_workload},
+      {{"bank", "transfers between accounts and reads of all balances (Jepsen's bank)"}, make_bank_workload},
   };
   return v;
 }

@@ -63,6 +63,9 @@ class Workload {
   virtual std::vector<std::string> checkers() const = 0;
   virtual std::string model() const { return ""; }
   virtual std::optional<Json> init() const { return std::nullopt; }
+  // Settings for the checkers (CheckOptions::params), e.g. the transactional
+  // checkers' "consistency-models".
+  virtual Json check_params() const { return Json::object(); }
 };
 
 struct WorkloadInfo {

@@ -2,10 +2,13 @@
 // (set of done ops, state). A set is stored compactly as "every op below lo"
 // plus the words of the bitset from lo up to the highest done op, so a long
 // history costs a few words per entry, not n bits. Exact: a hash match is
-// confirmed word by word. Open addressing; not thread-safe (one per search).
+// confirmed word by word. Open addressing; the words live in fixed-size
+// chunks, so only the table ever doubles (will_grow / growth_bytes let the
+// caller check its memory bound first). Not thread-safe (one per search).
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -29,24 +32,36 @@ class ConfigCache {
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
       if (s.nwords == kEmpty) {
-        s = Slot{hash, arena_.size(), state, lo, nwords};
-        arena_.insert(arena_.end(), words, words + nwords);
+        if (chunks_.empty() || chunks_.back().size() + nwords > chunks_.back().capacity()) {
+          chunks_.emplace_back();
+          chunks_.back().reserve(std::max<std::size_t>(kChunkWords, nwords));
+          chunk_bytes_ += chunks_.back().capacity() * sizeof(std::uint64_t);
+        }
+        std::vector<std::uint64_t>& c = chunks_.back();
+        s = Slot{hash, static_cast<std::uint32_t>(chunks_.size() - 1), static_cast<std::uint32_t>(c.size()),
+                 state, lo, nwords};
+        c.insert(c.end(), words, words + nwords);
         ++used_;
         return true;
       }
       if (s.hash == hash && s.state == state && s.lo == lo && s.nwords == nwords &&
-          std::memcmp(&arena_[s.offset], words, nwords * sizeof(std::uint64_t)) == 0)
+          std::memcmp(&chunks_[s.chunk][s.offset], words, nwords * sizeof(std::uint64_t)) == 0)
         return false;
     }
   }
   std::size_t size() const { return used_; }
-  std::size_t bytes() const { return slots_.capacity() * sizeof(Slot) + arena_.capacity() * 8; }
+  std::size_t bytes() const { return slots_.capacity() * sizeof(Slot) + chunk_bytes_; }
+  // Whether the next insert doubles the table, and the bytes that takes
+  // (the old and the new table coexist while it is rehashed).
+  bool will_grow() const { return (used_ + 1) * 2 > slots_.size(); }
+  std::size_t growth_bytes() const { return will_grow() ? slots_.size() * 2 * sizeof(Slot) : 0; }
 
  private:
   static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  static constexpr std::size_t kChunkWords = std::size_t{1} << 16;  // 512 KB
   struct Slot {
     std::uint64_t hash = 0;
-    std::size_t offset = 0;
+    std::uint32_t chunk = 0, offset = 0;
     std::int64_t state = 0;
     std::uint32_t lo = 0;
     std::uint32_t nwords = kEmpty;
@@ -63,7 +78,8 @@ class ConfigCache {
     }
   }
   std::vector<Slot> slots_;
-  std::vector<std::uint64_t> arena_;
+  std::vector<std::vector<std::uint64_t>> chunks_;
+  std::size_t chunk_bytes_ = 0;
   std::size_t used_ = 0;
 };
 

@@ -21,12 +21,21 @@ namespace fl {
 namespace {
 
 std::size_t default_memory_bound() {
-  // Without --memory-limit, stop at half of the machine's memory rather than
-  // let the kernel kill us: an unknown with a reason beats a crash.
+  // Without --memory-limit, stop at a quarter of the machine's memory: the
+  // machine stays usable (other tests, the recorded history, the report) and
+  // an unknown with a reason beats a crash or a swapping desktop.
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page <= 0) return std::size_t{8} << 30;
-  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+  if (pages <= 0 || page <= 0) return std::size_t{2} << 30;
+  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 4;
 }
+
+// What to do about an unknown: the search is hard when many concurrent ops
+// share a key and few values.
+constexpr const char* kUnknownHint =
+    "many concurrent operations on one key with few distinct values make the search hard; "
+    "split the load over keys (the kv workload), write unique values (the register workload's "
+    "default; --workload-opt values=small is the hard case), record fewer operations (a shorter "
+    "--time-limit of the test), or give the check more (--memory-limit, --time-limit of `faultline check`)";
 
 constexpr std::size_t kFirstPassConfigurations = 20000;
 
@@ -61,6 +70,7 @@ class LinearizableChecker : public Checker {
                           std::chrono::duration<double>(opts.time_limit_s));
     base.memory_limit_bytes =
         opts.memory_limit_mb > 0 ? opts.memory_limit_mb * (std::size_t{1} << 20) : default_memory_bound();
+
     base.memory_in_use = &memory_in_use;
 
     // Biggest parts first, so the last thread does not start the longest one.
@@ -88,7 +98,9 @@ class LinearizableChecker : public Checker {
             if (first) {
               encoded[i] = encode_partition(h, plans[i], model, opts.init);
               parts[i].ops = encoded[i].ops.size();
-              if (auto refuted = refute_unique_writes(encoded[i], model)) {
+              std::optional<SearchResult> refuted = refute_unique_writes(encoded[i], model);
+              if (!refuted) refuted = refute_stale_windows(encoded[i], model);
+              if (refuted) {
                 parts[i].search = std::move(*refuted);
                 for (std::size_t j = 0; j < cancel.size(); ++j) if (j != i) cancel[j] = true;
                 continue;
@@ -117,12 +129,19 @@ class LinearizableChecker : public Checker {
 
     for (const PartResult& part : parts)
       if (part.error) std::rethrow_exception(part.error);
-    return report(h, model, plans, encoded, parts);
+    return report(h, model, plans, encoded, parts, base.memory_limit_bytes >> 20, opts.time_limit_s);
   }
 
  private:
   CheckResult report(const History& h, const Model& model, const std::vector<PartitionPlan>& plans,
-                     const std::vector<Partition>& encoded, const std::vector<PartResult>& parts) const {
+                     const std::vector<Partition>& encoded, const std::vector<PartResult>& parts,
+                     std::size_t memory_limit_mb, double time_limit_s) const {
+    // The limit that ran out, in words ("" for other reasons).
+    auto limit_text = [&](const std::string& reason) -> std::string {
+      if (reason == "the memory limit ran out") return fmt::format(" ({} MB)", memory_limit_mb);
+      if (reason == "the time limit ran out") return fmt::format(" ({:g} s)", time_limit_s);
+      return "";
+    };
     CheckResult out;
     out.valid = Validity::Valid;
     std::int64_t configurations = 0;
@@ -136,8 +155,12 @@ class LinearizableChecker : public Checker {
       if (out.valid == Validity::Invalid) continue;
       if (s.valid == Validity::Unknown && s.reason != "cancelled" && s.reason != "first pass" &&
           unknown_reason.empty())
-        unknown_reason = s.reason + (plans[i].key.empty() ? "" : " (key " + plans[i].key + ")");
+        unknown_reason = fmt::format("{}{} after {} configurations{}", s.reason, limit_text(s.reason),
+                                     s.configurations, plans[i].key.empty() ? "" : " (key " + plans[i].key + ")");
       if (s.valid != Validity::Invalid) {
+#if defined(FL_MUTANT_UNKNOWN_AS_VALID)  // planted: a search that gave up counts as a pass
+        continue;
+#endif
         out.valid = worst(out.valid, s.valid);
         continue;
       }
@@ -151,7 +174,8 @@ class LinearizableChecker : public Checker {
     out.detail["anomalies"] = anomalies;
     if (out.valid == Validity::Unknown) {
       out.detail["reason"] = unknown_reason;
-      out.summary = "could not decide: " + unknown_reason + "\n";
+      out.detail["hint"] = kUnknownHint;
+      out.summary = "could not decide: " + unknown_reason + ".\n  Hint: " + kUnknownHint + ".\n";
     } else if (out.valid == Validity::Valid) {
       out.summary = fmt::format("linearizable as a {} ({} part{}, {} configurations explored)\n",
                                 model.name(), plans.size(), plans.size() == 1 ? "" : "s",

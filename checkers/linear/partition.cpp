@@ -29,11 +29,21 @@ std::vector<PartitionPlan> plan_partitions(const History& h) {
   std::unordered_map<std::string, std::size_t> by_key;
   const auto& pairs = h.pairs();
   for (std::size_t i = 0; i < pairs.size(); ++i) {
+#if !defined(FL_MUTANT_FAIL_AS_INFO)  // planted: a failed op may still have happened
     if (h.outcome(pairs[i]) == OpType::Fail) continue;  // it did not happen
+#endif
+#if defined(FL_MUTANT_INFO_DROPPED)  // planted: an unknown op surely did not happen
+    if (h.outcome(pairs[i]) == OpType::Info) continue;
+#endif
     const Op& inv = h[static_cast<std::size_t>(pairs[i].invoke)];
     const Op* done = pairs[i].complete >= 0 ? &h[static_cast<std::size_t>(pairs[i].complete)] : nullptr;
     const std::optional<Json>& key = inv.key ? inv.key : (done ? done->key : inv.key);
     std::string k = key ? key->dump() : std::string();
+#if defined(FL_MUTANT_SPLIT_DEPENDENT_KEYS)  // planted: a txn checked with its first register only
+    if (inv.f == "txn" && inv.value.is_array() && !inv.value.empty() && inv.value[0].is_array() &&
+        inv.value[0].size() > 1)
+      k = inv.value[0][1].dump();
+#endif
     auto it = by_key.find(k);
     if (it == by_key.end()) {
       it = by_key.emplace(k, plans.size()).first;
@@ -72,6 +82,12 @@ Partition encode_partition(const History& h, const PartitionPlan& plan, const Mo
     SearchOp op;
     op.call = pair.invoke;
     op.ret = ok ? pair.complete : kNever;
+#if defined(FL_MUTANT_REALTIME_IGNORED)  // planted: every op overlaps every other
+    if (ok) op.ret = kNever - 1;
+#endif
+#if defined(FL_MUTANT_INFO_FORCED)  // planted: an unknown op surely took effect
+    if (!ok) op.ret = kNever - 1;
+#endif
     op.pair = pi;
     op.observes = model.observes(m);
     op.produces = model.produces(m);

@@ -1,8 +1,9 @@
 // Wing & Gong / Lowe search. The history becomes a doubly linked list of call
 // and return entries in real-time order; an op may be linearized next when its
 // call comes before the first return still in the list. Linearizing lifts its
-// entries out (dancing links) and pushes an undo record; reaching a return
-// entry means the current prefix is a dead end, so the last record is undone.
+// entries out (dancing links) and pushes an undo record. At each node the
+// children worth trying are listed (see run()); a node with none left is a
+// dead end, so the search undoes back to the last node with alternatives.
 #include "checkers/linear/search.h"
 
 #include <algorithm>
@@ -93,15 +94,49 @@ class TableStates {
   std::size_t state_words_ = 0;
 };
 
+// How an op came off the list: chosen at a node with alternatives, forced
+// (the node's only child worth trying), or buried (an unknown op treated as
+// never having happened).
+enum class Move : std::uint8_t { kChosen, kForced, kBuried };
+
 struct Undo {
   std::int32_t op;
-  bool buried;            // lifted out as never happening, not linearized
+  Move move;
+  std::int32_t tried;     // kChosen: its place in the node's list of candidates
   std::int64_t state;     // state before
   std::int64_t max_done;  // highest done op before
 };
 
+// The search proper. Besides Lowe's cache it uses two reductions, each a
+// lemma of the form "if this node (set of linearized ops D, state s) extends
+// to a linearization, then one of the children tried does", so each keeps the
+// search complete on its own and together with the cache (whose entries are
+// facts about (D, s), not about the path).
+//
+// Forced reads. Let r be callable at the node (every op that returned before r
+// was invoked is in D) and read-only (the model never changes the state with
+// it), and legal at s. If a linearization L = D-prefix, x1 … xk, r, … exists,
+// then so does D-prefix, r, x1 … xk, …: r leaves every state as it is, so
+// x1 … xk see the same states; r is legal at s; and moving r earlier breaks
+// real time only for an xj that returned before r was invoked, and those are
+// all in D. So a legal callable read is linearized at once, with no branch:
+// when that child fails, the node fails.
+//
+// Interchangeable ops. Let a and b be callable, undone, of the same class
+// (same function, argument and result, so the model steps them alike), and a
+// return no later than b (an op that never returned counts as returning at
+// infinity). If a linearization places b before a (or places b and not a,
+// when a never returned), swap them: the states are unchanged since a and b
+// step alike; a at b's place is fine, since everything that returned before
+// a was invoked is in D; b at a's place is fine, since each op y between them
+// was placed before a, so y was invoked before a returned, hence before b
+// returned. So at a node only the earliest-returning op of each class is
+// tried (ties by position). With many concurrent identical ops (a busy
+// small-domain register) this turns 2^k orders of k identical pending ops
+// into k+1 configurations.
 template <class States>
-SearchResult run(Partition& p, const Model& model, States& states, const SearchBudget& budget) {
+SearchResult run(Partition& p, const Model& model, States& states, const SearchBudget& budget,
+                 const SearchTuning& tuning) {
   SearchResult r;
   r.method = "wgl";
   const auto n = static_cast<std::int32_t>(p.ops.size());
@@ -167,18 +202,15 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
         ok_observers[static_cast<std::size_t>(from)] - (op.ok() && op.observes == from ? 1 : 0);
     return needed > 0 && producers[static_cast<std::size_t>(from)] == 0;
   };
-  // Identical unknown ops are interchangeable once both are invoked: try the earliest.
-  std::vector<std::int32_t> twin(static_cast<std::size_t>(n), kNil);
-  {
-    std::unordered_map<std::int32_t, std::int32_t> last_of_class;
-    for (std::int32_t i = 0; i < n; ++i) {
-      const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
-      if (op.ok()) continue;
-      auto it = last_of_class.find(op.cls);
-      if (it != last_of_class.end()) twin[static_cast<std::size_t>(i)] = it->second;
-      last_of_class[op.cls] = i;
-    }
-  }
+
+  // Per class: read-only (forced when legal), and the op tried for it at the
+  // current node (the earliest-returning callable one), valid while its
+  // stamp is the node's.
+  std::vector<char> read_only(p.classes.size());
+  for (std::size_t c = 0; c < p.classes.size(); ++c) read_only[c] = model.read_only(p.classes[c]);
+  std::vector<std::int32_t> best(p.classes.size(), kNil);  // its place in `candidates`
+  std::vector<std::uint64_t> best_stamp(p.classes.size(), 0);
+  std::uint64_t stamp = 0;
 
   // Reach pruning (Model::can_reach) needs the unlinearized reset op invoked first.
   const bool reach = !bury && model.single_word();
@@ -205,6 +237,33 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
     lo = std::min(lo, i);
   };
 
+  // The done set as the cache's words, given lo (every op below it is done):
+  // a bitset of the last kDenseOps ops up to the highest done one, and before
+  // that the few undone ops listed one by one. An op that runs long (its
+  // client was descheduled while thousands of others came and went) stays
+  // undone below the others; a bitset from lo would cost a bit for each of
+  // them in every entry. First word: where the bitset starts, and the count.
+  constexpr std::int64_t kDenseOps = 256;
+  std::vector<std::uint64_t> key;
+  auto encode_done = [&] {
+    key.clear();
+    const std::int64_t last = std::max<std::int64_t>(max_done, lo);
+    const std::int64_t lo_word = lo >> 6;
+    const std::int64_t base_word = std::max(lo_word, (last - kDenseOps) >> 6);
+    key.push_back(0);
+    std::uint64_t holes = 0;
+    std::uint64_t pending_half = 0;
+    for (std::int64_t w = lo_word; w < base_word; ++w)
+      for (std::uint64_t open = ~done[static_cast<std::size_t>(w)]; open; open &= open - 1) {
+        const auto i = static_cast<std::uint64_t>(w * 64 + __builtin_ctzll(open));
+        if (holes++ & 1) key.push_back(pending_half | (i << 32));
+        else pending_half = i;
+      }
+    if (holes & 1) key.push_back(pending_half);
+    key[0] = (static_cast<std::uint64_t>(base_word) << 32) | holes;
+    key.insert(key.end(), done.begin() + base_word, done.begin() + (last >> 6) + 1);
+  };
+
   // After linearizing op `self` into state s, every op whose return is still
   // listed must come later; each must stay reachable from s unless a reset
   // op could still come before it. The walk looks at the nearest few only.
@@ -228,18 +287,140 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
 
   ConfigCache cache;
   std::vector<Undo> log;
+  log.reserve(static_cast<std::size_t>(n));  // at most every op once: it never doubles
   std::int64_t remaining_ok = 0;
   for (const SearchOp& op : p.ops) remaining_ok += op.ok() ? 1 : 0;
   std::int64_t state = states.initial();
   std::int64_t linearized = 0;
-  std::int32_t entry = next[static_cast<std::size_t>(head)];
   std::size_t accounted = 0;
   std::uint64_t tick = 0;
+
+  // The ops callable at this node are the calls listed before the first
+  // return. On arrival at a node: buries the unknown ops nobody can observe
+  // any more (an unknown register write no remaining op can observe is as good
+  // as never having happened; sound for register-shaped models) and returns a
+  // legal read-only op to force, or kNil.
+  auto arrive = [&]() -> std::int32_t {
+    std::int32_t forced = kNil;
+    for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != kNil && is_call(e);) {
+      const std::int32_t i = op_of(e);
+      const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
+      const std::int32_t after = next[static_cast<std::size_t>(e)];
+      if (!op.ok() && bury && (op.produces < 0 || observers[static_cast<std::size_t>(op.produces)] == 0)) {
+        log.push_back(Undo{i, Move::kBuried, 0, state, max_done});
+        count(op, -1);
+        mark(i);
+        unlink(e);
+      } else if (forced == kNil && tuning.forced_reads && read_only[static_cast<std::size_t>(op.cls)]) {
+        std::int64_t same = 0;
+        if (states.step(state, op.cls, same) && same == state) forced = i;
+      }
+      e = after;
+    }
+    return forced;
+  };
+  // The children worth trying at this node, in the order tried: each class's
+  // earliest-returning callable op (or every callable op without that
+  // reduction), earliest return first: the op whose return comes first must
+  // be placed soonest, and an op whose client stalled (a late return) is kept
+  // for when it is needed instead of being placed at its invocation, where
+  // invocation order would put it (6-20x less work on busy 50-client runs,
+  // bench_linear_busy --ablations by-return). The list is a function of the
+  // configuration, so after a child fails it is rebuilt alike and the search
+  // goes on with the next one.
+  std::vector<std::int32_t> candidates;
+  auto list_candidates = [&] {
+    candidates.clear();
+    ++stamp;
+    for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != kNil && is_call(e);
+         e = next[static_cast<std::size_t>(e)]) {
+      const std::int32_t i = op_of(e);
+      const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
+      const auto c = static_cast<std::size_t>(op.cls);
+      if (!tuning.interchangeable) {
+        candidates.push_back(i);
+      } else if (best_stamp[c] != stamp) {
+        best_stamp[c] = stamp;
+        best[c] = static_cast<std::int32_t>(candidates.size());
+        candidates.push_back(i);
+      } else if (op.ret < p.ops[static_cast<std::size_t>(candidates[static_cast<std::size_t>(best[c])])].ret) {
+        candidates[static_cast<std::size_t>(best[c])] = i;  // ties keep the earlier call
+      }
+    }
+    if (tuning.by_return)
+      std::sort(candidates.begin(), candidates.end(), [&](std::int32_t a, std::int32_t b) {
+        const std::int64_t ra = p.ops[static_cast<std::size_t>(a)].ret, rb = p.ops[static_cast<std::size_t>(b)].ret;
+        return ra != rb ? ra < rb : a < b;
+      });
+    else
+      std::sort(candidates.begin(), candidates.end());
+  };
+  // Linearizes op i next if the model allows it, no pruning forbids it and
+  // the configuration is new.
+  auto descend = [&](std::int32_t i, Move move, std::int32_t tried) {
+    const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
+    std::int64_t next_state = 0;
+    if (!states.step(state, op.cls, next_state)) return false;
+    if (reach && !reachable(next_state, i)) return false;
+    if (bury && abandons(state, next_state, op)) return false;
+    const std::int64_t old_max = max_done;
+    const std::int32_t old_lo = lo;
+    mark(i);
+    encode_done();
+    std::uint64_t h = done_hash ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
+    std::int64_t cached_state = next_state;
+#if defined(FL_MUTANT_CACHE_IGNORES_STATE)  // planted: Lowe's cache keyed by the done set alone
+    h = done_hash, cached_state = 0;
+#endif
+    if (!cache.insert(h, cached_state, static_cast<std::uint32_t>(lo), key.data(), static_cast<std::uint32_t>(key.size()))) {
+      unmark(i);
+      lo = old_lo;
+      max_done = old_max;
+      return false;
+    }
+    log.push_back(Undo{i, move, tried, state, old_max});
+    if (bury) count(op, -1);
+    unlink(2 * i);
+    if (op.ok()) {
+      unlink(2 * i + 1);
+      --remaining_ok;
+    }
+    state = next_state;
+    ++linearized;
+    return true;
+  };
+  // Undoes back to (and including) the last op chosen at a node with
+  // alternatives, restoring buried and forced ones on the way, and returns
+  // where to go on in that node's candidates; -1 when there is no such node
+  // (no linearization exists).
+  auto backtrack = [&]() -> std::int32_t {
+    while (!log.empty()) {
+      const Undo u = log.back();
+      log.pop_back();
+      const SearchOp& uop = p.ops[static_cast<std::size_t>(u.op)];
+      state = u.state;
+      unmark(u.op);
+      max_done = u.max_done;
+      if (bury) count(uop, +1);
+      if (uop.ok()) {
+        relink(2 * u.op + 1);
+        ++remaining_ok;
+      }
+      relink(2 * u.op);
+      if (u.move == Move::kBuried) continue;
+      --linearized;
+      if (u.move == Move::kForced) continue;
+      return u.tried + 1;
+    }
+    return -1;
+  };
 
   auto release_memory = [&] {
     if (budget.memory_in_use) budget.memory_in_use->fetch_sub(accounted);
     accounted = 0;
   };
+  // Bytes held now, plus the cache's next growth when the next insert may
+  // trigger it, so the limit is never overshot by a doubling.
   auto measure = [&]() -> std::size_t {
     const std::size_t now = cache.bytes() + log.capacity() * sizeof(Undo) + states.bytes();
     r.peak_bytes = std::max(r.peak_bytes, now);
@@ -249,7 +430,7 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
       else total = budget.memory_in_use->fetch_sub(accounted - now) - (accounted - now);
       accounted = now;
     }
-    return total;
+    return total + cache.growth_bytes();
   };
   auto out_of_budget = [&]() -> bool {
     if (budget.cancel && budget.cancel->load(std::memory_order_relaxed)) {
@@ -270,124 +451,70 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
     }
     return false;
   };
+  auto finish = [&](Validity v) {
+    r.valid = v;
+    r.configurations = static_cast<std::int64_t>(cache.size());
+    if (v != Validity::Unknown) measure();
+    release_memory();
+    return r;
+  };
 
+  // At each node: arrive (bury, force a read), else try the candidates from
+  // `from` on; a node with none left fails, and the search backtracks.
+  std::int32_t from = -1;  // -1: a node just reached
   while (remaining_ok > 0) {
-    if ((++tick & 0xFFF) == 0 && out_of_budget()) {
-      r.valid = Validity::Unknown;
-      r.configurations = static_cast<std::int64_t>(cache.size());
-      release_memory();
-      return r;
-    }
-    const std::int32_t i = op_of(entry);
-    const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
-    if (is_call(entry)) {
-      const std::int32_t after = next[static_cast<std::size_t>(entry)];
-      if (!op.ok()) {
-        // An unknown register write no remaining op can observe is as good as
-        // never having happened: bury it (sound for register-shaped models).
-        if (bury && (op.produces < 0 || observers[static_cast<std::size_t>(op.produces)] == 0)) {
-          log.push_back(Undo{i, true, state, max_done});
-          count(op, -1);
-          mark(i);
-          unlink(entry);
-          entry = after;
-          continue;
-        }
-        const std::int32_t t = twin[static_cast<std::size_t>(i)];
-        if (t != kNil && !is_done(t)) {
-          entry = after;
-          continue;
-        }
+    if (((++tick & 0xFFF) == 0 || cache.will_grow()) && out_of_budget()) return finish(Validity::Unknown);
+    if (from < 0) {
+      const std::int32_t forced = arrive();
+      if (forced != kNil) {
+        if (descend(forced, Move::kForced, 0)) continue;
+        if ((from = backtrack()) < 0) return finish(Validity::Invalid);
+        list_candidates();
+        continue;
       }
-      std::int64_t next_state = 0;
-      if (states.step(state, op.cls, next_state) &&
-          (!reach || reachable(next_state, i)) && !(bury && abandons(state, next_state, op))) {
-        const std::int64_t old_max = max_done;
-        const std::int32_t old_lo = lo;
-        mark(i);
-        const std::uint32_t w0 = static_cast<std::uint32_t>(lo >> 6);
-        const std::uint32_t w1 = static_cast<std::uint32_t>(std::max<std::int64_t>(max_done, lo) >> 6);
-        const std::uint64_t h = done_hash ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
-        if (cache.insert(h, next_state, static_cast<std::uint32_t>(lo), &done[w0], w1 - w0 + 1)) {
-          log.push_back(Undo{i, false, state, old_max});
-          if (bury) count(op, -1);
-          unlink(entry);
-          if (op.ok()) {
-            unlink(entry + 1);
-            --remaining_ok;
-          }
-          state = next_state;
-          ++linearized;
-          entry = next[static_cast<std::size_t>(head)];
-          continue;
-        }
-        unmark(i);
-        lo = old_lo;
-        max_done = old_max;
-      }
-      entry = after;
-      continue;
+      from = 0;
+      list_candidates();
     }
-    // A return entry: op i must have been linearized by now, and was not.
-    if (linearized > r.prefix_length || r.blocked < 0) {
-      r.prefix_length = linearized;
-      r.blocked = i;
-      r.prefix_tail.clear();
-      for (auto it = log.rbegin(); it != log.rend() && r.prefix_tail.size() < kTailShown; ++it)
-        if (!it->buried) r.prefix_tail.push_back(it->op);
-      std::reverse(r.prefix_tail.begin(), r.prefix_tail.end());
-      r.pending.clear();
-      for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != entry && r.pending.size() < kPendingShown;
-           e = next[static_cast<std::size_t>(e)])
-        if (is_call(e)) r.pending.push_back(op_of(e));
-    }
-    // Undo back to (and including) the last linearized op, restoring buried ones.
-    bool undone = false;
-    while (!log.empty()) {
-      const Undo u = log.back();
-      log.pop_back();
-      const SearchOp& uop = p.ops[static_cast<std::size_t>(u.op)];
-      state = u.state;
-      unmark(u.op);
-      max_done = u.max_done;
-      if (bury) count(uop, +1);
-      if (uop.ok()) {
-        relink(2 * u.op + 1);
-        ++remaining_ok;
-      }
-      relink(2 * u.op);
-      if (!u.buried) {
-        --linearized;
-        entry = next[static_cast<std::size_t>(2 * u.op)];
-        undone = true;
+    bool descended = false;
+    for (auto k = static_cast<std::size_t>(from); k < candidates.size(); ++k)
+      if (descend(candidates[k], Move::kChosen, static_cast<std::int32_t>(k))) {
+        descended = true;
         break;
       }
+    if (descended) {
+      from = -1;
+      continue;
     }
-    if (!undone) {
-      r.valid = Validity::Invalid;
-      r.configurations = static_cast<std::int64_t>(cache.size());
-      measure();
-      release_memory();
-      return r;
+    // No child: the op of the first return listed cannot be linearized in time.
+    if (linearized > r.prefix_length || r.blocked < 0) {
+      std::int32_t e = next[static_cast<std::size_t>(head)];
+      r.pending.clear();
+      for (; e != kNil && is_call(e); e = next[static_cast<std::size_t>(e)])
+        if (r.pending.size() < kPendingShown) r.pending.push_back(op_of(e));
+      r.prefix_length = linearized;
+      r.blocked = e == kNil ? -1 : op_of(e);
+      r.prefix_tail.clear();
+      for (auto it = log.rbegin(); it != log.rend() && r.prefix_tail.size() < kTailShown; ++it)
+        if (it->move != Move::kBuried) r.prefix_tail.push_back(it->op);
+      std::reverse(r.prefix_tail.begin(), r.prefix_tail.end());
     }
+    if ((from = backtrack()) < 0) return finish(Validity::Invalid);
+    list_candidates();
   }
-  r.valid = Validity::Valid;
-  r.configurations = static_cast<std::int64_t>(cache.size());
   r.prefix_length = linearized;
-  measure();
-  release_memory();
-  return r;
+  return finish(Validity::Valid);
 }
 
 }  // namespace
 
-SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget) {
+SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget,
+                                  const SearchTuning& tuning) {
   if (model.single_word()) {
     WordStates states(model, p);
-    return run(p, model, states, budget);
+    return run(p, model, states, budget, tuning);
   }
   TableStates states(model, p);
-  return run(p, model, states, budget);
+  return run(p, model, states, budget, tuning);
 }
 
 }  // namespace fl

@@ -2,8 +2,10 @@
 // Lowe's cache of (linearized set, state), as in Porcupine and Knossos' wgl,
 // plus: an undo log instead of copies, a compact cache key (the set as
 // "everything below lo" + a window of bits), burying unknown register writes
-// nobody can observe any more, and trying only one of identical unknown ops.
-// It stops with Unknown when the deadline, the memory bound or `cancel` hits.
+// nobody can observe any more, linearizing a legal read at once (no branch),
+// and trying only the earliest-returning of identical callable ops (each
+// proved in search.cpp). It stops with Unknown when the deadline, the memory
+// bound or `cancel` hits; the memory bound is checked before the cache grows.
 #pragma once
 
 #include <atomic>
@@ -39,6 +41,15 @@ struct SearchResult {
   std::string explanation;                // one sentence
 };
 
-SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget);
+// The reductions, all on by default; switching one off (a benchmark measures
+// what each is worth) never changes a verdict, only the work.
+struct SearchTuning {
+  bool forced_reads = true;     // a legal callable read-only op is linearized at once
+  bool interchangeable = true;  // of identical callable ops, only the earliest-returning is tried
+  bool by_return = true;        // children tried earliest return first (else in invocation order)
+};
+
+SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget,
+                                  const SearchTuning& tuning = {});
 
 }  // namespace fl

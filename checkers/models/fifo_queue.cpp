@@ -31,6 +31,9 @@ class FifoQueueModel : public Model {
       m.a = values.id(inv.value);
     } else if (inv.f == "dequeue") {
       m.f = ok ? kDequeue : kDequeueUnknown;
+#if defined(FL_MUTANT_FIFO_UNKNOWN_DEQUEUE_NULL)  // planted: Knossos's reading, a dequeue of null
+      m.f = kDequeue;
+#endif
       m.a = ok ? values.id(op_result(inv, done)) : ValueTable::kNull;
     } else {
       throw OpMismatch("the fifo-queue model has no operation \"" + inv.f + "\" (it knows enqueue, dequeue)");

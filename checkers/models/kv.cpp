@@ -69,6 +69,9 @@ class KvModel : public WordModel {
         const Json& cur = values.json(s);
         if (!cur.is_null() && !cur.is_string()) return false;
         std::string joined = cur.is_null() ? std::string() : cur.get<std::string>();
+#if defined(FL_MUTANT_KV_APPEND_REPLACES)  // planted: append acts as put
+        joined.clear();
+#endif
         joined += values.json(op.a).get<std::string>();
         next = values.id_string(joined);
         return true;

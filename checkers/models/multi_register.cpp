@@ -70,7 +70,11 @@ class MultiRegisterModel : public Model {
     for (std::size_t i = 0; i + 2 < op.xs.size(); i += 3) {
       const std::int64_t kind = op.xs[i], key = op.xs[i + 1], value = op.xs[i + 2];
       if (kind == kMicroRead) {
+#if defined(FL_MUTANT_TXN_READS_BEFORE_OWN_WRITES)  // planted: reads see the state before the txn
+        if (value != kAnyValue && lookup(s, key) != value) return false;
+#else
         if (value != kAnyValue && lookup(next, key) != value) return false;
+#endif
       } else {
         assign(next, key, value);
       }

@@ -29,6 +29,9 @@ class MutexModel : public WordModel {
   }
   bool step_word(std::int64_t s, const ModelOp& op, std::int64_t& next, ValueTable&) const override {
     next = op.f == kAcquire ? 1 : 0;
+#if defined(FL_MUTANT_MUTEX_RELEASE_UNCHECKED)  // planted: releasing a free lock is fine
+    if (op.f == kRelease) return true;
+#endif
     return s != next;
   }
   std::int64_t observes(const ModelOp& op) const override { return op.f == kAcquire ? 0 : 1; }

@@ -57,9 +57,17 @@ class RegisterModel : public WordModel {
   }
   bool step_word(std::int64_t s, const ModelOp& op, std::int64_t& next, ValueTable&) const override {
     switch (op.f) {
+#if defined(FL_MUTANT_READ_ACCEPTS_ANYTHING)  // planted
+      case kRead: next = s; return true;
+#else
       case kRead: next = s; return op.a == kAnyValue || op.a == s;
+#endif
       case kWrite: next = op.a; return true;
+#if defined(FL_MUTANT_CAS_IGNORES_OLD)  // planted
+      default: next = op.b; return true;
+#else
       default: next = op.b; return s == op.a;
+#endif
     }
   }
   bool read_only(const ModelOp& op) const override { return op.f == kRead; }

@@ -1,10 +1,20 @@
 // The unordered-queue model: `enqueue v` adds, `dequeue` removes any one
 // pending v, or returns null when the queue is empty. A dequeue whose result
-// is unknown is read as Knossos does — as a dequeue of null. KNOWN LIMIT: it
-// may really have taken an element, which a later `dequeue -> null` would
-// need; that choice is nondeterministic, which step() cannot express yet, so
-// such a history can be called invalid wrongly (fifo-queue does not have this
-// problem). State: the multiset of pending values, sorted.
+// is unknown (info, or never completed) may have taken any element that was
+// pending at that moment — not only "nothing", as Knossos reads it, which can
+// call a linearizable history invalid. Which one it took is decided lazily:
+//
+// State: layers L0 | L1 | … | Lk of pending values (each sorted), where the
+// j-th separator stands for an unknown dequeue U_j that took one element of
+// L0 … L(j-1) (the elements enqueued before it). Some choice of distinct
+// elements for U_1 … U_k exists iff |L0 … L(j-1)| >= j for every j (Hall's
+// condition, the sets being nested). When it holds with equality, U_1 … U_j
+// took exactly L0 … L(j-1): those layers and separators are dropped, so in a
+// canonical state every such prefix is strictly larger than j, and the queue
+// holds (all values) - k elements: it is empty iff the state is.
+// An ok `dequeue v` takes v from the latest layer that has it (an older copy
+// could still pay for more unknown dequeues, so keeping it loses nothing);
+// it is illegal when no copy is left or when Hall's condition then fails.
 #include <algorithm>
 #include <memory>
 
@@ -13,7 +23,28 @@
 namespace fl {
 namespace {
 
-enum QueueF : std::int32_t { kEnqueue = 0, kDequeue = 1 };
+enum QueueF : std::int32_t { kEnqueue = 0, kDequeue = 1, kDequeueUnknown = 2 };
+constexpr std::int64_t kSeparator = -1;  // value ids are >= 0
+
+// Drops every prefix of layers that the unknown dequeues before it used up;
+// false when some prefix is smaller than the dequeues that had to take from it.
+bool normalize(State& s) {
+  std::int64_t elements = 0, separators = 0;
+  std::size_t cut = 0;  // everything before cut is used up
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != kSeparator) {
+      ++elements;
+      continue;
+    }
+    ++separators;
+    if (elements < separators) return false;
+    if (elements == separators) cut = i + 1;
+  }
+  if (cut > 0) {
+    s.erase(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(cut));
+  }
+  return true;
+}
 
 class UnorderedQueueModel : public Model {
  public:
@@ -34,7 +65,10 @@ class UnorderedQueueModel : public Model {
       m.f = kEnqueue;
       m.a = values.id(inv.value);
     } else if (inv.f == "dequeue") {
+      m.f = ok ? kDequeue : kDequeueUnknown;
+#if defined(FL_MUTANT_UNORDERED_UNKNOWN_DEQUEUE_NULL)  // planted: Knossos's reading, a dequeue of null
       m.f = kDequeue;
+#endif
       m.a = ok ? values.id(op_result(inv, done)) : ValueTable::kNull;
     } else {
       throw OpMismatch("the unordered-queue model has no operation \"" + inv.f +
@@ -44,18 +78,36 @@ class UnorderedQueueModel : public Model {
   }
   bool step(const State& s, const ModelOp& op, State& next, ValueTable&) const override {
     next = s;
-    if (op.f == kEnqueue) {
-      next.insert(std::upper_bound(next.begin(), next.end(), op.a), op.a);
+    if (op.f == kEnqueue) {  // into the last layer
+      auto from = std::find(next.rbegin(), next.rend(), kSeparator).base();
+      next.insert(std::upper_bound(from, next.end(), op.a), op.a);
       return true;
     }
+    if (op.f == kDequeueUnknown) {  // took something, if anything was there
+      if (s.empty()) return true;
+      next.push_back(kSeparator);
+      return normalize(next);
+    }
     if (op.a == ValueTable::kNull) return s.empty();
-    auto it = std::lower_bound(next.begin(), next.end(), op.a);
-    if (it == next.end() || *it != op.a) return false;
-    next.erase(it);
-    return true;
+    // The latest layer holding v: search back from the end.
+    for (std::size_t end = next.size(); end > 0;) {
+      std::size_t begin = end;
+      while (begin > 0 && next[begin - 1] != kSeparator) --begin;
+      auto first = next.begin() + static_cast<std::ptrdiff_t>(begin);
+      auto last = next.begin() + static_cast<std::ptrdiff_t>(end);
+      auto it = std::lower_bound(first, last, op.a);
+      if (it != last && *it == op.a) {
+        next.erase(it);
+        return normalize(next);
+      }
+      if (begin == 0) break;
+      end = begin - 1;
+    }
+    return false;
   }
   bool read_only(const ModelOp& op) const override { return op.f == kDequeue && op.a == ValueTable::kNull; }
   std::string describe(const ModelOp& op, const ValueTable& v) const override {
+    if (op.f == kDequeueUnknown) return "dequeue ?";
     return (op.f == kEnqueue ? "enqueue " : "dequeue ") + v.text(op.a);
   }
 };

@@ -34,16 +34,12 @@ Completion course_outcome(const Exchange& x, Json& answer) {
   return {OpType::Ok, nullptr, ""};
 }
 
-namespace {
-
-std::string escape(const std::string& key) {
-  char* e = curl_easy_escape(nullptr, key.c_str(), static_cast<int>(key.size()));
-  std::string out = e ? e : key;
+std::string course_path_segment(const std::string& name) {
+  char* e = curl_easy_escape(nullptr, name.c_str(), static_cast<int>(name.size()));
+  std::string out = e ? e : name;
   curl_free(e);
   return out;
 }
-
-}  // namespace
 
 CourseClient::CourseClient(CourseClientOptions opts) : opts_(std::move(opts)), http_(opts_.timeout_s) {}
 
@@ -51,7 +47,7 @@ std::string CourseClient::key_url(const OpSpec& op) const {
   std::string key = "register";
   if (opts_.workload == "set") key = "set";
   else if (opts_.workload == "kv" && op.key) key = op.key->is_string() ? op.key->get<std::string>() : op.key->dump();
-  return opts_.url + "/kv/" + escape(key);
+  return opts_.url + "/kv/" + course_path_segment(key);
 }
 
 Completion CourseClient::invoke(const OpSpec& op) {

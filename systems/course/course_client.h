@@ -40,6 +40,9 @@ class CourseClient : public Client {
 // clients of every course workload.
 Completion course_outcome(const Exchange& x, Json& answer);
 
+// A key or lock name as one URL path segment (percent-encoded).
+std::string course_path_segment(const std::string& name);
+
 // GET url/health within timeout_s: the answer's JSON object, or null if the
 // node did not answer 200 with one.
 Json course_health(const std::string& url, double timeout_s);

@@ -3,19 +3,10 @@
 #include <chrono>
 #include <thread>
 
-#include <curl/curl.h>
-
 #include "systems/course/course_client.h"
 
 namespace fl {
 namespace {
-
-std::string escape(const std::string& s) {
-  char* e = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
-  std::string out = e ? e : s;
-  curl_free(e);
-  return out;
-}
 
 std::string field(const Json& v, const char* name) {
   return v.is_object() && v.contains(name) && v[name].is_string() ? v[name].get<std::string>() : "";
@@ -37,19 +28,19 @@ Completion LockClient::invoke(const OpSpec& op) {
     Json body = {{"value", op.value.value("value", Json())},
                  {"token", op.value.value("token", Json())},
                  {"client", op.value.value("client", Json())}};
-    Completion c = course_outcome(http_.post(url_ + "/store/" + escape(field(op.value, "key")), body.dump()), answer);
+    Completion c = course_outcome(http_.post(url_ + "/store/" + course_path_segment(field(op.value, "key")), body.dump()), answer);
     if (c.type == OpType::Ok) c.value = op.value;
     return c;
   }
   if (op.f == "release") {
     Json body = {{"client", op.value.value("client", Json())}, {"token", op.value.value("token", Json())}};
     Completion c =
-        course_outcome(http_.post(url_ + "/lock/" + escape(field(op.value, "lock")) + "/release", body.dump()), answer);
+        course_outcome(http_.post(url_ + "/lock/" + course_path_segment(field(op.value, "lock")) + "/release", body.dump()), answer);
     if (c.type == OpType::Ok) c.value = op.value;
     return c;
   }
   if (op.f == "read") {
-    Completion c = course_outcome(http_.get(url_ + "/store/" + escape(field(op.value, "key"))), answer);
+    Completion c = course_outcome(http_.get(url_ + "/store/" + course_path_segment(field(op.value, "key"))), answer);
     if (c.type != OpType::Ok) return c;
     if (!answer.contains("log") || !answer["log"].is_array())
       return {OpType::Info, nullptr, "a store read answered 200 without a \"log\" list: " + answer.dump().substr(0, 80)};
@@ -61,7 +52,7 @@ Completion LockClient::invoke(const OpSpec& op) {
 Completion LockClient::acquire(const OpSpec& op) {
   using Clock = std::chrono::steady_clock;
   auto until = Clock::now() + std::chrono::milliseconds(op.value.value("wait_ms", std::int64_t{0}));
-  std::string url = url_ + "/lock/" + escape(field(op.value, "lock")) + "/acquire";
+  std::string url = url_ + "/lock/" + course_path_segment(field(op.value, "lock")) + "/acquire";
   Json body = {{"client", op.value.value("client", Json())}, {"ttl_ms", op.value.value("ttl_ms", Json())}};
   std::uniform_int_distribution<int> backoff_ms(10, 30);
   for (;;) {

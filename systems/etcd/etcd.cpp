@@ -44,11 +44,16 @@ class EtcdSystem : public System {
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options) {
   EtcdOptions o;
   if (options.is_object()) {
-    o.binary = options.value("binary", o.binary);
-    o.data_root = options.value("data_root", o.data_root);
-    o.client_port = options.value("client_port", o.client_port);
-    o.peer_port = options.value("peer_port", o.peer_port);
-    o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
+    try {
+      o.binary = options.value("binary", o.binary);
+      o.data_root = options.value("data_root", o.data_root);
+      o.client_port = options.value("client_port", o.client_port);
+      o.peer_port = options.value("peer_port", o.peer_port);
+      o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
+    } catch (const nlohmann::json::exception&) {
+      throw std::invalid_argument(
+          "an etcd option has the wrong type (binary and data_root are paths, the ports and healthy_within_s numbers)");
+    }
   }
   return std::make_unique<EtcdSystem>(std::move(o));
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cluster/process.h"
 #include "systems/etcd/etcd_client.h"
 
 namespace fl {
@@ -85,5 +86,13 @@ void EtcdDb::resume(Host& host) { daemons_.resume(host); }
 std::vector<int> EtcdDb::pids(Host& host) { return daemons_.pids(host); }
 
 std::vector<std::string> EtcdDb::log_files(Host& host) { return {log_path(host)}; }
+
+std::string EtcdDb::unavailable() const {
+  if (find_program(opts_.binary).empty())
+    return fmt::format("etcd is not installed ({} is missing); install etcd-server (scripts/setup), or name another "
+                       "binary with --opt binary=PATH",
+                       opts_.binary);
+  return "";
+}
 
 }  // namespace fl

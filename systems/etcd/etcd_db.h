@@ -37,6 +37,7 @@ class EtcdDb : public Db {
   void resume(Host& host) override;
   std::vector<int> pids(Host& host) override;
   std::vector<std::string> log_files(Host& host) override;
+  std::string unavailable() const override;
 
   std::string client_url(const Host& host) const;
 

@@ -22,7 +22,8 @@ TEST_CASE("faultline cluster up, status and down work by hand and refuse a secon
   CHECK(up.out.find("n2 " + test::test_address(2)) != std::string::npos);
   RunResult again = faultline({"cluster", "up", "--nodes", "2"});
   CHECK(again.exit_code == 64);
-  CHECK(again.err.find("run `faultline cluster down` first") != std::string::npos);
+  CHECK(again.err.find("faultline cluster down` first") != std::string::npos);
+  CHECK(again.err.find("no longer running") != std::string::npos);  // `cluster up` has exited
   RunResult status = faultline({"cluster", "status"});
   CHECK(status.exit_code == 0);
   CHECK(status.out.find("fl-n1") != std::string::npos);

@@ -68,7 +68,8 @@ TEST_CASE("cluster up refuses, with the fix, while a cluster is up", "[cluster][
   FL_REQUIRE_ROOT();
   test::ClusterGuard guard;
   LocalCluster::up(test_spec(1));
-  CHECK_THROWS_WITH(LocalCluster::up(test_spec(1)), Catch::Contains("run `faultline cluster down` first"));
+  CHECK_THROWS_AS(LocalCluster::up(test_spec(1)), EnvironmentError);
+  CHECK_THROWS_WITH(LocalCluster::up(test_spec(1)), Catch::Contains("faultline cluster down"));
 }
 
 TEST_CASE("cluster down cleans up after a crash halfway through up", "[cluster][root]") {

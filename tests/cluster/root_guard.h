@@ -1,7 +1,8 @@
 // For tests that need root: FL_REQUIRE_ROOT() (tests/skip.h) reports the
 // test skipped when not root (CI runs as root), and ClusterGuard removes any
 // faultline cluster at the start and again at the end, even when the test
-// fails.
+// fails — except one whose owner, another process, still runs: the start
+// then fails naming it.
 #pragma once
 
 #include <catch2/catch.hpp>

@@ -28,7 +28,7 @@ TEST_CASE("check exits 0 for a linearizable corpus history and 1 for a broken on
             .exit_code == 0);
   RunResult bad = check({"--model", "cas-register", "--init", "0", kCorpus + "/knossos/cas-register/bad/cas-failure.edn"});
   CHECK(bad.exit_code == 1);
-  CHECK(bad.out.find("cannot be linearized") != std::string::npos);
+  CHECK(bad.out.find("not linearizable as a cas-register") != std::string::npos);
 }
 
 TEST_CASE("an unknown model, checker or format is a usage error with one sentence") {
@@ -70,4 +70,14 @@ TEST_CASE("several histories give the worst verdict and a result per file") {
   nlohmann::json results = nlohmann::json::parse(in);
   CHECK(results["valid"] == false);
   CHECK(results["files"].size() == 2);
+}
+
+TEST_CASE("an error faultline did not foresee exits 70 with one sentence, never a stack trace") {
+  // Results that cannot be written (a folder inside a file of /proc) are no
+  // mistake of the history nor of the command line: an internal error.
+  RunResult r = check({"--model", "cas-register", "--init", "0", "--out", "/proc/version/results",
+                       kCorpus + "/knossos/cas-register/good/memstress3-0.edn"});
+  CHECK(r.exit_code == 70);
+  CHECK(r.err.rfind("faultline: internal error: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }

@@ -5,17 +5,10 @@
 #include <filesystem>
 
 #include "course_support.h"
+#include "tests/skip.h"
 
 using namespace fl;
 using namespace fl::test;
-
-#define COURSE2_REQUIRE_ROOT()                                                                \
-  do {                                                                                       \
-    if (!running_as_root()) {                                                                \
-      WARN("NOT RUN: this test needs root (network namespaces); it passes without checking"); \
-      return;                                                                                \
-    }                                                                                        \
-  } while (0)
 
 namespace {
 
@@ -46,7 +39,7 @@ struct Row {
 }  // namespace
 
 TEST_CASE("raft keeps linearizability while nodes are cut off, killed and paused") {
-  COURSE2_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   Row r;
   CourseRow row;
   row.design = "raft";
@@ -61,7 +54,7 @@ TEST_CASE("raft keeps linearizability while nodes are cut off, killed and paused
 }
 
 TEST_CASE("raft with early-ack loses the adds a cut-off leader acknowledged alone") {
-  COURSE2_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   Row r;
   CourseRow row;
   row.design = "raft";
@@ -77,7 +70,7 @@ TEST_CASE("raft with early-ack loses the adds a cut-off leader acknowledged alon
 }
 
 TEST_CASE("the lock store with fencing refuses a paused client's stale write and keeps its log in token order") {
-  COURSE2_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   Row r;
   CourseRow row;
   row.design = "lock";
@@ -91,7 +84,7 @@ TEST_CASE("the lock store with fencing refuses a paused client's stale write and
 }
 
 TEST_CASE("the lock store without fencing accepts a paused client's write after a newer holder's") {
-  COURSE2_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   Row r;
   CourseRow row;
   row.design = "lock";
@@ -104,7 +97,7 @@ TEST_CASE("the lock store without fencing accepts a paused client's write after 
 }
 
 TEST_CASE("2pc keeps the bank's total while its coordinator is killed, and the transfers caught in it end as info") {
-  COURSE2_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   Row r;
   CourseRow row;
   row.design = "2pc";
@@ -120,7 +113,7 @@ TEST_CASE("2pc keeps the bank's total while its coordinator is killed, and the t
 }
 
 TEST_CASE("2pc with sagas lets a read see a debit before its credit") {
-  COURSE2_REQUIRE_ROOT();
+  FL_REQUIRE_ROOT();
   Row r;
   CourseRow row;
   row.design = "2pc";

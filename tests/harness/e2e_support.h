@@ -16,8 +16,13 @@
 
 namespace fl::test {
 
+// At the start, a cluster whose owner (another process) still runs is
+// refused: the constructor throws the sentence naming it.
 struct ClusterGuard {
-  ClusterGuard() { clear(); }
+  ClusterGuard() {
+    LocalCluster::refuse_live_owner("clean up for a test", false);
+    clear();
+  }
   ~ClusterGuard() { clear(); }
   static void clear() noexcept {
     try {

@@ -19,7 +19,7 @@ History jsonl(const std::string& text) {
 }
 
 // The line of the BadInput that reading `text` throws, or -1 if none.
-std::int64_t bad_line(const std::string& text, std::string* what = nullptr) {
+std::int64_t jsonl_bad_line(const std::string& text, std::string* what = nullptr) {
   try {
     jsonl(text);
   } catch (const BadInput& e) {
@@ -85,40 +85,40 @@ TEST_CASE("the fast and the general JSONL paths build the same op") {
 
 TEST_CASE("a time that is not an integer is refused") {
   std::string what;
-  CHECK(bad_line("{\"process\":1,\"type\":\"ok\",\"f\":\"w\",\"time\":1.5}\n", &what) == 1);
+  CHECK(jsonl_bad_line("{\"process\":1,\"type\":\"ok\",\"f\":\"w\",\"time\":1.5}\n", &what) == 1);
   CHECK_THAT(what, Catch::Contains("\"time\""));
 }
 
 TEST_CASE("JSONL errors name the line and say what is wrong") {
   std::string what;
-  CHECK(bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n{\"process\":0,\"type\":\"done\",\"f\":\"r\"}\n",
+  CHECK(jsonl_bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n{\"process\":0,\"type\":\"done\",\"f\":\"r\"}\n",
                  &what) == 2);
   CHECK(what == "h.jsonl:2: \"type\" must be one of invoke, ok, fail, info, got \"done\"");
-  CHECK(bad_line("\n\n{\"process\":0,\"f\":\"r\"}\n", &what) == 3);
+  CHECK(jsonl_bad_line("\n\n{\"process\":0,\"f\":\"r\"}\n", &what) == 3);
   CHECK(what == "h.jsonl:3: \"type\" is missing");
-  CHECK(bad_line("{\"process\":-1,\"type\":\"invoke\",\"f\":\"r\"}\n", &what) == 1);
+  CHECK(jsonl_bad_line("{\"process\":-1,\"type\":\"invoke\",\"f\":\"r\"}\n", &what) == 1);
   CHECK_THAT(what, Catch::Contains("non-negative integer"));
-  CHECK(bad_line("{\"process\":99999999999999999999,\"type\":\"invoke\",\"f\":\"r\"}\n") == 1);
-  CHECK(bad_line("{\"process\":9223372036854775808,\"type\":\"invoke\",\"f\":\"r\"}\n") == 1);
-  CHECK(bad_line("{\"process\":1e400,\"type\":\"invoke\",\"f\":\"r\"}\n", &what) == 1);
-  CHECK(bad_line("[1,2]\n", &what) == 1);
+  CHECK(jsonl_bad_line("{\"process\":99999999999999999999,\"type\":\"invoke\",\"f\":\"r\"}\n") == 1);
+  CHECK(jsonl_bad_line("{\"process\":9223372036854775808,\"type\":\"invoke\",\"f\":\"r\"}\n") == 1);
+  CHECK(jsonl_bad_line("{\"process\":1e400,\"type\":\"invoke\",\"f\":\"r\"}\n", &what) == 1);
+  CHECK(jsonl_bad_line("[1,2]\n", &what) == 1);
   CHECK_THAT(what, Catch::Contains("expected a JSON object"));
-  CHECK(bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n{\"process\":0,", &what) == 2);
+  CHECK(jsonl_bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n{\"process\":0,", &what) == 2);
   CHECK_THAT(what, Catch::Contains("cut short"));
-  CHECK(bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"\xff\"}\n", &what) == 1);
+  CHECK(jsonl_bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"\xff\"}\n", &what) == 1);
   CHECK_THAT(what, Catch::Contains("UTF-8"));
   CHECK(what.find('\xff') == std::string::npos);
-  CHECK(bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\",\"value\":" + std::string(100000, '[') + "\n",
+  CHECK(jsonl_bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\",\"value\":" + std::string(100000, '[') + "\n",
                  &what) == 1);
   CHECK_THAT(what, Catch::Contains("nested deeper"));
 }
 
 TEST_CASE("pairing errors carry the line of the offending op") {
   std::string what;
-  CHECK(bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n{\"process\":1,\"type\":\"ok\",\"f\":\"r\"}\n",
+  CHECK(jsonl_bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n{\"process\":1,\"type\":\"ok\",\"f\":\"r\"}\n",
                  &what) == 2);
   CHECK_THAT(what, Catch::Contains("without an invocation"));
-  CHECK(bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n\n{\"process\":0,\"type\":\"invoke\",\"f\":\"w\"}\n",
+  CHECK(jsonl_bad_line("{\"process\":0,\"type\":\"invoke\",\"f\":\"r\"}\n\n{\"process\":0,\"type\":\"invoke\",\"f\":\"w\"}\n",
                  &what) == 3);
 }
 

@@ -88,6 +88,7 @@ const Case kCases[] = {
     {"edn_extra_closer.edn", 3},
     {"jepsen_bad_value.log", 3},
     {"jepsen_huge_process.log", 2},
+    {"jepsen_f_bad_utf8.log", 2},
     {"jepsen_completion_without_invocation.log", 3},
     {"unknown_format.txt", 2},
 };

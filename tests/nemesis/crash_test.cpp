@@ -22,14 +22,6 @@ std::string in_ns(const std::string& ns, const Argv& argv) {
   return run_process(full).out;
 }
 
-char process_state(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(f, line);
-  auto p = line.rfind(')');
-  return p == std::string::npos ? '?' : line[p + 2];
-}
-
 }  // namespace
 
 TEST_CASE("after faultline is SIGKILLed mid-fault, `faultline heal` leaves no rule, qdisc, skew or paused process",
@@ -49,8 +41,8 @@ TEST_CASE("after faultline is SIGKILLed mid-fault, `faultline heal` leaves no ru
   // The faults outlived their maker.
   CHECK(in_ns("fl-n1", {"iptables", "-S"}).find("FL-PARTITION") != std::string::npos);
   CHECK(in_ns("fl-n1", {"tc", "qdisc", "show", "dev", "eth0"}).find("noqueue") == std::string::npos);
-  for (int i = 0; i < 200 && process_state(sleeper) != 'T'; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  CHECK(process_state(sleeper) == 'T');
+  for (int i = 0; i < 200 && test::process_state(sleeper) != 'T'; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(test::process_state(sleeper) == 'T');
   CHECK(read_clock_offset(*c.cluster->host("n1")) == 30);
   CHECK(journaled_faults().size() >= 4);
 
@@ -63,8 +55,8 @@ TEST_CASE("after faultline is SIGKILLed mid-fault, `faultline heal` leaves no ru
     CHECK(in_ns(ns, {"tc", "qdisc", "show", "dev", "eth0"}).find("noqueue") != std::string::npos);
     CHECK(read_clock_offset(*c.cluster->host("n" + std::to_string(i))) == 0);
   }
-  for (int i = 0; i < 200 && process_state(sleeper) == 'T'; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  CHECK(process_state(sleeper) != 'T');
+  for (int i = 0; i < 200 && test::process_state(sleeper) == 'T'; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(test::process_state(sleeper) != 'T');
   CHECK(journaled_faults().empty());
   RunResult again = run_process({FL_BINARY, "heal"});
   CHECK(again.exit_code == 0);

@@ -27,19 +27,11 @@ int spawn_greeter(Host& host, int port) {
   return pid;
 }
 
-char process_state(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(f, line);
-  auto p = line.rfind(')');
-  return p == std::string::npos ? '?' : line[p + 2];
-}
-
 // Signals are delivered when the process is next scheduled: wait (bounded)
 // for the state to settle.
 bool becomes_stopped(int pid, bool stopped) {
   for (int i = 0; i < 200; ++i) {
-    if ((process_state(pid) == 'T') == stopped) return true;
+    if ((test::process_state(pid) == 'T') == stopped) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;
@@ -110,7 +102,17 @@ TEST_CASE("process faults go through the Db's hooks on the chosen targets", "[ne
   auto kill = make_nemesis("kill", {{"target", "majority"}});
   NemesisEvent e = kill->start(ctx);
   CHECK(e.value["nodes"].size() == 3);
+  // Journaled like every other fault until its heal restarts the daemons.
+  auto killed = [] {
+    std::vector<nlohmann::json> v;
+    for (const auto& f : journaled_faults())
+      if (f.value("kind", "") == "killed") v.push_back(f);
+    return v;
+  };
+  REQUIRE(killed().size() == 1);
+  CHECK(killed()[0]["nodes"].size() == 3);
   kill->stop(ctx);
+  CHECK(killed().empty());
   int kills = 0, starts = 0;
   for (auto& [k, v] : db.calls) {
     if (k.rfind("kill", 0) == 0) kills += v;

@@ -86,17 +86,17 @@ struct LocalNodes {
   }
 };
 
-Completion run(Client& c, const std::string& f, Json value = nullptr) {
+Completion design_op(Client& c, const std::string& f, Json value = nullptr) {
   return c.invoke(OpSpec{f, std::move(value), std::nullopt});
 }
 
 // An op retried while it fails (an election in progress), up to `within`.
 Completion retried(Client& c, const std::string& f, Json value, std::chrono::milliseconds within = 5s) {
   auto until = std::chrono::steady_clock::now() + within;
-  Completion out = run(c, f, value);
+  Completion out = design_op(c, f, value);
   while (out.type == OpType::Fail && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(50ms);
-    out = run(c, f, value);
+    out = design_op(c, f, value);
   }
   return out;
 }
@@ -110,19 +110,19 @@ TEST_CASE("raft elects one leader; a follower relays to it, or with --followers 
   int f = (l + 1) % 3;
   CourseClient via_follower({relay.url(f), "register", 2.0});
   REQUIRE(retried(via_follower, "write", 5).type == OpType::Ok);
-  CHECK(run(via_follower, "read").value == 5);
-  CHECK(run(via_follower, "cas", Json::array({5, 6})).type == OpType::Ok);
-  Completion refused = run(via_follower, "cas", Json::array({5, 7}));
+  CHECK(design_op(via_follower, "read").value == 5);
+  CHECK(design_op(via_follower, "cas", Json::array({5, 6})).type == OpType::Ok);
+  Completion refused = design_op(via_follower, "cas", Json::array({5, 7}));
   CHECK(refused.type == OpType::Fail);  // 409: applied as a failed compare
   CourseClient set({relay.url(l), "set", 2.0});
-  CHECK(run(set, "add", 1).type == OpType::Ok);
-  CHECK(run(set, "read").value == Json::array({1}));
+  CHECK(design_op(set, "add", 1).type == OpType::Ok);
+  CHECK(design_op(set, "read").value == Json::array({1}));
 
   LocalNodes refuse(3, {"--design", "raft", "--followers", "refuse"});
   int l2 = refuse.leader();
   REQUIRE(l2 >= 0);
   CourseClient follower({refuse.url((l2 + 1) % 3), "register", 2.0});
-  Completion c = run(follower, "write", 1);
+  Completion c = design_op(follower, "write", 1);
   CHECK(c.type == OpType::Fail);
   CHECK_THAT(c.error, Catch::Contains("leader: " + refuse.name(l2)));
 }
@@ -132,7 +132,7 @@ TEST_CASE("raft replaces a killed leader, and the old one restarted on its data 
   int l = nodes.leader();
   REQUIRE(l >= 0);
   CourseClient set({nodes.url(l), "set", 2.0});
-  for (int i = 0; i < 30; ++i) REQUIRE(run(set, "add", i).type == OpType::Ok);
+  for (int i = 0; i < 30; ++i) REQUIRE(design_op(set, "add", i).type == OpType::Ok);
   nodes.kill(l);
   int next = nodes.leader();
   REQUIRE(next >= 0);
@@ -157,7 +157,7 @@ TEST_CASE("raft with no-persist forgets everything when a majority restarts") {
   int l = nodes.leader();
   REQUIRE(l >= 0);
   CourseClient set({nodes.url(l), "set", 2.0});
-  for (int i = 0; i < 10; ++i) REQUIRE(run(set, "add", i).type == OpType::Ok);
+  for (int i = 0; i < 10; ++i) REQUIRE(design_op(set, "add", i).type == OpType::Ok);
   for (int i = 0; i < 3; ++i) nodes.kill(i);
   for (int i = 0; i < 3; ++i) nodes.start(i);
   for (int i = 0; i < 3; ++i) nodes.wait_healthy(i);
@@ -174,18 +174,18 @@ TEST_CASE("the lock store keeps every write's token in its log, and with fencing
     LocalNodes nodes(3, args);
     LockClient a(nodes.url(1), 2.0), b(nodes.url(2), 2.0);
     Json first = {{"lock", "L"}, {"client", "c1"}, {"ttl_ms", 150}, {"wait_ms", 0}};
-    Completion got1 = run(a, "acquire", first);
+    Completion got1 = design_op(a, "acquire", first);
     REQUIRE(got1.type == OpType::Ok);
-    CHECK(run(b, "acquire", {{"lock", "L"}, {"client", "c2"}, {"ttl_ms", 150}, {"wait_ms", 0}}).type == OpType::Fail);
-    Completion got2 = run(b, "acquire", {{"lock", "L"}, {"client", "c2"}, {"ttl_ms", 150}, {"wait_ms", 1000}});
+    CHECK(design_op(b, "acquire", {{"lock", "L"}, {"client", "c2"}, {"ttl_ms", 150}, {"wait_ms", 0}}).type == OpType::Fail);
+    Completion got2 = design_op(b, "acquire", {{"lock", "L"}, {"client", "c2"}, {"ttl_ms", 150}, {"wait_ms", 1000}});
     REQUIRE(got2.type == OpType::Ok);  // once c1's lease ran out
     std::int64_t t1 = got1.value["token"], t2 = got2.value["token"];
     CHECK(t2 > t1);
-    CHECK(run(b, "write", {{"key", "k"}, {"client", "c2"}, {"token", t2}, {"value", 2}}).type == OpType::Ok);
-    Completion late = run(a, "write", {{"key", "k"}, {"client", "c1"}, {"token", t1}, {"value", 1}});
+    CHECK(design_op(b, "write", {{"key", "k"}, {"client", "c2"}, {"token", t2}, {"value", 2}}).type == OpType::Ok);
+    Completion late = design_op(a, "write", {{"key", "k"}, {"client", "c1"}, {"token", t1}, {"value", 1}});
     CHECK(late.type == (fencing ? OpType::Fail : OpType::Ok));
-    CHECK(run(a, "release", {{"lock", "L"}, {"client", "c1"}, {"token", t1}}).type == OpType::Fail);
-    Completion log = run(a, "read", {{"key", "k"}});
+    CHECK(design_op(a, "release", {{"lock", "L"}, {"client", "c1"}, {"token", t1}}).type == OpType::Fail);
+    Completion log = design_op(a, "read", {{"key", "k"}});
     REQUIRE(log.type == OpType::Ok);
     Json expect = Json::array({Json::array({"c2", t2})});
     if (!fencing) expect.push_back(Json::array({"c1", t1}));
@@ -199,15 +199,15 @@ TEST_CASE("2pc moves money between participants, refuses an overdraft, and every
     if (saga) args.push_back("--saga");
     LocalNodes nodes(3, args);
     BankClient c(nodes.url(2), 3.0);
-    Completion before = run(c, "read");
+    Completion before = design_op(c, "read");
     REQUIRE(before.type == OpType::Ok);
     CHECK(before.value.size() == 8);
-    CHECK(run(c, "transfer", {{"from", 0}, {"to", 1}, {"amount", 4}}).type == OpType::Ok);  // two participants
-    CHECK(run(c, "transfer", {{"from", 1}, {"to", 3}, {"amount", 2}}).type == OpType::Ok);  // one participant
-    Completion over = run(c, "transfer", {{"from", 0}, {"to", 2}, {"amount", 7}});
+    CHECK(design_op(c, "transfer", {{"from", 0}, {"to", 1}, {"amount", 4}}).type == OpType::Ok);  // two participants
+    CHECK(design_op(c, "transfer", {{"from", 1}, {"to", 3}, {"amount", 2}}).type == OpType::Ok);  // one participant
+    Completion over = design_op(c, "transfer", {{"from", 0}, {"to", 2}, {"amount", 7}});
     CHECK(over.type == OpType::Fail);
     CHECK_THAT(over.error, Catch::Contains("insufficient funds"));
-    Completion after = run(c, "read");
+    Completion after = design_op(c, "read");
     REQUIRE(after.type == OpType::Ok);
     std::int64_t total = 0;
     for (const auto& [a, b] : after.value.items()) total += b.get<std::int64_t>();
@@ -235,7 +235,7 @@ TEST_CASE("the raft, lock and 2pc designs refuse a bad option with exit 64, nami
                    "--peers", "n1=127.0.0.1:1", "--data", "/tmp/fl-course-redlock-refused"});
   CHECK(r.exit_code == 64);
   CHECK_THAT(r.err, Catch::Contains("--redlock 5 needs as many nodes"));
-  CHECK_THROWS_WITH(make_system("course", {{"binary", FL_COURSE_BINARY}, {"design", "raft"}, {"opt", {"bug=stale"}}}),
+  CHECK_THROWS_WITH(make_system("course", {{"binary", FL_COURSE_BINARY}, {"design", "raft"}, {"bug", "stale"}}),
                     Catch::Contains("stale-read, early-ack, no-persist"));
   auto lock = make_system("course", {{"binary", FL_COURSE_BINARY}, {"design", "lock"}});
   CHECK(lock->workloads() == std::vector<std::string>{"lock"});

@@ -1,4 +1,5 @@
 #include <map>
+#include <set>
 
 #include <catch2/catch.hpp>
 
@@ -62,5 +63,44 @@ TEST_CASE("kv ops carry keys that rotate so no key gets a long history") {
 TEST_CASE("a nonsensical mix is refused with one sentence") {
   WorkloadOptions o;
   o.params = {{"mix", {{"read", 0}, {"write", 0}, {"cas", 0}}}};
+  CHECK_THROWS_AS(make_workload("register", o), std::invalid_argument);
+}
+
+TEST_CASE("the register writes a fresh value every time and a cas expects the value a read saw") {
+  auto w = make_workload("register", {});
+  std::mt19937_64 rng(3);
+  std::set<std::int64_t> written;
+  int cas = 0, cas_from_seen = 0;
+  std::int64_t seen = -1;
+  for (int i = 0; i < 3000; ++i) {
+    OpSpec op = w->next(rng);
+    if (op.f == "write") CHECK(written.insert(op.value.get<std::int64_t>()).second);
+    if (op.f == "cas") {
+      REQUIRE(op.value.size() == 2);
+      CHECK(written.insert(op.value[1].get<std::int64_t>()).second);
+      ++cas;
+      if (seen >= 0 && op.value[0] == seen) ++cas_from_seen;
+    }
+    if (op.f == "read" && i % 7 == 0) {  // some reads come back with a value
+      seen = i;
+      w->completed(op, Completion{OpType::Ok, seen, ""});
+    }
+  }
+  CHECK(cas > 500);
+  CHECK(cas_from_seen > cas / 2);
+}
+
+TEST_CASE("values=small gives the register Jepsen's small value range, and nonsense is refused") {
+  WorkloadOptions o;
+  o.params = {{"values", "small"}};
+  auto w = make_workload("register", o);
+  std::mt19937_64 rng(4);
+  std::set<int> values;
+  for (int i = 0; i < 2000; ++i) {
+    OpSpec op = w->next(rng);
+    if (op.f == "write") values.insert(op.value.get<int>());
+  }
+  CHECK(values == std::set<int>{0, 1, 2, 3, 4});
+  o.params = {{"values", "many"}};
   CHECK_THROWS_AS(make_workload("register", o), std::invalid_argument);
 }

@@ -87,6 +87,8 @@ h=H("set_valid"); h.op(0,"add",1); h.op(1,"add",2); h.op(2,"add",3,t="info"); h.
 h=H("set_lost"); h.op(0,"add",1); a2=h.op(0,"add",2); r=h.read(1,[1]); h.save(); case(h,"set",[("lost",[a2,r])])
 h=H("set_unexpected"); h.op(0,"add",1); r=h.read(1,[1,7]); h.save(); case(h,"set",[("unexpected",[r])])
 h=H("set_failed_add_read"); a=h.op(0,"add",3,t="fail"); r=h.read(1,[3]); h.save(); case(h,"set",[("unexpected",[a,r])])
+# an add that failed and was retried with an unknown outcome may have happened
+h=H("set_failed_then_info_add"); h.op(0,"add",3,t="fail"); h.op(0,"add",3,t="info"); h.read(1,[3]); h.save(); case(h,"set",[])
 # ---- counter
 h=H("counter_valid"); h.op(0,"add",1); h.op(1,"add",2,t="info"); h.read(2,3); h.read(2,1); h.save(); case(h,"counter",[])
 h=H("counter_read_too_low"); h.op(0,"add",5); r=h.read(1,2); h.save(); case(h,"counter",[("read-too-low",[r])])

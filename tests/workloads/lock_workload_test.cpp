@@ -1,5 +1,5 @@
-// The lock and bank workloads: what each worker is given next, from what
-// its previous ops came back with, and what the checkers are told.
+// The lock workload: what each worker is given next, from what its previous
+// ops came back with, and what the lock checker is told.
 #include <set>
 #include <thread>
 
@@ -92,36 +92,4 @@ TEST_CASE("a lock workload knob out of range is refused in one sentence naming i
   CHECK_THROWS_WITH(make_workload("lock", o), Catch::Contains("pause-rate"));
   o.params = {{"ttl-ms", 0}};
   CHECK_THROWS_WITH(make_workload("lock", o), Catch::Contains("ttl-ms"));
-}
-
-TEST_CASE("bank transfers move between two different accounts and the checker is told the starting total") {
-  WorkloadOptions o;
-  o.params = {{"accounts", 5}, {"balance", 20}, {"max-transfer", 3}, {"read-fraction", 0.5}};
-  auto w = make_workload("bank", o);
-  REQUIRE(w);
-  CHECK(w->checkers() == std::vector<std::string>{"bank", "stats"});
-  REQUIRE(w->init().has_value());
-  CHECK((*w->init())["total"] == 100);
-  CHECK((*w->init())["accounts"].size() == 5);
-  std::mt19937_64 rng(5);
-  int reads = 0, transfers = 0;
-  std::set<std::int64_t> seen;
-  for (int i = 0; i < 2000; ++i) {
-    OpSpec op = w->next(rng);
-    if (op.f == "read") {
-      ++reads;
-      continue;
-    }
-    REQUIRE(op.f == "transfer");
-    ++transfers;
-    std::int64_t from = op.value["from"], to = op.value["to"], amount = op.value["amount"];
-    CHECK(from != to);
-    CHECK((amount >= 1 && amount <= 3));
-    seen.insert(from);
-    seen.insert(to);
-  }
-  CHECK(seen == std::set<std::int64_t>{0, 1, 2, 3, 4});
-  CHECK(reads > 800);
-  CHECK(transfers > 800);
-  CHECK(w->final_ops().size() == 3);
 }

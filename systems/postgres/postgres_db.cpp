@@ -1,0 +1,209 @@
+#include "systems/postgres/postgres_db.h"
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "systems/postgres/pg_session.h"
+
+namespace fl {
+
+PostgresDb::PostgresDb(PostgresOptions opts) : opts_(std::move(opts)) {
+  if (opts_.bin_dir.empty()) {
+    // Debian installs each major version under /usr/lib/postgresql/<v>/bin.
+    std::error_code ec;
+    int best = -1;
+    for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+      int v = std::atoi(e.path().filename().c_str());
+      if (v > best && std::filesystem::exists(e.path() / "bin" / "postgres")) {
+        best = v;
+        opts_.bin_dir = (e.path() / "bin").string();
+      }
+    }
+  }
+}
+
+Argv PostgresDb::as_postgres(Argv argv) const {
+  Argv out = {"setpriv", "--reuid=" + opts_.os_user, "--regid=" + opts_.os_user, "--init-groups", "--"};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+std::string PostgresDb::data_dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
+std::string PostgresDb::log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
+
+std::string PostgresDb::conninfo(const Host& host, double timeout_s) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = serving_.find(host.name());
+  if (it == serving_.end()) return "";
+  return fmt::format("host={} port={} dbname=postgres user=postgres connect_timeout={}", it->second, opts_.port,
+                     std::max(1, static_cast<int>(timeout_s + 0.999)));
+}
+
+std::string PostgresDb::primary_conninfo(double timeout_s) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fmt::format("host={} port={} dbname=postgres user=postgres connect_timeout={}", primary_address_,
+                     opts_.port, std::max(1, static_cast<int>(timeout_s + 0.999)));
+}
+
+bool PostgresDb::is_replica(const Host& host) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = replica_.find(host.name());
+  return it != replica_.end() && it->second;
+}
+
+void PostgresDb::wait_ready(Host& h) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opts_.healthy_within_s);
+  std::string info = conninfo(h, 1);
+  while (!pg_ready(info)) {
+    if (pids(h).empty())
+      throw ClusterError(fmt::format("postgres on {} exited during startup; see {}", h.name(), log_path(h)));
+    if (std::chrono::steady_clock::now() > deadline)
+      throw ClusterError(fmt::format("postgres on {} did not accept connections within {:g} s; see {}", h.name(),
+                                     opts_.healthy_within_s, log_path(h)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void PostgresDb::setup(const std::vector<Host*>& hosts) {
+  if (opts_.bin_dir.empty())
+    throw ClusterError("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/postgres); run scripts/setup");
+  if (hosts.empty()) throw ClusterError("postgres needs at least one node");
+  if (opts_.replicas >= static_cast<int>(hosts.size()))
+    throw ClusterError(fmt::format("{} replicas need {} nodes (--nodes)", opts_.replicas, opts_.replicas + 1));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    primary_address_ = hosts[0]->address();
+    serving_.clear();
+    replica_.clear();
+  }
+  Host& primary = *hosts[0];
+  primary.run_checked({"mkdir", "-p", opts_.data_root});
+  primary.run_checked({"chown", opts_.os_user + ":" + opts_.os_user, opts_.data_root});
+  for (int i = 0; i <= opts_.replicas; ++i) {
+    Host& h = *hosts[i];
+    h.run_checked({"rm", "-rf", data_dir(h), log_path(h)});
+  }
+  std::string dir = data_dir(primary);
+  primary.run_checked(as_postgres({opts_.bin_dir + "/initdb", "-D", dir, "-U", "postgres", "--auth=trust",
+                                   "--no-sync", "--locale=C", "-E", "UTF8"}),
+                      RunOptions{std::chrono::seconds(120), "", {}});
+  // Listen on the node's own address only, and on no Unix socket (nothing
+  // touches /var/run/postgresql, and a base backup copies no socket lock).
+  std::string conf = fmt::format(
+      "listen_addresses = '{}'\nport = {}\nunix_socket_directories = ''\nmax_connections = 300\n"
+      "wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\ndeadlock_timeout = '100ms'\nlog_line_prefix = '%m [%p] '\n",
+      primary.address(), opts_.port);
+  primary.run_checked(as_postgres({"tee", "-a", dir + "/postgresql.conf"}), RunOptions{std::chrono::seconds(10), conf, {}});
+  std::string hba = "host all all 0.0.0.0/0 trust\nhost replication all 0.0.0.0/0 trust\n";
+  primary.run_checked(as_postgres({"tee", "-a", dir + "/pg_hba.conf"}), RunOptions{std::chrono::seconds(10), hba, {}});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    serving_[primary.name()] = primary.address();
+    replica_[primary.name()] = false;
+  }
+  start(primary);
+  wait_ready(primary);
+  {
+    PgSession s(conninfo(primary, 10), 30);
+    std::string why;
+    if (!s.connect(why)) throw ClusterError(fmt::format("cannot connect to postgres on {}: {}", primary.name(), why));
+    for (const char* sql : {"CREATE TABLE fl_append (k BIGINT PRIMARY KEY, v TEXT NOT NULL)",
+                            "CREATE TABLE fl_register (k BIGINT PRIMARY KEY, v BIGINT)",
+                            "CREATE TABLE fl_bank (account BIGINT PRIMARY KEY, balance BIGINT NOT NULL)"}) {
+      PgResult r = s.exec(sql);
+      if (!r.ok) throw ClusterError(fmt::format("postgres on {}: {}: {}", primary.name(), sql, r.error));
+    }
+  }
+  for (int i = 1; i <= opts_.replicas; ++i) {
+    Host& h = *hosts[i];
+    h.run_checked(as_postgres({opts_.bin_dir + "/pg_basebackup", "-h", primary.address(), "-p",
+                               std::to_string(opts_.port), "-U", "postgres", "-D", data_dir(h), "-R", "-X", "stream",
+                               "--no-sync"}),
+                  RunOptions{std::chrono::seconds(120), "", {}});
+    // The copied configuration names the primary's address; this node
+    // listens on its own.
+    std::string own = fmt::format("listen_addresses = '{}'\n", h.address());
+    h.run_checked(as_postgres({"tee", "-a", data_dir(h) + "/postgresql.conf"}), RunOptions{std::chrono::seconds(10), own, {}});
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      serving_[h.name()] = h.address();
+      replica_[h.name()] = true;
+    }
+    start(h);
+    wait_ready(h);
+  }
+}
+
+void PostgresDb::teardown(const std::vector<Host*>& hosts) noexcept {
+  for (Host* h : hosts) {
+    try {
+      int pid = -1;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = pids_.find(h->name());
+        if (it != pids_.end()) {
+          pid = it->second;
+          pids_.erase(it);
+        }
+      }
+      if (pid > 0) {
+        h->signal(pid, SIGINT);  // fast shutdown: abort sessions, checkpoint, exit
+        h->stop(pid, std::chrono::seconds(10));
+      }
+      h->run({"rm", "-rf", data_dir(*h)});
+    } catch (...) {
+      // Teardown must not throw; `faultline cluster down` removes what is left.
+    }
+  }
+}
+
+void PostgresDb::start(Host& host) {
+  DaemonSpec spec;
+  spec.name = "postgres";
+  spec.argv = as_postgres({opts_.bin_dir + "/postgres", "-D", data_dir(host)});
+  spec.log_path = log_path(host);
+  int pid = host.spawn(spec);
+  std::lock_guard<std::mutex> lock(mu_);
+  pids_[host.name()] = pid;
+}
+
+void PostgresDb::kill(Host& host) {
+  for (int pid : pids(host)) host.kill(pid);
+}
+void PostgresDb::pause(Host& host) {
+  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
+}
+void PostgresDb::resume(Host& host) {
+  for (int pid : pids(host)) host.signal(pid, SIGCONT);
+}
+
+std::vector<int> PostgresDb::pids(Host& host) {
+  int pid = -1;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pids_.find(host.name());
+    if (it != pids_.end()) pid = it->second;
+  }
+  if (pid > 0 && host.alive(pid)) return {pid};
+  return {};
+}
+
+std::string PostgresDb::unavailable() const {
+  if (opts_.bin_dir.empty() || !std::filesystem::exists(opts_.bin_dir + "/postgres"))
+    return "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/postgres): install the postgresql package "
+           "(scripts/setup does)";
+  if (!std::filesystem::exists("/usr/bin/setpriv"))
+    return "setpriv (util-linux) is missing: postgres must run as the postgres user";
+  return "";
+}
+
+std::vector<std::string> PostgresDb::log_files(Host& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!serving_.count(host.name())) return {};
+  return {log_path(host)};
+}
+
+}  // namespace fl

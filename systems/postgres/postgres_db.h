@@ -1,0 +1,64 @@
+// PostgresDb: Debian's PostgreSQL on the nodes. The first host is the
+// primary: initdb, then postgres listening on the node's address, with
+// trust authentication for the cluster's subnet (a test cluster, never a
+// real one). With `replicas` = N, the next N hosts each take a base backup
+// of the primary (pg_basebackup -R) and run as asynchronous streaming
+// replicas (hot standby, readable). PostgreSQL refuses to run as root, so
+// every server program runs as the `postgres` user via setpriv (argv, never
+// a shell). Data under <data_root>/<node>/, logs in <data_root>/<node>.log;
+// teardown stops every server and removes the data directories.
+// Thread-safety: per-host calls may run concurrently (pids behind a mutex).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/db.h"
+
+namespace fl {
+
+struct PostgresOptions {
+  std::string bin_dir;                          // "" = the newest /usr/lib/postgresql/*/bin
+  std::string data_root = "/tmp/faultline-postgres";
+  std::string os_user = "postgres";
+  int port = 5432;
+  int replicas = 0;
+  double healthy_within_s = 60;
+};
+
+class PostgresDb : public Db {
+ public:
+  explicit PostgresDb(PostgresOptions opts);
+  std::string name() const override { return "postgres"; }
+  void setup(const std::vector<Host*>& hosts) override;
+  void teardown(const std::vector<Host*>& hosts) noexcept override;
+  void start(Host& host) override;
+  void kill(Host& host) override;
+  void pause(Host& host) override;
+  void resume(Host& host) override;
+  std::vector<int> pids(Host& host) override;
+  std::string unavailable() const override;
+  std::vector<std::string> log_files(Host& host) override;
+
+  // libpq connection string for a node ("" if it runs no server).
+  std::string conninfo(const Host& host, double timeout_s) const;
+  std::string primary_conninfo(double timeout_s) const;
+  bool is_replica(const Host& host) const;
+  int port() const { return opts_.port; }
+
+ private:
+  Argv as_postgres(Argv argv) const;
+  std::string data_dir(const Host& host) const;
+  std::string log_path(const Host& host) const;
+  void wait_ready(Host& host);
+  PostgresOptions opts_;
+  mutable std::mutex mu_;
+  std::string primary_address_;
+  std::map<std::string, std::string> serving_;  // node name -> address, for nodes that run a server
+  std::map<std::string, bool> replica_;
+  std::map<std::string, int> pids_;
+};
+
+}  // namespace fl

@@ -1,0 +1,82 @@
+// The transactional workloads: list-append and rw-register generate Elle's
+// transactions (unique values per key, keys retired after their share of
+// writes), the write-skew pattern reads two keys and writes one of them, and
+// bank generates transfers between distinct accounts and reads.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "workloads/bank.h"
+#include "workloads/workload.h"
+
+namespace fl::test {
+
+TEST_CASE("list-append and rw-register write each value once per key and retire keys after their share") {
+  for (const char* name : {"list-append", "rw-register"}) {
+    auto w = make_workload(name, WorkloadOptions{1, {{"max-writes-per-key", 8}}});
+    REQUIRE(w);
+    CHECK(w->checkers().front() == std::string("txn-") + name);
+    std::mt19937_64 rng(3);
+    std::map<std::int64_t, std::set<std::int64_t>> written;
+    const std::string write_f = std::string(name) == "list-append" ? "append" : "w";
+    for (int i = 0; i < 5000; ++i) {
+      OpSpec op = w->next(rng);
+      REQUIRE(op.f == "txn");
+      REQUIRE(op.value.size() >= 1);
+      REQUIRE(op.value.size() <= 4);
+      for (const Json& m : op.value) {
+        if (m[0] == "r") {
+          CHECK(m[2].is_null());
+          continue;
+        }
+        CHECK(m[0] == write_f);
+        CHECK(written[m[1].get<std::int64_t>()].insert(m[2].get<std::int64_t>()).second);
+      }
+    }
+    for (const auto& [key, values] : written) CHECK(values.size() <= 8);
+    CHECK(written.size() > 10);
+  }
+}
+
+TEST_CASE("the write-skew pattern reads two keys and appends to one of them") {
+  auto w = make_workload("list-append", WorkloadOptions{1, {{"pattern", "write-skew"}, {"key-count", 3}}});
+  std::mt19937_64 rng(4);
+  for (int i = 0; i < 1000; ++i) {
+    Json t = w->next(rng).value;
+    REQUIRE(t.size() == 3);
+    CHECK(t[0][0] == "r");
+    CHECK(t[1][0] == "r");
+    CHECK(t[0][1] != t[1][1]);
+    CHECK(t[2][0] == "append");
+    CHECK((t[2][1] == t[0][1] || t[2][1] == t[1][1]));
+  }
+  CHECK(w->check_params() == Json::object());
+  auto strict = make_workload("list-append", WorkloadOptions{1, {{"consistency-models", "serializable"}}});
+  CHECK(strict->check_params() == Json{{"consistency-models", "serializable"}});
+}
+
+TEST_CASE("bank transfers move money between two distinct accounts; the checker learns the total") {
+  auto w = make_workload("bank", WorkloadOptions{1, {{"accounts", 4}, {"total", 103}}});
+  std::mt19937_64 rng(5);
+  int transfers = 0, reads = 0;
+  for (int i = 0; i < 1000; ++i) {
+    OpSpec op = w->next(rng);
+    if (op.f == "read") {
+      ++reads;
+      continue;
+    }
+    ++transfers;
+    CHECK(op.value["from"] != op.value["to"]);
+    CHECK(op.value["amount"].get<int>() >= 1);
+    CHECK(op.value["amount"].get<int>() <= 5);
+  }
+  CHECK(transfers > 300);
+  CHECK(reads > 300);
+  CHECK((*w->init())["total"] == 103);
+  BankSpec s = BankSpec::from({{"accounts", 4}, {"total", 103}});
+  CHECK(s.initial_balance(0) + 3 * s.initial_balance(1) == 103);
+  CHECK_THROWS_AS(make_workload("bank", WorkloadOptions{1, {{"accounts", 1}}}), std::invalid_argument);
+}
+
+}  // namespace fl::test

@@ -1,0 +1,34 @@
+// The `rw-register` workload (Elle's): transactions of reads and unique
+// writes of registers (TxnOps), judged by txn-rw-register against strict
+// serializability unless the params name other "consistency-models"; the
+// params may also say "linearizable-keys", "sequential-keys", "wfr-keys".
+#include <memory>
+
+#include "workloads/txn_ops.h"
+
+namespace fl {
+namespace {
+
+class RwRegisterWorkload : public Workload {
+ public:
+  explicit RwRegisterWorkload(const WorkloadOptions& opts) : ops_(opts.params, "w"), params_(opts.params) {}
+  std::string name() const override { return "rw-register"; }
+  std::string description() const override {
+    return "transactions reading and writing registers with unique values (Elle's rw-register; txn-rw-register)";
+  }
+  OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
+  std::vector<std::string> checkers() const override { return {"txn-rw-register", "stats"}; }
+  Json check_params() const override { return txn_check_params(params_); }
+
+ private:
+  TxnOps ops_;
+  Json params_;
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_rw_register_workload(const WorkloadOptions& opts) {
+  return std::make_unique<RwRegisterWorkload>(opts);
+}
+
+}  // namespace fl
