@@ -17,6 +17,7 @@ std::unique_ptr<Checker> make_writes_follow_reads_checker();
 std::unique_ptr<Checker> make_set_checker();
 std::unique_ptr<Checker> make_counter_checker();
 std::unique_ptr<Checker> make_bank_checker();
+std::unique_ptr<Checker> make_lock_checker();
 std::unique_ptr<Checker> make_total_queue_checker();
 std::unique_ptr<Checker> make_unique_ids_checker();
 std::unique_ptr<Checker> make_causal_checker();
@@ -34,7 +35,8 @@ const std::vector<const Checker*>& all_checkers() {
     v.push_back(make_linearizable_checker());
     for (auto make : {make_session_checker, make_read_your_writes_checker, make_monotonic_reads_checker,
                       make_monotonic_writes_checker, make_writes_follow_reads_checker, make_set_checker,
-                      make_counter_checker, make_bank_checker, make_total_queue_checker, make_unique_ids_checker,
+                      make_counter_checker, make_bank_checker, make_lock_checker, make_total_queue_checker,
+                      make_unique_ids_checker,
                       make_causal_checker, make_causal_consistency_checker, make_causal_memory_checker,
                       make_causal_convergence_checker, make_txn_list_append_checker,
                       make_txn_rw_register_checker})

@@ -18,15 +18,33 @@ namespace fl {
 void add_test_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TestOptions>();
   auto bug = std::make_shared<std::string>();
-  auto no_progress = std::make_shared<bool>(false);
+  auto design = std::make_shared<std::string>();
+  auto bin = std::make_shared<std::string>();
+  auto bin_args = std::make_shared<std::string>();
   auto opts = std::make_shared<std::vector<std::string>>();
   auto workload_opts = std::make_shared<std::vector<std::string>>();
+  auto no_progress = std::make_shared<bool>(false);
   auto config = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--config", *config,
                   "Read the flags from a TOML file (or a run's test.json, to repeat it); flags given here win");
   cmd->add_option("--system,-s", o->system, "System under test (see `faultline list`; required)");
   cmd->add_option("--workload,-w", o->workload, "Workload (see `faultline list`; required)");
+  cmd->add_option("--design", *design, "Course design for --system course (see `fl-course --help`)");
+  cmd->add_option("--bin", *bin, "The server binary for --system http (speaks COURSE.md's protocol)");
+  cmd->add_option("--bin-args", *bin_args,
+                  "More arguments for every --system http node, split at spaces (no shell), after COURSE.md's flags");
+  cmd->add_option("--opt", *opts,
+                  "A system option, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text) or KEY "
+                  "(true), e.g. redis: wait=1; etcd: binary=/usr/bin/etcd; course/http pass each to every node as "
+                  "--KEY [VALUE]")
+      ->expected(1)
+      ->take_all();
+  cmd->add_option("--workload-opt", *workload_opts,
+                  "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text; a bare KEY "
+                  "is true), e.g. keys=4, values=small, sessions=true, read_fraction=0.2, pattern=write-skew")
+      ->expected(1)
+      ->take_all();
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
   cmd->add_option("--nemesis-interval", o->nemesis_interval_s, "Seconds between a fault and its heal")
       ->capture_default_str();
@@ -51,23 +69,24 @@ void add_test_command(CLI::App& app, int& exit_code) {
                   "Seconds the checkers may take; past it the verdict is unknown")
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
-  cmd->add_option("--opt", *opts,
-                  "A system option K=V, repeatable (redis: wait=1; etcd: binary=/usr/bin/etcd); a bare K means "
-                  "true; V is JSON or else a string");
-  cmd->add_option("--workload-opt", *workload_opts,
-                  "A workload option K=V, repeatable (register: values=small; list-append: pattern=write-skew); "
-                  "V is JSON or else a string");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
-  cmd->callback([cmd, o, bug, no_progress, opts, workload_opts, config, &exit_code] {
-    if (!config->empty()) apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init"});
+  cmd->callback([cmd, o, bug, design, bin, bin_args, opts, workload_opts, no_progress, config, &exit_code] {
+    if (!config->empty())
+      apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init", "workload_params"});
     if (!bug->empty()) o->system_options["bug"] = *bug;
+    if (!design->empty()) o->system_options["design"] = *design;
+    if (!bin->empty()) o->system_options["bin"] = *bin;
+    if (!bin_args->empty()) o->system_options["bin_args"] = *bin_args;
+    // KEY=VALUE → {"KEY": VALUE}, VALUE read as JSON when it parses, else as
+    // text; a bare KEY is true.
     auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
       for (const std::string& kv : words) {
         auto eq = kv.find('=');
-        if (eq == 0 || kv.empty()) throw UsageError(fmt::format("{} wants K=V, not \"{}\"", flag, kv));
+        if (kv.empty() || eq == 0) throw UsageError(fmt::format("{} takes KEY=VALUE, not \"{}\"", flag, kv));
         std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
-        into[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
+        nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
+        into[key] = v.is_discarded() ? nlohmann::json(value) : v;
       }
     };
     fill(*opts, o->system_options, "--opt");

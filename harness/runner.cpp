@@ -241,16 +241,6 @@ struct TestRun::Run {
 // when the machine is not fit for the run (preflight.h).
 void TestRun::prepare(Run& r) {
   const TestOptions& o = opts_;
-  try {
-    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, o.workload_params});
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  if (!r.workload) {
-    std::string known;
-    for (const auto& w : list_workloads()) known += (known.empty() ? "" : ", ") + w.name;
-    throw UsageError(fmt::format("unknown workload \"{}\" (known: {})", o.workload, known));
-  }
   r.live = std::make_unique<Live>();
   try {
     r.live->system = make_system(o.system, o.system_options);
@@ -261,6 +251,21 @@ void TestRun::prepare(Run& r) {
     std::string known;
     for (const auto& s : list_systems()) known += (known.empty() ? "" : ", ") + s.name;
     throw UsageError(fmt::format("unknown system \"{}\" (known: {})", o.system, known));
+  }
+  // The system's defaults for the workload's knobs; --workload-opt wins.
+  nlohmann::json params = r.live->system->workload_defaults(o.workload);
+  for (auto& [k, v] : o.workload_params.items()) params[k] = v;
+  try {
+    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params});
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("a --workload-opt of {} has the wrong type ({})", o.workload, e.what()));
+  }
+  if (!r.workload) {
+    std::string known;
+    for (const auto& w : list_workloads()) known += (known.empty() ? "" : ", ") + w.name;
+    throw UsageError(fmt::format("unknown workload \"{}\" (known: {})", o.workload, known));
   }
   System& system = *r.live->system;
   {
@@ -295,6 +300,7 @@ void TestRun::prepare(Run& r) {
   nlohmann::json config = settings_json(o);
   config["model"] = r.workload->model();
   config["checkers"] = r.workload->checkers();
+  config["workload_params"] = params;  // the workload's knobs as resolved: system defaults, then --workload-opt
   if (auto init = r.workload->init()) config["init"] = *init;
   spdlog::info("test {}: {}", o.test_name, config.dump());
   if (r.store) std::ofstream(r.store->test_json_path()) << config.dump(2) << "\n";

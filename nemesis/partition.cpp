@@ -1,5 +1,7 @@
 #include "nemesis/partition.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "cluster/process.h"
@@ -20,9 +22,21 @@ NemesisEvent PartitionNemesis::start(NemesisContext& ctx) {
   std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;
   std::string shape;
   Grudge grudge;
+  nlohmann::json primaries;
   if (grudge_option_.is_object()) {
     shape = "custom";
     grudge = grudge_from_json(grudge_option_, names);
+  } else if (grudge_option_ == "primaries") {
+    // Jepsen's :primaries: cut off whoever the system says leads right now;
+    // if it names none (mid-election, or no such notion), one random node.
+    shape = "primaries";
+    std::vector<std::string> cut = ctx.db ? ctx.db->primaries(ctx.nodes) : std::vector<std::string>{};
+    primaries = cut;
+    if (cut.empty()) cut = {names[std::uniform_int_distribution<size_t>(0, names.size() - 1)(rng)]};
+    std::vector<std::string> rest;
+    for (const auto& n : names)
+      if (std::find(cut.begin(), cut.end(), n) == cut.end()) rest.push_back(n);
+    grudge = complete_grudge({cut, rest});
   } else {
     if (grudge_option_.is_string()) {
       shape = grudge_option_.get<std::string>();
@@ -38,7 +52,9 @@ NemesisEvent PartitionNemesis::start(NemesisContext& ctx) {
                                {"nodes", node_refs(ctx.nodes)}},
                               ctx.nodes);
   apply_grudge(ctx.nodes, grudge);
-  return {"start-partition", {{"grudge", shape}, {"drops", grudge_to_json(grudge)}}};
+  nlohmann::json value = {{"grudge", shape}, {"drops", grudge_to_json(grudge)}};
+  if (shape == "primaries") value["primaries"] = primaries;
+  return {"start-partition", value};
 }
 
 NemesisEvent PartitionNemesis::stop(NemesisContext& ctx) {

@@ -1,8 +1,9 @@
 // PartitionNemesis: a network partition shaped by a grudge (grudge.h),
 // installed with iptables in every node's namespace (firewall.h) after the
 // journal records it; stop() removes the FL-PARTITION chain and nothing else.
-// Options: {"grudge": "halves" | … | {"n1": ["n2"], …}}; without one, each
-// start picks a named grudge at random.
+// Options: {"grudge": "halves" | … | "primaries" | {"n1": ["n2"], …}};
+// without one, each start picks a named grudge at random. "primaries" cuts
+// off the nodes the Db names as primaries (Db::primaries) from the rest.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 #include "nemesis/process_fault.h"
 
+#include <algorithm>
 #include <csignal>
 
 #include <fmt/format.h>
@@ -26,7 +27,16 @@ NemesisEvent ProcessNemesis::start(NemesisContext& ctx) {
   if (!targets_.empty()) stop(ctx);
   std::mt19937_64 fallback(0);
   std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;
-  targets_ = choose_targets(ctx.nodes, target_, rng);
+  if (target_ == "primaries") {
+    // Jepsen's :primaries — whoever the system says leads right now (a Raft
+    // leader, a 2PC coordinator); nobody if it names none.
+    std::vector<std::string> named = ctx.db ? ctx.db->primaries(ctx.nodes) : std::vector<std::string>{};
+    targets_.clear();
+    for (Host* h : ctx.nodes)
+      if (std::find(named.begin(), named.end(), h->name()) != named.end()) targets_.push_back(h);
+  } else {
+    targets_ = choose_targets(ctx.nodes, target_, rng);
+  }
   nlohmann::json names = nlohmann::json::array();
   for (Host* h : targets_) names.push_back(h->name());
   Db* db = ctx.db;

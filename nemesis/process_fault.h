@@ -5,7 +5,8 @@
 // node's namespace, and a kill cannot be restarted. Both are journaled
 // before they act: paused pids so `faultline heal` resumes them, killed
 // nodes so a cleanup after a crash says which daemons are gone.
-// Options: {"target": "one|random|minority|majority|all|n2"}.
+// Options: {"target": "one|random|minority|majority|all|n2|primaries"}; "primaries"
+// are the nodes the Db names (Db::primaries), Jepsen's :primaries.
 #pragma once
 
 #include <string>

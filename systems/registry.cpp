@@ -9,6 +9,8 @@ namespace fl {
 
 std::unique_ptr<System> make_etcd_system(const nlohmann::json& options);
 std::unique_ptr<System> make_redis_system(const nlohmann::json& options);
+std::unique_ptr<System> make_course_system(const nlohmann::json& options);
+std::unique_ptr<System> make_http_system(const nlohmann::json& options);
 std::unique_ptr<System> make_postgres_system(const nlohmann::json& options);
 
 namespace {
@@ -26,6 +28,10 @@ const std::vector<Entry>& entries() {
        make_etcd_system},
       {{"redis", "Redis 7 (Debian redis-server) primary + replicas with redis-sentinel failover, via hiredis"},
        make_redis_system},
+      {{"course", "fl-course, the course example designs (COURSE.md): --design NAME [--opt K[=V]]…"},
+       make_course_system},
+      {{"http", "any server speaking the course protocol (COURSE.md): --bin PATH [--opt K[=V]]…"},
+       make_http_system},
       {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation and replicas via --opt"},
        make_postgres_system},
   };

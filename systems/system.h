@@ -27,6 +27,11 @@ class System {
   // True if the system runs inside faultline's process (no cluster, no root).
   virtual bool in_process() const { return false; }
   virtual std::vector<std::string> workloads() const = 0;  // supported workloads
+  // Workload knobs this system sets unless the user sets them (--workload-opt
+  // wins): e.g. no cas for a design that cannot compare-and-set, and the
+  // session-guarantee checkers for a design that promises less than
+  // linearizability.
+  virtual nlohmann::json workload_defaults(const std::string& workload) const { return nlohmann::json::object(); }
   virtual Db& db() = 0;
   // A client for `workload` bound to `node` (nullptr node for in-process systems).
   virtual std::unique_ptr<Client> make_client(const std::string& workload, Host* node,

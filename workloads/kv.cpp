@@ -4,7 +4,8 @@
 // gets about ops_per_key ops in all and no key's history grows long enough to
 // make the linearizability search expensive. Judged with the kv model. Values
 // are small (0 … 4) by default, since each key's history stays short;
-// `values=unique` gives fresh ones.
+// `values=unique` gives fresh ones; `sessions` (which needs them) adds the
+// session-guarantee and causal checkers.
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -51,7 +52,7 @@ class KvWorkload : public Workload {
     for (std::int64_t k = first; k < first + keys_; ++k) ops.push_back(OpSpec{"read", nullptr, Json(k)});
     return ops;
   }
-  std::vector<std::string> checkers() const override { return {"linearizable", "stats"}; }
+  std::vector<std::string> checkers() const override { return ops_.mix().checkers(); }
   std::string model() const override { return "kv"; }
 
  private:

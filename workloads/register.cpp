@@ -3,7 +3,8 @@
 // so the first reads see null) and by the stats checker. Values are unique by
 // default (`values=unique`: the checker's unique-value fast paths apply);
 // `values=small` (or `values=N`) draws them from 0 … 4 (0 … N-1) as Jepsen's
-// register test does, so cas succeeds by chance too.
+// register test does, so cas succeeds by chance too. With `sessions`, the
+// session-guarantee and causal checkers judge it too.
 #include <memory>
 
 #include "workloads/register_ops.h"
@@ -22,7 +23,7 @@ class RegisterWorkload : public Workload {
   OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
   void completed(const OpSpec& op, const Completion& c) override { ops_.completed(op, c); }
   std::vector<OpSpec> final_ops() override { return {OpSpec{"read", nullptr, std::nullopt}}; }
-  std::vector<std::string> checkers() const override { return {"linearizable", "stats"}; }
+  std::vector<std::string> checkers() const override { return ops_.mix().checkers(); }
   std::string model() const override { return "cas-register"; }
 
  private:

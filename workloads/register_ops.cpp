@@ -28,11 +28,30 @@ RegisterMix RegisterMix::from_params(const Json& params, RegisterValues fallback
         throw std::invalid_argument("values must be unique, small or a number of small values, not " + v.dump());
       }
     }
+    if (params.contains("sessions")) {
+      if (!params["sessions"].is_boolean()) throw std::invalid_argument("sessions must be true or false");
+      m.sessions = params["sessions"].get<bool>();
+      if (m.sessions && !params.contains("values")) m.kind = RegisterValues::Unique;
+    }
   }
   if (m.read < 0 || m.write < 0 || m.cas < 0 || m.read + m.write + m.cas <= 0)
     throw std::invalid_argument("the op mix needs non-negative weights for read, write and cas, not all zero");
   if (m.values < 1) throw std::invalid_argument("the register needs at least one value");
+  if (m.sessions && m.cas > 0)
+    throw std::invalid_argument(
+        "sessions=true needs a mix without cas (the session and causal checkers need unique written values): "
+        "add --workload-opt 'mix={\"read\":1,\"write\":1,\"cas\":0}'");
+  if (m.sessions && m.kind != RegisterValues::Unique)
+    throw std::invalid_argument("sessions=true needs values=unique (the session and causal checkers need unique written values)");
   return m;
+}
+
+std::vector<std::string> RegisterMix::checkers() const {
+  std::vector<std::string> c = {"linearizable", "stats"};
+  if (sessions)
+    for (const char* s : {"read-your-writes", "monotonic-reads", "monotonic-writes", "writes-follow-reads", "causal"})
+      c.push_back(s);
+  return c;
 }
 
 std::int64_t RegisterOps::seen(const std::optional<Json>& key) {

@@ -8,6 +8,7 @@ namespace fl {
 std::unique_ptr<Workload> make_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_kv_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_lock_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_list_append_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_rw_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_bank_workload(const WorkloadOptions& opts);
@@ -27,6 +28,9 @@ const std::vector<Entry>& entries() {
        make_kv_workload},
       {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)"},
        make_set_workload},
+      {{"lock", "acquire a lease lock, sometimes pause past the lease, write to a store with the token, release; "
+                "a final read of the store's log (lock checker)"},
+       make_lock_workload},
       {{"list-append", "transactions appending unique values to lists and reading them (Elle's list-append)"},
        make_list_append_workload},
       {{"rw-register", "transactions reading and writing registers with unique values (Elle's rw-register)"},

@@ -3,7 +3,8 @@
 // (and linearizability model) that judge its history. The Client interface
 // is what a system must implement to run the workload.
 // Thread-safety: next() and completed() are called by many workers at once
-// and must be safe.
+// and must be safe. A worker calls both on its own thread, one op at a time
+// (a workload may keep per-worker state keyed by the calling thread).
 #pragma once
 
 #include <memory>

@@ -1,6 +1,5 @@
 #include "systems/etcd/etcd_db.h"
 
-#include <csignal>
 #include <random>
 #include <thread>
 
@@ -64,17 +63,8 @@ void EtcdDb::setup(const std::vector<Host*>& hosts) {
 
 void EtcdDb::teardown(const std::vector<Host*>& hosts) noexcept {
   for (Host* h : hosts) {
+    daemons_.stop(*h, std::chrono::seconds(2));
     try {
-      int pid = -1;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = pids_.find(h->name());
-        if (it != pids_.end()) {
-          pid = it->second;
-          pids_.erase(it);
-        }
-      }
-      if (pid > 0) h->stop(pid, std::chrono::seconds(2));
       h->run({"rm", "-rf", data_dir(*h)});
     } catch (...) {
       // Teardown must not throw; `faultline cluster down` removes what is left.
@@ -87,31 +77,13 @@ void EtcdDb::start(Host& host) {
   spec.name = "etcd";
   spec.argv = argv_for(host);
   spec.log_path = log_path(host);
-  int pid = host.spawn(spec);
-  std::lock_guard<std::mutex> lock(mu_);
-  pids_[host.name()] = pid;
+  daemons_.spawn(host, spec);
 }
 
-void EtcdDb::kill(Host& host) {
-  for (int pid : pids(host)) host.kill(pid);
-}
-void EtcdDb::pause(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
-}
-void EtcdDb::resume(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGCONT);
-}
-
-std::vector<int> EtcdDb::pids(Host& host) {
-  int pid = -1;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = pids_.find(host.name());
-    if (it != pids_.end()) pid = it->second;
-  }
-  if (pid > 0 && host.alive(pid)) return {pid};
-  return {};
-}
+void EtcdDb::kill(Host& host) { daemons_.kill(host); }
+void EtcdDb::pause(Host& host) { daemons_.pause(host); }
+void EtcdDb::resume(Host& host) { daemons_.resume(host); }
+std::vector<int> EtcdDb::pids(Host& host) { return daemons_.pids(host); }
 
 std::vector<std::string> EtcdDb::log_files(Host& host) { return {log_path(host)}; }
 

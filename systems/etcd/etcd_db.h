@@ -4,16 +4,16 @@
 // until each answers /health; teardown() stops them and wipes their data
 // directories but keeps the log files, so the runner can copy them into the
 // store. Every command goes through Host::run / Host::spawn.
-// Thread-safety: per-host calls may run concurrently (pids behind a mutex).
+// Thread-safety: per-host calls may run concurrently.
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "cluster/db.h"
+#include "systems/daemon_table.h"
 
 namespace fl {
 
@@ -49,7 +49,7 @@ class EtcdDb : public Db {
   std::mutex mu_;
   std::string initial_cluster_;            // fixed at setup
   std::string token_;
-  std::map<std::string, int> pids_;        // node name -> daemon pid
+  DaemonTable daemons_;
 };
 
 }  // namespace fl

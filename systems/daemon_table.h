@@ -1,0 +1,33 @@
+// DaemonTable: the one daemon a Db runs on each node — its pid, recorded
+// when it is spawned — and the process hooks every such Db shares: kill
+// (SIGKILL), pause (SIGSTOP), resume (SIGCONT), and stop (SIGCONT, so a
+// paused daemon can take the SIGTERM, then SIGKILL after a grace).
+// Everything goes through the Host. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/host.h"
+
+namespace fl {
+
+class DaemonTable {
+ public:
+  int spawn(Host& host, const DaemonSpec& spec);
+  std::vector<int> pids(Host& host);  // the daemon's pid if it is alive, else none
+  void kill(Host& host);
+  void pause(Host& host);
+  void resume(Host& host);
+  // Forgets the daemon and ends it; never throws.
+  void stop(Host& host, std::chrono::milliseconds grace) noexcept;
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> pids_;  // node name -> pid
+};
+
+}  // namespace fl
