@@ -73,7 +73,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
   cmd->callback([cmd, o, bug, design, bin, bin_args, opts, workload_opts, no_progress, config, &exit_code] {
     if (!config->empty())
-      apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init", "workload_params"});
+      apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init", "workload-params"});
     if (!bug->empty()) o->system_options["bug"] = *bug;
     if (!design->empty()) o->system_options["design"] = *design;
     if (!bin->empty()) o->system_options["bin"] = *bin;
