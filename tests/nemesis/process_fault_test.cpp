@@ -11,6 +11,7 @@
 #include "nemesis/nemesis.h"
 #include "nemesis/targets.h"
 #include "nemesis_guard.h"
+#include "tests/skip.h"
 
 using namespace fl;
 using fl::test::test_address;
@@ -90,6 +91,7 @@ TEST_CASE("kill without a Db crashes every process in the node's namespace", "[n
 }
 
 TEST_CASE("process faults go through the Db's hooks on the chosen targets", "[nemesis]") {
+  FL_REQUIRE_ROOT();  // the faults are journaled under /run/faultline, which only root may write
   std::vector<std::unique_ptr<NamespaceHost>> hosts;
   std::vector<Host*> nodes;
   for (int i = 1; i <= 5; ++i) {
