@@ -32,7 +32,7 @@ void DaemonTable::resume(Host& host) {
   for (int pid : pids(host)) host.signal(pid, SIGCONT);
 }
 
-void DaemonTable::stop(Host& host, std::chrono::milliseconds grace) noexcept {
+void DaemonTable::stop(Host& host, std::chrono::milliseconds grace, int end_signal) noexcept {
   try {
     int pid = -1;
     {
@@ -45,6 +45,7 @@ void DaemonTable::stop(Host& host, std::chrono::milliseconds grace) noexcept {
     }
     if (pid <= 0) return;
     host.signal(pid, SIGCONT);
+    if (end_signal != SIGTERM) host.signal(pid, end_signal);  // Host::stop sends SIGTERM itself
     host.stop(pid, grace);
   } catch (...) {
     // Never throws: `faultline cluster down` removes whatever is left.

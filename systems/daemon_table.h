@@ -1,11 +1,14 @@
 // DaemonTable: the one daemon a Db runs on each node — its pid, recorded
 // when it is spawned — and the process hooks every such Db shares: kill
 // (SIGKILL), pause (SIGSTOP), resume (SIGCONT), and stop (SIGCONT, so a
-// paused daemon can take the SIGTERM, then SIGKILL after a grace).
+// paused daemon can take the signal that asks it to end — SIGTERM unless the
+// daemon wants another, e.g. PostgreSQL's SIGINT fast shutdown — then SIGKILL
+// after a grace).
 // Everything goes through the Host. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,7 +26,7 @@ class DaemonTable {
   void pause(Host& host);
   void resume(Host& host);
   // Forgets the daemon and ends it; never throws.
-  void stop(Host& host, std::chrono::milliseconds grace) noexcept;
+  void stop(Host& host, std::chrono::milliseconds grace, int end_signal = SIGTERM) noexcept;
 
  private:
   std::mutex mu_;

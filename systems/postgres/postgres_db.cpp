@@ -140,19 +140,7 @@ void PostgresDb::setup(const std::vector<Host*>& hosts) {
 void PostgresDb::teardown(const std::vector<Host*>& hosts) noexcept {
   for (Host* h : hosts) {
     try {
-      int pid = -1;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = pids_.find(h->name());
-        if (it != pids_.end()) {
-          pid = it->second;
-          pids_.erase(it);
-        }
-      }
-      if (pid > 0) {
-        h->signal(pid, SIGINT);  // fast shutdown: abort sessions, checkpoint, exit
-        h->stop(pid, std::chrono::seconds(10));
-      }
+      daemons_.stop(*h, std::chrono::seconds(10), SIGINT);  // fast shutdown: abort sessions, checkpoint, exit
       h->run({"rm", "-rf", data_dir(*h)});
     } catch (...) {
       // Teardown must not throw; `faultline cluster down` removes what is left.
@@ -165,31 +153,13 @@ void PostgresDb::start(Host& host) {
   spec.name = "postgres";
   spec.argv = as_postgres({opts_.bin_dir + "/postgres", "-D", data_dir(host)});
   spec.log_path = log_path(host);
-  int pid = host.spawn(spec);
-  std::lock_guard<std::mutex> lock(mu_);
-  pids_[host.name()] = pid;
+  daemons_.spawn(host, spec);
 }
 
-void PostgresDb::kill(Host& host) {
-  for (int pid : pids(host)) host.kill(pid);
-}
-void PostgresDb::pause(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
-}
-void PostgresDb::resume(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGCONT);
-}
-
-std::vector<int> PostgresDb::pids(Host& host) {
-  int pid = -1;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = pids_.find(host.name());
-    if (it != pids_.end()) pid = it->second;
-  }
-  if (pid > 0 && host.alive(pid)) return {pid};
-  return {};
-}
+void PostgresDb::kill(Host& host) { daemons_.kill(host); }
+void PostgresDb::pause(Host& host) { daemons_.pause(host); }
+void PostgresDb::resume(Host& host) { daemons_.resume(host); }
+std::vector<int> PostgresDb::pids(Host& host) { return daemons_.pids(host); }
 
 std::string PostgresDb::unavailable() const {
   if (opts_.bin_dir.empty() || !std::filesystem::exists(opts_.bin_dir + "/postgres"))

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cluster/db.h"
+#include "systems/daemon_table.h"
 
 namespace fl {
 
@@ -58,7 +59,7 @@ class PostgresDb : public Db {
   std::string primary_address_;
   std::map<std::string, std::string> serving_;  // node name -> address, for nodes that run a server
   std::map<std::string, bool> replica_;
-  std::map<std::string, int> pids_;
+  DaemonTable daemons_;  // the postgres server of each node
 };
 
 }  // namespace fl
