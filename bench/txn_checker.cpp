@@ -7,6 +7,8 @@
 // the same run), to check, the rate, and resident memory. Then the largest
 // size again with one planted anomaly of every class, and which were found.
 // Usage: bench_txn_checker [max_txns=1000000] [dir for the JSONL=/tmp]
+//        bench_txn_checker --write N FILE [--plants]   (only writes the JSONL
+//        history, for timing `faultline check` on it as a whole process)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -81,6 +83,18 @@ fl::CheckResult check(const fl::History& h, double& s, double& wall) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 4 && std::strcmp(argv[1], "--write") == 0) {
+    fl::sim::TxnSimOptions o;
+    o.seed = 42;
+    o.txns = std::atoll(argv[2]);
+    if (argc > 4 && std::strcmp(argv[4], "--plants") == 0) {
+      o.seed = 43;
+      o.plants = fl::sim::all_plants();
+    }
+    std::ofstream out(argv[3]);
+    fl::write_jsonl(out, fl::sim::simulate_list_append(o));
+    return out ? 0 : 1;
+  }
   std::int64_t max_txns = argc > 1 ? std::atoll(argv[1]) : 1000000;
   std::string dir = argc > 2 ? argv[2] : "/tmp";
   std::printf("CPU seconds (user+system); wall-clock for the check in brackets (the machine is shared).\n"
