@@ -96,26 +96,26 @@ std::string write_check_report(const CheckArgs& a, const History& h, const FileR
   return w.html_path;
 }
 
-// A JSON Lines history of transactions checked by a txn checker alone is
-// streamed into the checker's compact Txns, never held as a History (see
-// checkers/txn/stream.h): same verdict, explanations and errors, a fraction
-// of the memory. With no --checker, the history decides as for a History
-// (default_checker_for); a history that is not all transactions, or whose
-// micro-ops are malformed, is read again the ordinary way, which then
-// decides and words any error. The report (--out) draws the whole history,
-// so it takes the ordinary way too. nullopt: not streamed.
+// A history of transactions (JSON Lines, EDN or elle-cli JSON) checked by a
+// txn checker alone is streamed into the checker's compact Txns, never held
+// as a History (checkers/txn/stream.h): same verdict, explanations and
+// errors, a fraction of the memory. With no --checker, the history decides
+// as for a History (default_checker_for); a history that is not all
+// transactions, or whose micro-ops are malformed, is read again the ordinary
+// way, which then decides and words any error. The report (--out) draws the
+// whole history, so it takes the ordinary way too. nullopt: not streamed.
 std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<const Checker*>& checkers,
                                           Format format, const CheckOptions& opts, const std::string& path) {
   if (!a.out_dir.empty() || checkers.size() > 1) return std::nullopt;
   std::optional<txn::ReadShape> shape =
       checkers.empty() ? std::optional<txn::ReadShape>(txn::ReadShape::List) : txn::txn_checker_shape(checkers[0]->name());
   if (!shape || !can_stream(path, format)) return std::nullopt;
-  txn::StreamedTxns s = txn::stream_txns(path, *shape);
+  txn::StreamedTxns s = txn::stream_txns(path, format, *shape, checkers.empty());
   if (checkers.empty()) {
     if (!s.all_txn || s.txns.bad()) return std::nullopt;
     if (!s.appends) {
       shape = txn::ReadShape::Value;
-      s = txn::stream_txns(path, *shape);
+      s = txn::stream_txns(path, format, *shape);
     }
   }
   FileResults fr;

@@ -6,7 +6,9 @@
 // validation: parse and pairing errors throw BadInput (file:line) at the op
 // where read_history would have thrown them, with the same sentence. An op
 // is valid only during its callback.
-// Only JSON Lines is streamed; can_stream says whether a file is one.
+// JSON Lines, EDN and elle-cli's JSON arrays are streamed (JSON Lines and
+// JSON arrays with plain values left as text); can_stream says whether a
+// file is one of them.
 #pragma once
 
 #include <cstdint>
@@ -53,12 +55,13 @@ struct StreamCounts {
   std::int64_t operations = 0;  // pairs (History::pairs().size())
 };
 
-// True when `path` can be streamed as `format`: a regular, seekable file of
-// JSON Lines (given, or detected when format is Auto). Anything else is left
-// to read_history, which also reports the errors of opening it.
+// True when `path` can be streamed as `format`: a regular file of JSON
+// Lines, EDN or an elle-cli JSON array (given, or detected when format is
+// Auto). Anything else is left to read_history, which also reports the
+// errors of opening it.
 bool can_stream(const std::string& path, Format format);
 
-// Reads a JSON Lines history, calling `each` for every op in file order.
-StreamCounts stream_history(const std::string& path, const std::function<void(const OpRef&)>& each);
+// Reads the history, calling `each` for every op in file order.
+StreamCounts stream_history(const std::string& path, Format format, const std::function<void(const OpRef&)>& each);
 
 }  // namespace fl

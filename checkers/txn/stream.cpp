@@ -2,13 +2,25 @@
 
 namespace fl::txn {
 
-StreamedTxns stream_txns(const std::string& path, ReadShape shape) {
+namespace {
+struct NotOnlyTxns {};
+}  // namespace
+
+StreamedTxns stream_txns(const std::string& path, Format format, ReadShape shape, bool only_txns) {
   StreamedTxns s{Txns(path, shape)};
   bool other_f = false;
-  StreamCounts counts = stream_history(path, [&](const OpRef& op) {
-    if (op.pair() >= 0 && op.op().is_invoke() && op.op().f != "txn") other_f = true;
-    s.txns.add_op(op);
-  });
+  StreamCounts counts;
+  try {
+    counts = stream_history(path, format, [&](const OpRef& op) {
+      if (op.pair() >= 0 && op.op().is_invoke() && op.op().f != "txn") {
+        other_f = true;
+        if (only_txns) throw NotOnlyTxns{};
+      }
+      s.txns.add_op(op);
+    });
+  } catch (const NotOnlyTxns&) {
+    return s;
+  }
   s.txns.finish(counts.events);
   s.events = counts.events;
   s.operations = counts.operations;

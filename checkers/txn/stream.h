@@ -1,4 +1,5 @@
-// Reading a JSON Lines history of transactions straight into Txns, op by op
+// Reading a history of transactions (JSON Lines, EDN or elle-cli's JSON)
+// straight into Txns, op by op
 // (history/op_stream.h), so that the History — every op as JSON, about
 // 2.6 KB a transaction — is never held: what is kept is the Txns (about
 // 0.6 KB a transaction) and, for the transactions in flight, their micro-ops
@@ -23,6 +24,8 @@ struct StreamedTxns {
   bool all_txn = false, appends = false;
 };
 
-StreamedTxns stream_txns(const std::string& path, ReadShape shape);
+// `only_txns`: stop reading at the first client op that is not an f "txn"
+// one (all_txn is then false and the rest is neither read nor checked).
+StreamedTxns stream_txns(const std::string& path, Format format, ReadShape shape, bool only_txns = false);
 
 }  // namespace fl::txn
