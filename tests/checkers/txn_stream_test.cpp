@@ -269,10 +269,10 @@ TEST_CASE("a streamed check of every Elle corpus history gives what the History-
 
 TEST_CASE("a streamed check of simulated histories with planted anomalies gives what the History-based check gives",
           "[txn][stream]") {
-  for (std::uint64_t seed : {1, 2, 3}) {
+  for (std::uint64_t seed : {1, 2}) {
     sim::TxnSimOptions o;
     o.seed = seed;
-    o.txns = 3000;
+    o.txns = 2000;
     o.plants = sim::all_plants();
     StreamTestFile f(jsonl_of(sim::simulate_list_append(o)));
     std::string got = by_stream(f.path(), ReadShape::List, Json::object());
@@ -284,7 +284,7 @@ TEST_CASE("a streamed check of simulated histories with planted anomalies gives 
 TEST_CASE("a streamed check of random odd histories gives the History-based result or the same error",
           "[txn][stream]") {
   int results = 0, errors = 0;
-  for (std::uint64_t seed = 1; seed <= 150; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
     for (ReadShape shape : {ReadShape::List, ReadShape::Value}) {
       StreamTestFile f(OddHistory(seed, shape).make(40));
       int r = compare_both_ways(f.path(), shape, shape == ReadShape::List ? list_params() : register_params());
@@ -292,8 +292,8 @@ TEST_CASE("a streamed check of random odd histories gives the History-based resu
       errors += (shape == ReadShape::List ? 3 : 4) - r;
     }
   }
-  CHECK(results > 300);
-  CHECK(errors > 50);
+  CHECK(results > 200);
+  CHECK(errors > 30);
 }
 
 TEST_CASE("a streamed check reports the error a History-based check reports first, wherever it is in the file",
