@@ -32,7 +32,7 @@ const std::vector<Entry>& entries() {
        make_course_system},
       {{"http", "any server speaking the course protocol (COURSE.md): --bin PATH [--opt K[=V]]…"},
        make_http_system},
-      {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation, read-only and replicas via --opt"},
+      {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; isolation and replicas via --opt"},
        make_postgres_system},
   };
   return v;

@@ -9,10 +9,7 @@
 // transaction uncommitted (the server aborts it): fail. A refused COMMIT is
 // fail; a COMMIT whose answer never came is info.
 // Options (--opt): isolation=read-committed|repeatable-read|serializable
-// (default serializable); read-only=declared|undeclared (default declared:
-// a txn of reads only begins READ ONLY; undeclared leaves that out on the
-// primary, which PostgreSQL 15 needs to keep list-append serializable, see
-// README "PostgreSQL"); replicas=N (streaming replicas on the next N
+// (default serializable); replicas=N (streaming replicas on the next N
 // nodes; read-only transactions of clients bound to a replica run there,
 // at repeatable read, which is what a hot standby offers); bin_dir,
 // data_root, port.
@@ -48,12 +45,9 @@ Json attempted(const Json& txn) {
 // node is a replica (for read-only transactions).
 class PgClient : public Client {
  public:
-  PgClient(PostgresDb& db, Host* node, std::string isolation, bool declare_read_only, std::string workload,
-           double timeout_s, const Json& workload_params)
-      : isolation_(std::move(isolation)),
-        declare_read_only_(declare_read_only),
-        workload_(std::move(workload)),
-        primary_(db.primary_conninfo(timeout_s), timeout_s) {
+  PgClient(PostgresDb& db, Host* node, std::string isolation, std::string workload, double timeout_s,
+           const Json& workload_params)
+      : isolation_(std::move(isolation)), workload_(std::move(workload)), primary_(db.primary_conninfo(timeout_s), timeout_s) {
     if (node && db.is_replica(*node)) replica_ = std::make_unique<PgSession>(db.conninfo(*node, timeout_s), timeout_s);
     if (workload_ == "bank") bank_ = BankSpec::from(workload_params);
   }
@@ -100,7 +94,7 @@ class PgClient : public Client {
     if (!s.connect(why)) return {OpType::Fail, attempted(what), "cannot connect: " + why};
     bool on_replica = &s != &primary_;
     PgResult b = s.exec(begin_sql(on_replica && isolation_ == "serializable" ? "repeatable-read" : isolation_,
-                                  read_only && (on_replica || declare_read_only_)));
+                                  read_only));
     if (!b.ok) return aborted(s, b, what);
     if (auto failed = body()) return *failed;
     PgResult c = s.exec("COMMIT");
@@ -193,9 +187,7 @@ class PgClient : public Client {
     return run(s, true, nullptr, body, [&] { return Completion{OpType::Ok, balances, ""}; });
   }
 
-  std::string isolation_;
-  bool declare_read_only_;
-  std::string workload_;
+  std::string isolation_, workload_;
   PgSession primary_;
   std::unique_ptr<PgSession> replica_;
   BankSpec bank_;
@@ -204,8 +196,7 @@ class PgClient : public Client {
 
 class PostgresSystem : public System {
  public:
-  PostgresSystem(PostgresOptions opts, std::string isolation, bool declare_read_only)
-      : db_(std::move(opts)), isolation_(std::move(isolation)), declare_read_only_(declare_read_only) {}
+  PostgresSystem(PostgresOptions opts, std::string isolation) : db_(std::move(opts)), isolation_(std::move(isolation)) {}
   std::string name() const override { return "postgres"; }
   std::string description() const override {
     return "PostgreSQL (Debian) primary and optional streaming replicas; --opt isolation=…, --opt replicas=N";
@@ -213,35 +204,30 @@ class PostgresSystem : public System {
   std::vector<std::string> workloads() const override { return {"list-append", "rw-register", "bank"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node, const ClientOptions& opts) override {
-    return std::make_unique<PgClient>(db_, node, isolation_, declare_read_only_, workload, opts.timeout_s,
-                                      opts.workload_params);
+    return std::make_unique<PgClient>(db_, node, isolation_, workload, opts.timeout_s, opts.workload_params);
   }
 
  private:
   PostgresDb db_;
   std::string isolation_;
-  bool declare_read_only_;
 };
 
 }  // namespace
 
 std::unique_ptr<System> make_postgres_system(const nlohmann::json& options) {
   PostgresOptions o;
-  std::string isolation = "serializable", read_only = "declared";
+  std::string isolation = "serializable";
   if (options.is_object()) {
     o.bin_dir = options.value("bin_dir", o.bin_dir);
     o.data_root = options.value("data_root", o.data_root);
     o.port = options.value("port", o.port);
     o.replicas = options.value("replicas", o.replicas);
     isolation = options.value("isolation", isolation);
-    read_only = options.value("read-only", read_only);
   }
   if (isolation != "read-committed" && isolation != "repeatable-read" && isolation != "serializable")
     throw std::invalid_argument("isolation must be read-committed, repeatable-read or serializable, not " + isolation);
-  if (read_only != "declared" && read_only != "undeclared")
-    throw std::invalid_argument("read-only must be declared or undeclared, not " + read_only);
   if (o.replicas < 0) throw std::invalid_argument("replicas must be 0 or more");
-  return std::make_unique<PostgresSystem>(std::move(o), std::move(isolation), read_only == "declared");
+  return std::make_unique<PostgresSystem>(std::move(o), std::move(isolation));
 }
 
 }  // namespace fl
