@@ -12,7 +12,7 @@
 // with --porcupine DRIVER the same files go through Porcupine in the same run
 // (DRIVER FILE prints "verdict check_s parse_s ops peak_mb"; the driver is a
 // small Go program kept outside the project, see notes).
-//   bench_linear_busy [--dir D] [--sizes 10000,30000,…] [--values small,unique]
+//   bench_linear_busy [--dir D] [--sizes 10000,30000,…] [--values small,unique,stalled]
 //                     [--porcupine DRIVER] [--time-limit S] [--memory-limit-mb M]
 //                     [--regenerate] [--files F,…] [--ablations R,…]
 // --files checks the given histories instead; --ablations runs each file again
