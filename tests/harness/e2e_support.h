@@ -1,6 +1,7 @@
 // What the end-to-end tests share: a guard that clears any fl- cluster before
-// and after a test (pass or fail), and probes for what a run may leave behind
-// (namespaces, links, iptables rules, qdiscs, daemons).
+// and after a test (pass or fail), the settings of a quiet etcd register run,
+// a count of the faults a history records, and probes for what a run may
+// leave behind (namespaces, links, iptables rules, qdiscs, daemons).
 #pragma once
 
 #include <dirent.h>
@@ -13,6 +14,8 @@
 
 #include "cluster/local_cluster.h"
 #include "cluster/process.h"
+#include "harness/runner.h"
+#include "history/history.h"
 
 namespace fl::test {
 
@@ -40,6 +43,35 @@ struct RemoveDir {
     std::filesystem::remove_all(dir, ec);
   }
 };
+
+// A register run on etcd that prints nothing and keeps etcd's data under
+// `data_root` (the test removes it with RemoveDir); the test adds its nemesis,
+// size and timing.
+inline TestOptions etcd_register_run(const std::string& data_root, const std::string& store_dir) {
+  TestOptions o;
+  o.system = "etcd";
+  o.workload = "register";
+  o.system_options = {{"data_root", data_root}};
+  o.store_dir = store_dir;
+  o.progress = false;
+  o.print_summary = false;
+  return o;
+}
+
+// The nemesis events of a history: faults started and stopped ("start…",
+// "stop…" ops of the nemesis process).
+struct FaultEvents {
+  int starts = 0, stops = 0;
+};
+inline FaultEvents fault_events(const History& h) {
+  FaultEvents n;
+  for (const Op& op : h.ops()) {
+    if (!op.is_nemesis()) continue;
+    if (op.f.rfind("start", 0) == 0) ++n.starts;
+    if (op.f.rfind("stop", 0) == 0) ++n.stops;
+  }
+  return n;
+}
 
 // Lines of a command's stdout that contain `needle`.
 inline std::vector<std::string> lines_with(const Argv& argv, const std::string& needle) {

@@ -20,19 +20,13 @@ TEST_CASE("a run whose nemesis never applied a fault is unknown, with the reason
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-nemesis-unknown-e2e";
   test::RemoveDir remove_data{data_root};
-  TestOptions o;
-  o.system = "etcd";
-  o.workload = "register";
-  o.system_options = {{"data_root", data_root}};
+  TestOptions o = test::etcd_register_run(data_root, store.path);
   o.nemesis = {"partition"};
   o.nemesis_interval_s = 60;  // the main phase ends long before the first fault
   o.quiet_s = 0;
   o.nodes = 1;
   o.time_limit_s = 3;
   o.concurrency = 2;
-  o.store_dir = store.path;
-  o.progress = false;
-  o.print_summary = false;
   TestOutcome out = TestRun(o).run();
   CHECK(out.counts.ok > 0);
   CHECK(out.valid == Validity::Unknown);

@@ -25,10 +25,7 @@ TEST_CASE("etcd under a partition every 5 s records the faults, loses no lineari
   const std::string data_root = "/tmp/faultline-etcd-partition-e2e";
   test::RemoveDir remove_data{data_root};
 
-  TestOptions o;
-  o.system = "etcd";
-  o.workload = "register";
-  o.system_options = {{"data_root", data_root}};
+  TestOptions o = test::etcd_register_run(data_root, store.path);
   o.nemesis = {"partition"};
   o.nemesis_interval_s = 5;
   o.quiet_s = 3;
@@ -37,21 +34,13 @@ TEST_CASE("etcd under a partition every 5 s records the faults, loses no lineari
   o.concurrency = 10;
   o.timeout_s = 1;
   o.seed = 20261123;
-  o.store_dir = store.path;
-  o.progress = false;
-  o.print_summary = false;
   TestOutcome out = TestRun(o).run();
   REQUIRE_FALSE(out.run_dir.empty());
 
   History h = read_history(out.run_dir + "/history.jsonl", Format::Jsonl);
-  int starts = 0, stops = 0;
-  for (const Op& op : h.ops()) {
-    if (!op.is_nemesis()) continue;
-    if (op.f.rfind("start", 0) == 0) ++starts;
-    if (op.f.rfind("stop", 0) == 0) ++stops;
-  }
-  CHECK(starts >= 2);
-  CHECK(stops == starts);  // every fault healed, and the heal recorded
+  const test::FaultEvents faults = test::fault_events(h);
+  CHECK(faults.starts >= 2);
+  CHECK(faults.stops == faults.starts);  // every fault healed, and the heal recorded
   // Some clients talked to a node cut off from the majority: their ops could
   // not be acknowledged.
   CHECK(out.counts.info + out.counts.fail > 0);

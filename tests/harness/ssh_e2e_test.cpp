@@ -24,10 +24,7 @@ TEST_CASE("etcd over SSH under partitions and kills is linearizable, stored like
   test::TempStore store;
   const std::string data_root = "/tmp/faultline-etcd-ssh-e2e";
   test::RemoveDir remove_data{data_root};
-  TestOptions o;
-  o.system = "etcd";
-  o.workload = "register";
-  o.system_options = {{"data_root", data_root}};
+  TestOptions o = test::etcd_register_run(data_root, store.path);
   o.ssh_hosts = sshd.addresses();
   o.ssh = sshd.options();
   o.nemesis = {"partition", "kill"};
@@ -37,22 +34,15 @@ TEST_CASE("etcd over SSH under partitions and kills is linearizable, stored like
   o.concurrency = 6;
   o.timeout_s = 1;
   o.seed = 20261126;
-  o.store_dir = store.path;
-  o.progress = false;
-  o.print_summary = false;
   TestOutcome out = TestRun(o).run();
   REQUIRE_FALSE(out.run_dir.empty());
 
   History h = read_history(out.run_dir + "/history.jsonl", Format::Jsonl);
-  int starts = 0, stops = 0;
-  for (const Op& op : h.ops()) {
-    if (!op.is_nemesis()) continue;
-    if (op.f.rfind("start", 0) == 0) ++starts;
-    if (op.f.rfind("stop", 0) == 0) ++stops;
-    CHECK_FALSE(op.value.contains("error"));  // every fault really applied over SSH
-  }
-  CHECK(starts >= 2);
-  CHECK(stops == starts);
+  for (const Op& op : h.ops())
+    if (op.is_nemesis()) CHECK_FALSE(op.value.contains("error"));  // every fault really applied over SSH
+  const test::FaultEvents faults = test::fault_events(h);
+  CHECK(faults.starts >= 2);
+  CHECK(faults.stops == faults.starts);
   CHECK(out.counts.ok > 100);
   REQUIRE(find_checker("linearizable"));
   CHECK(out.valid == Validity::Valid);
