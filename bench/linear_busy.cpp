@@ -2,7 +2,9 @@
 // 50-client register run records, beside Porcupine. Histories come from real
 // runs of the in-process memory system (50 workers, --ops-limit of the
 // largest size; smaller sizes are prefixes of it), with small values (0..4)
-// and with unique values, each also with one planted
+// and with unique values, and one made history of the stalled shape that
+// runs had before issue 15's fixes (`stalled`, see make_stalled; --values
+// stalled for it alone), each also with one planted
 // stale read that no linearization can explain (a read of a value whose every
 // writer lies outside the window between the latest write that completed
 // before the read began and the read's end). Each file is checked in a child
@@ -10,7 +12,7 @@
 // with --porcupine DRIVER the same files go through Porcupine in the same run
 // (DRIVER FILE prints "verdict check_s parse_s ops peak_mb"; the driver is a
 // small Go program kept outside the project, see notes).
-//   bench_linear_busy [--dir D] [--sizes 10000,30000,…] [--values small,unique]
+//   bench_linear_busy [--dir D] [--sizes 10000,30000,…] [--values small,unique,stalled]
 //                     [--porcupine DRIVER] [--time-limit S] [--memory-limit-mb M]
 //                     [--regenerate] [--files F,…] [--ablations R,…]
 // --files checks the given histories instead; --ablations runs each file again
@@ -27,6 +29,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -164,6 +167,81 @@ std::optional<Plant> find_plant(const fl::History& h, std::size_t from_event) {
   return std::nullopt;
 }
 
+// A stalled history, made rather than recorded (memory-system runs no longer
+// produce one: its Store serves requests in arrival order and the recorder
+// never holds a completion back; see systems/memory/memory.cpp and
+// harness/recorder.cpp). The shape is the one every recorded 50-client run
+// had before: 44 of the 50 clients invoke one after the other, their ops take
+// effect at once but their completions are held back while the other 6 go on
+// for ~25,000 events, then the 44 complete in reverse order. Values 0..4 with
+// read / write / cas as the small-values register workload draws them. Each
+// op takes effect at one instant inside its window (a running client's at its
+// completion, a stalled one's right after its invocation), so the history is
+// linearizable by construction; the long windows whose effect lies at their
+// very start are what makes the search thrash. Deterministic (seeded).
+std::vector<fl::Op> make_stalled(std::int64_t invocations) {
+  constexpr int kProcs = 50, kStalled = 44, kRunning = kProcs - kStalled, kValues = 5;
+  constexpr std::int64_t kStallEvents = 25000, kBetweenStalls = 500;
+  std::mt19937_64 rng(7);
+  std::vector<fl::Op> ops;
+  fl::Json reg = nullptr;
+  std::vector<std::optional<fl::Op>> pending(kProcs);
+  std::int64_t invoked = 0;
+  auto invoke = [&](int p) {
+    fl::Op op;
+    op.process = p;
+    op.type = fl::OpType::Invoke;
+    const int kind = static_cast<int>(rng() % 3);
+    const fl::Json a = static_cast<int>(rng() % kValues), b = static_cast<int>(rng() % kValues);
+    if (kind == 0) op.f = "read", op.value = nullptr;
+    else if (kind == 1) op.f = "write", op.value = a;
+    else op.f = "cas", op.value = fl::Json::array({a, b});
+    op.index = static_cast<std::int64_t>(ops.size());
+    ops.push_back(op);
+    pending[p] = op;
+    ++invoked;
+  };
+  auto take_effect = [&](int p) {  // turns the pending invocation into its completion
+    fl::Op& op = *pending[p];
+    op.type = fl::OpType::Ok;
+    if (op.f == "read") op.value = reg;
+    else if (op.f == "write") reg = op.value;
+    else if (reg == op.value[0]) reg = op.value[1];
+    else op.type = fl::OpType::Fail, op.error = "compare failed";
+  };
+  auto complete = [&](int p) {
+    if (pending[p]->type == fl::OpType::Invoke) take_effect(p);
+    fl::Op op = *pending[p];
+    pending[p].reset();
+    op.index = static_cast<std::int64_t>(ops.size());
+    ops.push_back(op);
+  };
+  std::vector<int> procs(kProcs);
+  for (int p = 0; p < kProcs; ++p) procs[p] = p;
+  // Every process picks an open op or starts one: ops overlap at random.
+  auto step = [&](const std::vector<int>& among) {
+    const int p = among[rng() % among.size()];
+    if (pending[p]) complete(p);
+    else invoke(p);
+  };
+  while (invoked < invocations) {
+    for (std::int64_t e = 0; e < kBetweenStalls && invoked < invocations; ++e) step(procs);
+    std::shuffle(procs.begin(), procs.end(), rng);
+    const std::vector<int> stalled(procs.begin(), procs.begin() + kStalled);
+    const std::vector<int> running(procs.begin() + kStalled, procs.end());
+    for (int p : stalled) {
+      if (!pending[p]) invoke(p);
+      take_effect(p);
+    }
+    for (std::int64_t e = 0; e < kStallEvents; ++e) step(running);
+    for (auto it = stalled.rbegin(); it != stalled.rend(); ++it) complete(*it);
+    static_cast<void>(kRunning);
+  }
+  for (int p = 0; p < kProcs; ++p)
+    if (pending[p]) complete(p);
+  return ops;
+}
+
 void save(const fl::History& h, const std::string& path) {
   std::ofstream out(path, std::ios::binary);
   fl::write_jsonl(out, h);
@@ -277,7 +355,7 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/fl-linear-busy", porcupine, one, without;
   std::vector<std::string> ablations;
   std::vector<std::string> sizes = {"10000", "30000", "100000", "300000", "1000000"};
-  std::vector<std::string> kinds = {"small", "unique"};
+  std::vector<std::string> kinds = {"small", "unique", "stalled"};
   double time_limit = 120;
   std::size_t memory_limit_mb = 8192;
   bool regenerate = false;
@@ -315,7 +393,12 @@ int main(int argc, char** argv) {
     for (const std::string& size : sizes) largest = std::max<std::int64_t>(largest, std::stoll(size));
     if (regenerate || !fs::exists(whole)) {
       const auto t0 = Clock::now();
-      record_run(kind, largest, whole);
+      if (kind == "stalled") {
+        std::vector<fl::Op> made = make_stalled(largest);
+        save(fl::History(std::move(made), whole), whole);
+      } else {
+        record_run(kind, largest, whole);
+      }
       std::fprintf(stderr, "recorded %s in %.1f s\n", whole.c_str(), seconds_since(t0));
     }
     const fl::History run = fl::read_history(whole, fl::Format::Jsonl);

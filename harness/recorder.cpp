@@ -13,10 +13,11 @@ Recorder::Recorder(const std::string& path, bool fsync)
 
 Recorder::~Recorder() { close(); }
 
-void Recorder::append(Op op) {
+void Recorder::append(Op op, bool may_wait) {
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (pending_.size() >= kMaxPending) space_.wait(lock, [this] { return closing_ || pending_.size() < kMaxPending; });
+    if (may_wait && pending_.size() >= kMaxPending)
+      space_.wait(lock, [this] { return closing_ || pending_.size() < kMaxPending; });
     if (closing_) return;
     // Time and index are taken together, under the lock: the file is in
     // real-time order, as DESIGN.md requires.
@@ -37,7 +38,7 @@ void Recorder::invoke(std::int64_t process, const OpSpec& spec, const std::strin
   op.value = spec.value;
   op.key = spec.key;
   op.node = node;
-  append(std::move(op));
+  append(std::move(op), true);
 }
 
 void Recorder::complete(std::int64_t process, const OpSpec& spec, const Completion& c, const std::string& node) {
@@ -57,7 +58,15 @@ void Recorder::complete(std::int64_t process, const OpSpec& spec, const Completi
   op.key = spec.key;
   op.node = node;
   op.error = c.error;
-  append(std::move(op));
+  // Never held back: the op has already happened, and a completion recorded
+  // late stretches its window over events it did not overlap. Measured on
+  // 2 s runs of the memory system with 50 clients (values=small): when
+  // completions waited here too, 79-82% of the time that ops were open
+  // beyond 20 ms was this wait — the writer fell behind, the woken clients
+  // raced, the late ones waited again — and whole groups of ops stayed open
+  // across 100,000s of events, histories the linearizability search could
+  // not decide (issue 15).
+  append(std::move(op), false);
 }
 
 void Recorder::nemesis(const NemesisEvent& e) {
@@ -67,7 +76,7 @@ void Recorder::nemesis(const NemesisEvent& e) {
   op.type = OpType::Info;
   op.f = e.f;
   op.value = e.value;
-  append(std::move(op));
+  append(std::move(op), true);
 }
 
 void Recorder::write_loop() {

@@ -7,8 +7,11 @@
 // SIGKILLed run leaves a valid history up to its last complete line. With
 // `fsync`, every batch is also fdatasync'd (power-loss durability, at the
 // disk's pace). Only when the writer falls kMaxPending events behind do
-// clients wait for it, so memory stays bounded and the reported rate is the
-// rate actually recorded.
+// clients wait for it, and only before an op begins (invoke, nemesis): a
+// completion is recorded at once, since its op has already happened, so the
+// history never shows an op open longer than it was. Memory stays bounded
+// (kMaxPending plus at most one completion per client) and the reported rate
+// is the rate actually recorded.
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -60,7 +63,7 @@ class Recorder {
   std::string error() const;
 
  private:
-  void append(Op op);
+  void append(Op op, bool may_wait);  // may_wait: may block while the writer is behind
   void write_loop();
 
   const bool on_;

@@ -1,5 +1,13 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <string_view>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -91,4 +99,65 @@ TEST_CASE("a failed or indeterminate completion carries the op's argument") {
   REQUIRE(h.size() == 2);
   CHECK(h[1].value == Json::array({1, 2}));
   CHECK(h[1].error == "compare failed");
+}
+
+TEST_CASE("while the writer is behind, invocations wait but a completion is recorded at once") {
+  // The history goes into a pipe that nobody reads yet: the writer blocks
+  // once the pipe is full, and the recorder's queue fills up.
+  test::TempStore dir;
+  std::filesystem::create_directories(dir.path);
+  const std::string path = dir.path + "/history.fifo";
+  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+  const int rd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(rd >= 0);
+  std::string text;
+  std::thread reader;
+  auto drain = [&] {  // reads the pipe to its end, so everything blocked goes on
+    if (reader.joinable()) return;
+    reader = std::thread([&] {
+      ::fcntl(rd, F_SETFL, ::fcntl(rd, F_GETFL) & ~O_NONBLOCK);
+      char buf[1 << 16];
+      for (ssize_t n; (n = ::read(rd, buf, sizeof buf)) != 0;)
+        if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+    });
+  };
+  const std::int64_t invocations = 3 * static_cast<std::int64_t>(Recorder::kMaxPending);
+  {
+    Recorder r(path);
+    std::thread filler([&r, invocations] {
+      for (std::int64_t i = 0; i < invocations; ++i) r.invoke(1, OpSpec{"read", nullptr, std::nullopt}, "n1");
+    });
+    // Wait until the filler is held back (its count stops moving).
+    std::int64_t seen = -1;
+    for (int still = 0, rounds = 0; still < 5 && rounds < 600; ++rounds) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const std::int64_t now = r.counts().invoked;
+      still = now == seen ? still + 1 : 0;
+      seen = now;
+    }
+    CHECK(seen < invocations);  // the invocations are held back
+    auto completion = std::async(std::launch::async, [&r] {
+      r.complete(2, OpSpec{"write", 7, std::nullopt}, Completion{OpType::Ok, 7, ""}, "n1");
+    });
+    CHECK(completion.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+    drain();
+    completion.wait();
+    filler.join();
+    r.close();
+    CHECK(r.error().empty());
+  }
+  drain();
+  reader.join();
+  ::close(rd);
+  // Every event is there, and the completion precedes the invocations that
+  // were still waiting.
+  std::size_t lines = 0, completion_line = 0;
+  for (std::size_t at = 0, end; (end = text.find('\n', at)) != std::string::npos; at = end + 1) {
+    ++lines;
+    if (std::string_view(text).substr(at, end - at).find("\"process\":2,") != std::string_view::npos)
+      completion_line = lines;
+  }
+  CHECK(lines == static_cast<std::size_t>(invocations) + 1);
+  CHECK(completion_line > 0);
+  CHECK(completion_line < lines);
 }
