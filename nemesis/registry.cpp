@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "nemesis/clock.h"
+#include "nemesis/kill_majority_pause_rest.h"
 #include "nemesis/nemesis.h"
 #include "nemesis/packet.h"
 #include "nemesis/partition.h"
@@ -73,6 +74,10 @@ const std::vector<Entry>& entries() {
       {{"kill-majority", "SIGKILL the daemons of a majority of the nodes at once, restart them on heal"},
        {{"target", "majority"}},
        process(ProcessNemesis::Action::kKill)},
+      {{"kill-majority-pause-rest", "SIGKILL a majority of the nodes, the leader (primaries) among them, and restart "
+                                    "them at once, while the other nodes stay SIGSTOPped until heal"},
+       json::object(),
+       [](const json&) { return std::make_unique<KillMajorityPauseRest>(); }},
       {{"pause", "SIGSTOP a random node's daemon, SIGCONT on heal"}, {{"target", "one"}}, process(ProcessNemesis::Action::kPause)},
   };
   return e;
