@@ -4,9 +4,14 @@
 // checked against strict serializability (real-time order included). For
 // each size it prints the time to generate, to write and re-read the JSONL
 // file (the reader is the baseline the checker is compared with, measured in
-// the same run), to check, the rate, and resident memory. Then the largest
+// the same run), to check, the rate, and resident memory, and the time to
+// stream the same file into the checker and check it ("stream s": what
+// `faultline check` does; its whole-process memory: scripts/txn-check-memory).
+// Then the largest
 // size again with one planted anomaly of every class, and which were found.
 // Usage: bench_txn_checker [max_txns=1000000] [dir for the JSONL=/tmp]
+//        bench_txn_checker --write N FILE [--plants]   (only writes the JSONL
+//        history, for timing `faultline check` on it as a whole process)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -17,6 +22,8 @@
 #include <string>
 
 #include "checkers/registry.h"
+#include "checkers/txn/checks.h"
+#include "checkers/txn/stream.h"
 #include "history/format.h"
 #include "history/jsonl.h"
 #include "tests/checkers/txn_sim.h"
@@ -81,12 +88,24 @@ fl::CheckResult check(const fl::History& h, double& s, double& wall) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 4 && std::strcmp(argv[1], "--write") == 0) {
+    fl::sim::TxnSimOptions o;
+    o.seed = 42;
+    o.txns = std::atoll(argv[2]);
+    if (argc > 4 && std::strcmp(argv[4], "--plants") == 0) {
+      o.seed = 43;
+      o.plants = fl::sim::all_plants();
+    }
+    std::ofstream out(argv[3]);
+    fl::write_jsonl(out, fl::sim::simulate_list_append(o));
+    return out ? 0 : 1;
+  }
   std::int64_t max_txns = argc > 1 ? std::atoll(argv[1]) : 1000000;
   std::string dir = argc > 2 ? argv[2] : "/tmp";
   std::printf("CPU seconds (user+system); wall-clock for the check in brackets (the machine is shared).\n"
               "hist MB: resident memory with the history read; +check MB: the check's own peak above it.\n");
-  std::printf("%10s %8s %8s %8s %8s %8s %12s %9s %9s %9s  %s\n", "txns", "gen s", "write s", "read s", "check s",
-              "[wall]", "txns/s", "hist MB", "+check MB", "peak MB", "verdict");
+  std::printf("%10s %8s %8s %8s %8s %8s %12s %9s %9s %9s %9s  %s\n", "txns", "gen s", "write s", "read s", "check s",
+              "[wall]", "txns/s", "hist MB", "+check MB", "peak MB", "stream s", "verdict");
   for (std::int64_t n = 100000; n <= max_txns; n *= 10) {
     fl::sim::TxnSimOptions o;
     o.seed = 42;
@@ -101,6 +120,10 @@ int main(int argc, char** argv) {
         fl::write_jsonl(out, h);
       });
     }
+    double stream = seconds([&] {
+      fl::txn::StreamedTxns s = fl::txn::stream_txns(path, fl::Format::Jsonl, fl::txn::ReadShape::List);
+      fl::txn::check_txns(fl::txn::ReadShape::List, s.txns, fl::CheckOptions{});
+    });
     fl::History h;
     read = seconds([&] { h = fl::read_history(path, fl::Format::Jsonl); });
     std::remove(path.c_str());
@@ -108,8 +131,8 @@ int main(int argc, char** argv) {
     reset_peak();
     fl::CheckResult r = check(h, chk, wall);
     after = status_mb("VmHWM:");
-    std::printf("%10lld %8.2f %8.2f %8.2f %8.2f %8.2f %12.0f %9.0f %9.0f %9.0f  %s (%s edges, check/read %.2f)\n",
-                static_cast<long long>(n), gen, write, read, chk, wall, n / chk, before, after - before, peak_rss_mb(),
+    std::printf("%10lld %8.2f %8.2f %8.2f %8.2f %8.2f %12.0f %9.0f %9.0f %9.0f %9.2f  %s (%s edges, check/read %.2f)\n",
+                static_cast<long long>(n), gen, write, read, chk, wall, n / chk, before, after - before, peak_rss_mb(), stream,
                 std::string(fl::to_string(r.valid)).c_str(), r.detail["edges"].dump().c_str(), chk / read);
     std::fflush(stdout);
   }

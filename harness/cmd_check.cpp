@@ -11,11 +11,14 @@
 #include <fmt/format.h>
 
 #include "checkers/registry.h"
+#include "checkers/txn/checks.h"
+#include "checkers/txn/stream.h"
 #include "harness/commands.h"
 #include "harness/report_files.h"
 #include "harness/results.h"
 #include "history/error.h"
 #include "history/format.h"
+#include "history/op_stream.h"
 
 namespace fl {
 namespace {
@@ -93,6 +96,40 @@ std::string write_check_report(const CheckArgs& a, const History& h, const FileR
   return w.html_path;
 }
 
+// A history of transactions (JSON Lines, EDN or elle-cli JSON) checked by a
+// txn checker alone is streamed into the checker's compact Txns, never held
+// as a History (checkers/txn/stream.h): same verdict, explanations and
+// errors, a fraction of the memory. With no --checker, the history decides
+// as for a History (default_checker_for); a history that is not all
+// transactions, or whose micro-ops are malformed, is read again the ordinary
+// way, which then decides and words any error. The report (--out) draws the
+// whole history, so it takes the ordinary way too. nullopt: not streamed.
+std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<const Checker*>& checkers,
+                                          Format format, const CheckOptions& opts, const std::string& path) {
+  if (!a.out_dir.empty() || checkers.size() > 1) return std::nullopt;
+  std::optional<txn::ReadShape> shape =
+      checkers.empty() ? std::optional<txn::ReadShape>(txn::ReadShape::List) : txn::txn_checker_shape(checkers[0]->name());
+  if (!shape || !can_stream(path, format)) return std::nullopt;
+  txn::StreamedTxns s = txn::stream_txns(path, format, *shape, checkers.empty());
+  if (checkers.empty()) {
+    if (!s.all_txn || s.txns.bad()) return std::nullopt;
+    if (!s.appends) {
+      shape = txn::ReadShape::Value;
+      s = txn::stream_txns(path, format, *shape);
+    }
+  }
+  FileResults fr;
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    add_result(fr, txn::txn_checker_name(*shape), txn::check_txns(*shape, s.txns, opts));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  fr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.json) std::cout << summarize(path, static_cast<std::size_t>(s.events), static_cast<std::size_t>(s.operations), fr);
+  return fr;
+}
+
 int run_check(const CheckArgs& a) {
   auto format = parse_format(a.format);
   if (!format) throw UsageError(fmt::format("unknown format \"{}\" (auto, jsonl, json, edn, porcupine)", a.format));
@@ -121,6 +158,13 @@ int run_check(const CheckArgs& a) {
   std::vector<std::string> reports;
   for (std::size_t k = 0; k < a.files.size(); ++k) {
     const std::string& path = a.files[k];
+    if (std::optional<FileResults> streamed = check_streamed(a, checkers, *format, opts, path)) {
+      FileResults& fr = *streamed;
+      overall = worst(overall, fr.valid);
+      last = fr.json;
+      files[path] = fr.json;
+      continue;
+    }
     History h = read_history(path, *format);
     std::vector<const Checker*> chosen = checkers;
     if (chosen.empty()) {

@@ -16,25 +16,29 @@ namespace fl {
 FileResults run_checkers(const History& h, const std::vector<const Checker*>& checkers,
                          const CheckOptions& opts, std::optional<std::chrono::steady_clock::time_point> deadline) {
   FileResults r;
+  r.json = Json{{"valid", validity_json(r.valid)}, {"checkers", Json::object()}};
   auto t0 = std::chrono::steady_clock::now();
-  Json by_name = Json::object();
   for (const Checker* c : checkers) {
     CheckOptions mine = opts;
     if (deadline) {  // what is left; never 0, which would mean no limit
       const double left = std::chrono::duration<double>(*deadline - std::chrono::steady_clock::now()).count();
       mine.time_limit_s = std::max(left, 1e-6);
     }
-    CheckResult cr = c->check(h, mine);
-    r.valid = worst(r.valid, cr.valid);
-    Json entry = cr.detail;
-    entry["valid"] = validity_json(cr.valid);
-    if (!entry.contains("anomalies")) entry["anomalies"] = Json::array();
-    by_name[c->name()] = std::move(entry);
-    r.by_checker.emplace_back(c->name(), std::move(cr));
+    add_result(r, c->name(), c->check(h, mine));
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.json = Json{{"valid", validity_json(r.valid)}, {"checkers", by_name}};
   return r;
+}
+
+void add_result(FileResults& r, const std::string& checker, CheckResult cr) {
+  if (!r.json.is_object()) r.json = Json{{"valid", validity_json(r.valid)}, {"checkers", Json::object()}};
+  r.valid = worst(r.valid, cr.valid);
+  Json entry = cr.detail;
+  entry["valid"] = validity_json(cr.valid);
+  if (!entry.contains("anomalies")) entry["anomalies"] = Json::array();
+  r.json["checkers"][checker] = std::move(entry);
+  r.json["valid"] = validity_json(r.valid);
+  r.by_checker.emplace_back(checker, std::move(cr));
 }
 
 BudgetedResults run_checkers_within(std::shared_ptr<const History> h, const std::vector<const Checker*>& checkers,
@@ -78,8 +82,12 @@ BudgetedResults run_checkers_within(std::shared_ptr<const History> h, const std:
 }
 
 std::string summarize(const std::string& path, const History& h, const FileResults& r) {
+  return summarize(path, h.size(), h.pairs().size(), r);
+}
+
+std::string summarize(const std::string& path, std::size_t events, std::size_t operations, const FileResults& r) {
   std::string s = fmt::format("{}: {} ({} events, {} operations, checked in {:.3f} s)\n", path,
-                              to_string(r.valid), h.size(), h.pairs().size(), r.seconds);
+                              to_string(r.valid), events, operations, r.seconds);
   for (const auto& [name, cr] : r.by_checker) {
     s += fmt::format("  {}: {}\n", name, to_string(cr.valid));
     if (!cr.summary.empty()) {

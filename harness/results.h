@@ -38,8 +38,12 @@ struct BudgetedResults {
 };
 BudgetedResults run_checkers_within(std::shared_ptr<const History> h, const std::vector<const Checker*>& checkers,
                                     const CheckOptions& opts, double budget_s);
+// Adds one checker's result (as run_checkers does for each of its checkers).
+void add_result(FileResults& r, const std::string& checker, CheckResult cr);
 // A few lines for the terminal: the verdict per checker and their summaries.
 std::string summarize(const std::string& path, const History& h, const FileResults& r);
+// The same, for a history streamed rather than held (its counts of ops and pairs).
+std::string summarize(const std::string& path, std::size_t events, std::size_t operations, const FileResults& r);
 // Writes dir/results.json (creating dir).
 void write_results(const std::string& dir, const Json& results);
 int exit_code_for(Validity v);

@@ -76,8 +76,13 @@ Op read_op(EdnReader& r, std::string& name, std::string& tag) {
 }  // namespace
 
 History read_edn_history(std::istream& in, const std::string& source) {
-  EdnReader r(in, source);
   std::vector<Op> ops;
+  read_edn_ops(in, source, [&](Op&& op) { ops.push_back(std::move(op)); });
+  return History(std::move(ops), source);
+}
+
+void read_edn_ops(std::istream& in, const std::string& source, const std::function<void(Op&&)>& each) {
+  EdnReader r(in, source);
   std::string name, tag;  // reused by every op map
   int c = r.peek();
   char close = 0;
@@ -98,10 +103,9 @@ History read_edn_history(std::istream& in, const std::string& source) {
       break;
     }
     if (c != '{') r.fail(r.line(), fmt::format("expected an op map {{:process … :type … :f …}}, got {}", shown_char(c)));
-    ops.push_back(read_op(r, name, tag));
+    each(read_op(r, name, tag));
   }
   if (close && r.peek() >= 0) r.fail(r.line(), "unexpected text after the collection of ops");
-  return History(std::move(ops), source);
 }
 
 }  // namespace fl

@@ -7,6 +7,7 @@
 // ambiguous with a cas [old new]. Ops carry the line where their map opens.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <string>
 
@@ -15,5 +16,8 @@
 namespace fl {
 
 History read_edn_history(std::istream& in, const std::string& source);
+// The same ops, handed to `each` one at a time in file order as they are
+// read (not paired: see op_stream.h); the same errors.
+void read_edn_ops(std::istream& in, const std::string& source, const std::function<void(Op&&)>& each);
 
 }  // namespace fl

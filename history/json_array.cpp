@@ -70,10 +70,20 @@ class Scanner {
 }  // namespace
 
 History read_json_array(std::istream& in, const std::string& source) {
+  std::vector<Op> ops;
+  read_json_array_ops(in, source, [&](Op&& op, std::string_view value_text) {
+    if (!value_text.empty()) op.value = Json::parse(value_text.begin(), value_text.end());
+    ops.push_back(std::move(op));
+  });
+  return History(std::move(ops), source);
+}
+
+void read_json_array_ops(std::istream& in, const std::string& source,
+                         const std::function<void(Op&&, std::string_view value_text)>& each) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw BadInput(source, 0, "read error");
   Scanner s(std::move(text), source);
-  std::vector<Op> ops;
+  std::string_view value_text;
   if (s.peek() != '[') throw BadInput(source, s.line(), "expected a JSON array of ops ('[')");
   std::int64_t opened = s.line();
   s.consume();
@@ -88,7 +98,8 @@ History read_json_array(std::istream& in, const std::string& source) {
       }
       std::int64_t line = s.line();
       std::string_view obj = s.object();
-      ops.push_back(parse_jsonl_op(obj, source, line));
+      Op op = parse_jsonl_op_lazy(obj, source, line, false, value_text);
+      each(std::move(op), value_text);
       c = s.peek();
       if (c == ',') {
         s.consume();
@@ -103,7 +114,6 @@ History read_json_array(std::istream& in, const std::string& source) {
     }
   }
   if (s.peek() >= 0) throw BadInput(source, s.line(), "unexpected text after the array of ops");
-  return History(std::move(ops), source);
 }
 
 }  // namespace fl

@@ -205,15 +205,100 @@ Json int_json(std::int64_t x) {
   return x >= 0 ? Json(static_cast<std::uint64_t>(x)) : Json(x);
 }
 
-bool fast_op(std::string_view line, const std::string& source, std::int64_t line_no, Op& out) {
+// True when t is exactly one JSON value made only of what the fast path
+// understands: strings without escapes (container_end already checked they
+// are plain ASCII), integers of at most 18 digits without a leading zero,
+// null, true, false, arrays and objects. Such a text is valid JSON, so it may
+// be decoded later without any error (a lazily decoded "value").
+bool simple_json(std::string_view t) {
+  const char* p = t.data();
+  const char* end = p + t.size();
+  char stack[kMaxNesting + 1];  // the open containers
+  int depth = 0;
+  auto skip = [&] { while (p < end && is_ws(*p)) ++p; };
+  auto literal = [&](const char* word) {
+    std::size_t len = std::strlen(word);
+    if (static_cast<std::size_t>(end - p) < len || std::memcmp(p, word, len) != 0) return false;
+    p += len;
+    return true;
+  };
+  for (;;) {
+    // A value (or, inside an object, a key and its value) is expected.
+    skip();
+    if (p == end) return false;
+    if (depth && stack[depth - 1] == '{') {
+      if (*p != '"' || !(p = plain_string(p + 1, end))) return false;
+      skip();
+      if (p == end || *p++ != ':') return false;
+      skip();
+      if (p == end) return false;
+    }
+    char c = *p;
+    bool opened = false;
+    if (c == '[' || c == '{') {
+      if (depth == kMaxNesting) return false;
+      stack[depth++] = c;
+      ++p;
+      skip();
+      if (p < end && *p == (c == '[' ? ']' : '}')) {
+        ++p;
+        --depth;
+      } else {
+        opened = true;
+      }
+    } else if (c == '"') {
+      if (!(p = plain_string(p + 1, end))) return false;
+    } else if (c == 'n' || c == 't' || c == 'f') {
+      if (!literal(c == 'n' ? "null" : c == 't' ? "true" : "false")) return false;
+    } else {
+      if (c == '-') ++p;
+      const char* digits = p;
+      while (p < end && *p >= '0' && *p <= '9') ++p;
+      std::size_t nd = static_cast<std::size_t>(p - digits);
+      if (nd == 0 || nd > 18 || (digits[0] == '0' && (nd > 1 || c == '-'))) return false;
+    }
+    if (opened) continue;
+    // After a value: a comma, or the ends of containers.
+    for (;;) {
+      skip();
+      if (depth == 0) return p == end;
+      if (p == end) return false;
+      if (*p == ',') {
+        ++p;
+        break;
+      }
+      if (*p != (stack[depth - 1] == '[' ? ']' : '}')) return false;
+      ++p;
+      --depth;
+    }
+  }
+}
+
+// `lazy_value`: when not null and the line's one "value" field (with an "f"
+// field beside it: a missing f is decided from the value) is simple JSON, its
+// text is left undecoded there and the op's value stays null.
+bool fast_op(std::string_view line, const std::string& source, std::int64_t line_no, Op& out,
+             std::string_view* lazy_value = nullptr) {
   Field fields[16];
   int n = 0;
   if (!fast_fields(line, fields, n)) return false;
+  int lazy = -1;
+  if (lazy_value) {
+    int values = 0, fs = 0;
+    for (int i = 0; i < n; ++i) {
+      if (fields[i].name == "value") {
+        ++values;
+        lazy = i;
+      }
+      if (fields[i].name == "f") ++fs;
+    }
+    if (values != 1 || fs == 0 || fields[lazy].kind != Field::Other || !simple_json(fields[lazy].text)) lazy = -1;
+  }
   // Decode the JSON texts first: a syntax error must win over a field error,
   // and only the slow path may report it.
   std::optional<Json> others[16];  // optional: 16 JSON values per line cost
   for (int i = 0; i < n; ++i) {
-    if (fields[i].kind != Field::Other) continue;
+    if (fields[i].kind != Field::Other || i == lazy) continue;
     std::string_view t = fields[i].text;
     if (t == "null") {
       others[i].emplace();
@@ -244,11 +329,12 @@ bool fast_op(std::string_view line, const std::string& source, std::int64_t line
         op.set_process(f.num);
       else
         op.set(f.name, int_json(f.num));
-    } else {
+    } else if (i != lazy) {
       op.set(f.name, std::move(*others[i]));
     }
   }
   out = op.finish();
+  if (lazy >= 0) *lazy_value = fields[lazy].text;
   return true;
 }
 
@@ -257,6 +343,14 @@ bool fast_op(std::string_view line, const std::string& source, std::int64_t line
 Op parse_jsonl_op(std::string_view line, const std::string& source, std::int64_t line_no, bool unterminated) {
   Op op;
   if (fast_op(line, source, line_no, op)) return op;
+  return slow_op(line, source, line_no, unterminated);
+}
+
+Op parse_jsonl_op_lazy(std::string_view line, const std::string& source, std::int64_t line_no, bool unterminated,
+                      std::string_view& value_text) {
+  Op op;
+  value_text = {};
+  if (fast_op(line, source, line_no, op, &value_text)) return op;
   return slow_op(line, source, line_no, unterminated);
 }
 

@@ -22,6 +22,14 @@ History read_jsonl(std::istream& in, const std::string& source);
 Op parse_jsonl_op(std::string_view line, const std::string& source, std::int64_t line_no,
                   bool unterminated = false);
 
+// As parse_jsonl_op, except that a "value" made only of plain JSON (strings
+// without escapes, small integers, null, booleans, arrays, objects) is left
+// undecoded: `value_text` is then its text (a view into `line`, valid JSON)
+// and the op's value is null; otherwise `value_text` is empty. Errors are
+// exactly parse_jsonl_op's. For readers that decode values their own way.
+Op parse_jsonl_op_lazy(std::string_view line, const std::string& source, std::int64_t line_no, bool unterminated,
+                      std::string_view& value_text);
+
 // The canonical line of an op, with its trailing "\n".
 std::string jsonl_line(const Op& op);
 // The same line appended to `out` (no allocation when `out` has room).

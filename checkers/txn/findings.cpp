@@ -116,9 +116,8 @@ std::string order_step(const Txns& txns, std::uint32_t a, std::uint32_t b, Rels 
   const Txn& tb = txns[b];
   if (rel == kProcess)
     return fmt::format("process {} ran {} before {}", ta.process, Txns::name(ta), Txns::name(tb));
-  const History& h = txns.history();
   return fmt::format("{} completed (op {}) before {} was invoked (op {})", Txns::name(ta), ta.index, Txns::name(tb),
-                     h[tb.invoke_pos].index);
+                     tb.invoke_index);
 }
 
 void Findings::add_cycles(const Txns& txns, const CycleReport& report, const StepExplainer& explain) {

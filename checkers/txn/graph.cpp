@@ -62,8 +62,8 @@ void add_realtime_order(DepGraph& g, const Txns& txns) {
   // Walk the history's events in order: at an invocation link every ok txn
   // of the frontier to it; at an ok completion drop from the frontier what
   // that txn already follows (it was linked from them), then add it.
-  const History& h = txns.history();
-  std::vector<std::int32_t> txn_at(h.size(), -1);
+  const auto ops = static_cast<std::size_t>(txns.op_count());
+  std::vector<std::int32_t> txn_at(ops, -1);
   for (std::size_t i = 0; i < txns.size(); ++i) {
     txn_at[txns[i].invoke_pos] = static_cast<std::int32_t>(i);
     if (txns[i].complete_pos >= 0) txn_at[txns[i].complete_pos] = static_cast<std::int32_t>(i);
@@ -71,7 +71,7 @@ void add_realtime_order(DepGraph& g, const Txns& txns) {
   std::vector<std::uint32_t> frontier;
   std::vector<std::vector<std::uint32_t>> preceded_by(txns.size());  // only while in flight
   std::vector<char> drop(txns.size(), 0);
-  for (std::size_t pos = 0; pos < h.size(); ++pos) {
+  for (std::size_t pos = 0; pos < ops; ++pos) {
     std::int32_t t = txn_at[pos];
     if (t < 0) continue;
     const Txn& x = txns[t];

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/txn/checks.h"
 #include "checkers/txn/findings.h"
 #include "checkers/txn/flat_map.h"
 #include "checkers/txn/graph.h"
@@ -80,12 +81,12 @@ void index_appends(Analysis& a) {
     if (x.failed()) a.any_failed = true;
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
       if (m->kind == MopKind::Write)
-        throw BadInput(t.history().source(), t.line(x),
+        throw BadInput(t.source(), t.line(x),
                        "txn-list-append understands append and r micro-ops, not w (use txn-rw-register)");
       if (m->kind != MopKind::Append) continue;
       auto [info, fresh] = a.appends.try_emplace(pack_key_value(m->key, m->value), Append{i});
       if (!fresh)
-        throw BadInput(t.history().source(), t.line(x),
+        throw BadInput(t.source(), t.line(x),
                        fmt::format("value {} is appended to key {} more than once (op {} and op {}); list-append needs "
                                    "unique appends",
                                    t.value(m->value), t.key(m->key), t[info->txn].index, x.index));
@@ -402,33 +403,37 @@ class ListAppendChecker : public Checker {
            "lost updates; the consistency models ruled out";
   }
   CheckResult check(const History& h, const CheckOptions& opts) const override {
-    TxnOptions o = TxnOptions::from(opts);
-    Txns txns(h, ReadShape::List);
-    Analysis a(txns);
-    index_appends(a);
-    version_orders(a);
-    single_txn_anomalies(a);
-    lost_updates(a);
-    dirty_updates(a);
-    DepGraph g(txns.size());
-    dependencies(a, g);
-    Rels order = o.extra_order();
-    if (order == kRealtime) add_realtime_order(g, txns);
-    if (order == kProcess) add_process_order(g, txns);
-    g.finish();
-    if (g.edges() == 0) a.findings.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
-    CycleReport cycles = find_cycles(g, kListAppendPriority, o.deadline);
-    a.findings.add_cycles(txns, cycles,
-                          [&](std::uint32_t x, std::uint32_t y, Rels rel) { return explain(a, x, y, rel); });
-    CheckResult r = a.findings.result(o, name());
-    r.detail["txns"] = txns.size();
-    r.detail["edges"] = g.edges();
-    r.detail["sccs"] = cycles.sccs;
-    return r;
+    return check_list_append(Txns(h, ReadShape::List), opts);
   }
 };
 
 }  // namespace
+
+CheckResult txn::check_list_append(const Txns& txns, const CheckOptions& opts) {
+  TxnOptions o = TxnOptions::from(opts);
+  txns.throw_if_bad();
+  Analysis a(txns);
+  index_appends(a);
+  version_orders(a);
+  single_txn_anomalies(a);
+  lost_updates(a);
+  dirty_updates(a);
+  DepGraph g(txns.size());
+  dependencies(a, g);
+  Rels order = o.extra_order();
+  if (order == kRealtime) add_realtime_order(g, txns);
+  if (order == kProcess) add_process_order(g, txns);
+  g.finish();
+  if (g.edges() == 0) a.findings.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
+  CycleReport cycles = find_cycles(g, kListAppendPriority, o.deadline);
+  a.findings.add_cycles(txns, cycles,
+                        [&](std::uint32_t x, std::uint32_t y, Rels rel) { return explain(a, x, y, rel); });
+  CheckResult r = a.findings.result(o, "txn-list-append");
+  r.detail["txns"] = txns.size();
+  r.detail["edges"] = g.edges();
+  r.detail["sccs"] = cycles.sccs;
+  return r;
+}
 
 std::unique_ptr<Checker> make_txn_list_append_checker() { return std::make_unique<ListAppendChecker>(); }
 

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/txn/checks.h"
 #include "checkers/txn/findings.h"
 #include "checkers/txn/flat_map.h"
 #include "checkers/txn/graph.h"
@@ -38,7 +39,7 @@ void check_shape(const Txns& t) {
   for (const Txn& x : t.all())
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m)
       if (m->kind == MopKind::Append)
-        throw BadInput(t.history().source(), t.line(x),
+        throw BadInput(t.source(), t.line(x),
                        "txn-rw-register understands r and w micro-ops, not append (use txn-list-append)");
 }
 
@@ -157,71 +158,75 @@ class RwRegisterChecker : public Checker {
            "lost updates; --sequential-keys, --linearizable-keys, --wfr-keys";
   }
   CheckResult check(const History& h, const CheckOptions& opts) const override {
-    TxnOptions o = TxnOptions::from(opts);
-    Txns txns(h, ReadShape::Value);
-    check_shape(txns);
-    Findings f;
-    single_txn_anomalies(txns, f);
-    lost_updates(txns, f);
-    ExternalOps ext(txns);
-    Index idx;
-    for (std::uint32_t i = 0; i < txns.size(); ++i) {
-      if (!txns[i].ok()) continue;
-      for (const auto& [k, v] : ext.writes[i]) idx.writers.emplace_back(pack_key_value(k, v), i);
-      for (const auto& [k, v] : ext.reads[i]) idx.readers.emplace_back(pack_key_value(k, v), i);
-    }
-    std::sort(idx.writers.begin(), idx.writers.end());
-    std::sort(idx.readers.begin(), idx.readers.end());
-    DepGraph g(txns.size());
-    // wr: a read names its write, when exactly one txn wrote that value.
-    for (std::size_t r = 0; r < idx.readers.size();) {
-      std::uint64_t key = idx.readers[r].first;
-      std::vector<std::uint32_t> ws;
-      idx.each(idx.writers, key, [&](std::uint32_t w) { ws.push_back(w); });
-      if (ws.size() > 1)
-        throw BadInput(h.source(), txns.line(txns[ws[1]]),
-                       fmt::format("value {} of key {} is written by more than one transaction (ops {} and {}); "
-                                   "rw-register needs unique writes",
-                                   txns.value(static_cast<std::uint32_t>(key)), txns.key(static_cast<std::uint32_t>(key >> 32)),
-                                   txns[ws[0]].index, txns[ws[1]].index));
-      for (; r < idx.readers.size() && idx.readers[r].first == key; ++r)
-        if (!ws.empty()) g.link(ws[0], idx.readers[r].second, kWR);
-    }
-    VersionOrder vo(txns, ext, {o.wfr_keys, o.sequential_keys, o.linearizable_keys});
-    for (const CyclicVersions& c : vo.cycles()) {
-      std::string values, sources;
-      for (std::uint32_t v : c.values) values += (values.empty() ? "" : ", ") + show_value(txns, v);
-      for (const std::string& s : c.sources) sources += (sources.empty() ? "" : ", ") + s;
-      f.add("cyclic-versions", {},
-            fmt::format("the versions {} of key {} must each come before the other (from {}); that source was left out",
-                        values, txns.key(c.key), sources),
-            Json{{"key", Json::parse(txns.key(c.key))}, {"sources", c.sources}});
-    }
-    for (const auto& [k, v1, v2] : vo.edges()) {
-      std::uint64_t to = pack_key_value(k, v2);
-      idx.each(idx.writers, to, [&](std::uint32_t w2) {
-        idx.each(idx.writers, pack_key_value(k, v1), [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
-        idx.each(idx.readers, pack_key_value(k, v1), [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
-      });
-    }
-    Rels order = o.extra_order();
-    if (order == kRealtime) add_realtime_order(g, txns);
-    if (order == kProcess) add_process_order(g, txns);
-    g.finish();
-    if (g.edges() == 0) f.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
-    CycleReport cycles = find_cycles(g, kRwRegisterPriority, o.deadline);
-    f.add_cycles(txns, cycles,
-                 [&](std::uint32_t a, std::uint32_t b, Rels rel) { return explain(txns, ext, vo, a, b, rel); });
-    CheckResult r = f.result(o, name());
-    r.detail["txns"] = txns.size();
-    r.detail["edges"] = g.edges();
-    r.detail["sccs"] = cycles.sccs;
-    r.detail["version-order-sources"] = vo.sources();
-    return r;
+    return check_rw_register(Txns(h, ReadShape::Value), opts);
   }
 };
 
 }  // namespace
+
+CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
+  TxnOptions o = TxnOptions::from(opts);
+  txns.throw_if_bad();
+  check_shape(txns);
+  Findings f;
+  single_txn_anomalies(txns, f);
+  lost_updates(txns, f);
+  ExternalOps ext(txns);
+  Index idx;
+  for (std::uint32_t i = 0; i < txns.size(); ++i) {
+    if (!txns[i].ok()) continue;
+    for (const auto& [k, v] : ext.writes[i]) idx.writers.emplace_back(pack_key_value(k, v), i);
+    for (const auto& [k, v] : ext.reads[i]) idx.readers.emplace_back(pack_key_value(k, v), i);
+  }
+  std::sort(idx.writers.begin(), idx.writers.end());
+  std::sort(idx.readers.begin(), idx.readers.end());
+  DepGraph g(txns.size());
+  // wr: a read names its write, when exactly one txn wrote that value.
+  for (std::size_t r = 0; r < idx.readers.size();) {
+    std::uint64_t key = idx.readers[r].first;
+    std::vector<std::uint32_t> ws;
+    idx.each(idx.writers, key, [&](std::uint32_t w) { ws.push_back(w); });
+    if (ws.size() > 1)
+      throw BadInput(txns.source(), txns.line(txns[ws[1]]),
+                     fmt::format("value {} of key {} is written by more than one transaction (ops {} and {}); "
+                                 "rw-register needs unique writes",
+                                 txns.value(static_cast<std::uint32_t>(key)), txns.key(static_cast<std::uint32_t>(key >> 32)),
+                                 txns[ws[0]].index, txns[ws[1]].index));
+    for (; r < idx.readers.size() && idx.readers[r].first == key; ++r)
+      if (!ws.empty()) g.link(ws[0], idx.readers[r].second, kWR);
+  }
+  VersionOrder vo(txns, ext, {o.wfr_keys, o.sequential_keys, o.linearizable_keys});
+  for (const CyclicVersions& c : vo.cycles()) {
+    std::string values, sources;
+    for (std::uint32_t v : c.values) values += (values.empty() ? "" : ", ") + show_value(txns, v);
+    for (const std::string& s : c.sources) sources += (sources.empty() ? "" : ", ") + s;
+    f.add("cyclic-versions", {},
+          fmt::format("the versions {} of key {} must each come before the other (from {}); that source was left out",
+                      values, txns.key(c.key), sources),
+          Json{{"key", Json::parse(txns.key(c.key))}, {"sources", c.sources}});
+  }
+  for (const auto& [k, v1, v2] : vo.edges()) {
+    std::uint64_t to = pack_key_value(k, v2);
+    idx.each(idx.writers, to, [&](std::uint32_t w2) {
+      idx.each(idx.writers, pack_key_value(k, v1), [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
+      idx.each(idx.readers, pack_key_value(k, v1), [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
+    });
+  }
+  Rels order = o.extra_order();
+  if (order == kRealtime) add_realtime_order(g, txns);
+  if (order == kProcess) add_process_order(g, txns);
+  g.finish();
+  if (g.edges() == 0) f.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
+  CycleReport cycles = find_cycles(g, kRwRegisterPriority, o.deadline);
+  f.add_cycles(txns, cycles,
+               [&](std::uint32_t a, std::uint32_t b, Rels rel) { return explain(txns, ext, vo, a, b, rel); });
+  CheckResult r = f.result(o, "txn-rw-register");
+  r.detail["txns"] = txns.size();
+  r.detail["edges"] = g.edges();
+  r.detail["sccs"] = cycles.sccs;
+  r.detail["version-order-sources"] = vo.sources();
+  return r;
+}
 
 std::unique_ptr<Checker> make_txn_rw_register_checker() { return std::make_unique<RwRegisterChecker>(); }
 

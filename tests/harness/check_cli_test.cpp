@@ -60,6 +60,40 @@ TEST_CASE("check --out writes results.json in DESIGN.md's shape, and --json prin
   CHECK(nlohmann::json::parse(j.out) == results);
 }
 
+TEST_CASE("a history of transactions checked alone (streamed) gets what a check that reads it whole (--out) gets") {
+  // --json streams the file into the txn checker; --out reads it into a
+  // History for the report. Verdict, results.json and errors must agree.
+  test::TempStore dir;
+  std::filesystem::create_directories(dir.path);
+  const std::string bad = dir.path + "/bad-mop.jsonl";
+  std::ofstream(bad) << R"({"process":0,"type":"invoke","f":"txn","value":[["append","x",1]]})" "\n"
+                     << R"({"process":0,"type":"ok","f":"txn","value":[["append","x"]]})" "\n";
+  const std::vector<Argv> cases = {
+      {kCorpus + "/elle/paper-example.edn"},
+      {kCorpus + "/elle/list-append-anomaly-g1c-circular-information-flow.json"},
+      {"--checker", "txn-rw-register", "--linearizable-keys", kCorpus + "/elle/rw-register-keys-linearizable-anomaly.json"},
+      {"--consistency-models", "serializable", kCorpus + "/elle/rw-register-anomaly-g2-item.json"},
+      {"--checker", "txn-list-append", bad},
+  };
+  int k = 0;
+  for (Argv args : cases) {
+    INFO(args.back());
+    const std::string out = dir.path + "/out-" + std::to_string(k++);
+    Argv whole = args, streamed = args;
+    whole.insert(whole.end() - 1, {"--out", out});
+    streamed.insert(streamed.end() - 1, "--json");
+    RunResult w = check(whole), s = check(streamed);
+    CHECK(s.exit_code == w.exit_code);
+    if (w.exit_code == 65) {
+      CHECK(s.err == w.err);
+      CHECK(s.err.find("bad-mop.jsonl:2: micro-op") != std::string::npos);
+      continue;
+    }
+    std::ifstream in(out + "/results.json");
+    CHECK(nlohmann::json::parse(s.out) == nlohmann::json::parse(in));
+  }
+}
+
 TEST_CASE("several histories give the worst verdict and a result per file") {
   test::TempStore dir;
   RunResult r = check({"--model", "cas-register", "--init", "0", "--out", dir.path,

@@ -1,0 +1,31 @@
+// Reading a history of transactions (JSON Lines, EDN or elle-cli's JSON)
+// straight into Txns, op by op
+// (history/op_stream.h), so that the History — every op as JSON, about
+// 2.6 KB a transaction — is never held: what is kept is the Txns (about
+// 0.6 KB a transaction) and, for the transactions in flight, their micro-ops
+// as text. Parse and pairing errors throw BadInput as read_history would; a
+// malformed micro-op stays in the Txns (Txns::throw_if_bad), as with a
+// History.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "checkers/txn/txns.h"
+
+namespace fl::txn {
+
+struct StreamedTxns {
+  Txns txns;
+  std::int64_t events = 0, operations = 0;  // History::size(), History::pairs().size()
+  // What choosing a checker by the history takes (harness's default for a
+  // history of transactions): every client op is an f "txn" (and there is
+  // one), and some transaction appends.
+  bool all_txn = false, appends = false;
+};
+
+// `only_txns`: stop reading at the first client op that is not an f "txn"
+// one (all_txn is then false and the rest is neither read nor checked).
+StreamedTxns stream_txns(const std::string& path, Format format, ReadShape shape, bool only_txns = false);
+
+}  // namespace fl::txn

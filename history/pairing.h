@@ -1,0 +1,41 @@
+// Pairing: matches each client invocation with its completion as the ops of
+// a history arrive in file order, and refuses what DESIGN.md forbids — a
+// completion with no invocation, a process that invokes again before its
+// last invocation completed — with BadInput at the op's file:line. History's
+// constructor and the streaming reader (op_stream.h) both use it, so their
+// pairs and error sentences are the same. Pairs are numbered in invocation
+// order (History::pairs()). Nemesis events are not paired.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "history/op.h"
+
+namespace fl {
+
+class Pairing {
+ public:
+  explicit Pairing(std::string source) : source_(std::move(source)) {}
+
+  struct Match {
+    std::int64_t pair = -1;    // the pair's number; -1 for a nemesis event
+    std::int64_t invoke = -1;  // a completion's invocation position (-1 otherwise)
+  };
+  // The op at position `pos` (0-based, file order); throws BadInput.
+  Match add(const Op& op, std::int64_t pos);
+  std::int64_t pairs() const { return next_pair_; }
+
+ private:
+  struct Open {
+    std::int64_t pair, invoke;
+    std::string f;
+    std::int64_t line;
+  };
+  std::string source_;
+  std::unordered_map<std::int64_t, Open> open_;  // process -> its open invocation
+  std::int64_t next_pair_ = 0;
+};
+
+}  // namespace fl
