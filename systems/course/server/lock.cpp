@@ -55,7 +55,14 @@ class LeaseTable {
                        std::to_string(lease["expires_ms"].get<std::int64_t>() - now) + " ms more");
       }
       token = lease["token"].get<std::int64_t>() + 1;
-      seq = store_.put(name, {{"holder", client}, {"token", token}, {"expires_ms", now + ttl_ms}});
+      // The lease runs ttl_ms from a moment no earlier than now: `now` is
+      // truncated to the millisecond, so it counts from now + 1. Counting
+      // from the truncated value ended leases up to 1 ms early — before the
+      // client's own reckoning (its request's send time + ttl) — and the
+      // next holder could be granted inside that millisecond: the lock
+      // checker saw two clients hold the fencing lock at once in 1 run of
+      // 10 (both at 1.227 s).
+      seq = store_.put(name, {{"holder", client}, {"token", token}, {"expires_ms", now + 1 + ttl_ms}});
     }
     store_.sync(seq);
     return ok({{"token", token}, {"ttl_ms", ttl_ms}});
