@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -26,11 +28,6 @@ class NoDb : public Db {
   std::vector<std::string> log_files(Host&) override { return {}; }
 };
 
-struct Cell {
-  Json value;      // null = absent
-  Json previous;   // what the key held before its last change (for stale reads)
-};
-
 // The shared state of every client: one map, one lock. The lock serves
 // requests in arrival order, as a single-threaded server serves its request
 // queue. With a std::mutex, 50 client threads on 2 loaded cores did what no
@@ -51,36 +48,60 @@ class Store {
 
   Completion apply(const OpSpec& op) {
     std::string key = op.key ? op.key->dump() : std::string();
-    std::lock_guard<ArrivalOrderMutex> lock(mu_);
-    Cell& c = cells_[key];
-    if (op.f == "read") {
-      // The bug: one read in four sees the value before the latest change,
-      // as a replica that lags behind would.
-      if (stale_reads_ && (rng_() & 3) == 0) return {OpType::Ok, c.previous, ""};
-      return {OpType::Ok, c.value, ""};
+    if (op.f == "read" && stale_reads_) {
+      if (auto stale = replica_read(key)) return {OpType::Ok, *stale, ""};
     }
+    std::lock_guard<ArrivalOrderMutex> lock(mu_);
+    Json& value = cells_[key];  // null = absent
+    if (op.f == "read") return {OpType::Ok, value, ""};
     if (op.f == "write") {
-      set(c, op.value);
+      set(key, value, op.value);
       return {OpType::Ok, op.value, ""};
     }
     if (op.f == "cas") {
       if (!op.value.is_array() || op.value.size() != 2) return {OpType::Fail, op.value, "cas needs [old, new]"};
-      if (c.value != op.value[0]) return {OpType::Fail, op.value, "compare failed"};
-      set(c, op.value[1]);
+      if (value != op.value[0]) return {OpType::Fail, op.value, "compare failed"};
+      set(key, value, op.value[1]);
       return {OpType::Ok, op.value, ""};
     }
     return {OpType::Fail, op.value, "unknown operation " + op.f};
   }
 
  private:
-  static void set(Cell& c, const Json& v) {
-    if (c.value != v) c.previous = c.value;
-    c.value = v;
+  // The stale-read bug: one read in four goes to a replica that applies the
+  // primary's changes late, between 1 and kLag changes behind (how far
+  // varies from read to read), and that answers at once instead of queueing
+  // behind the primary's requests. Both halves matter at 50 clients on a
+  // 5-value register: a read that waits its turn in the queue overlaps ~40
+  // writes, one of which nearly always wrote the old value it returns, so it
+  // stays legal (with the stale read served from the queue one change
+  // behind, 1 run in 4 of issue 15's acceptance command came out valid).
+  std::optional<Json> replica_read(const std::string& key) {
+    std::lock_guard<std::mutex> lock(replica_mu_);
+    if ((replica_rng_() & 3) != 0) return std::nullopt;
+    auto it = replica_.find(key);
+    if (it == replica_.end() || it->second.empty()) return std::nullopt;
+    return it->second[replica_rng_() % it->second.size()];
   }
-  bool stale_reads_;
+  // Called under mu_. With the bug, the replica learns the value being
+  // replaced (the replica's lock is only ever taken after mu_, or alone).
+  void set(const std::string& key, Json& value, const Json& v) {
+    if (stale_reads_ && value != v) {
+      std::lock_guard<std::mutex> lock(replica_mu_);
+      std::deque<Json>& past = replica_[key];  // newest first
+      past.push_front(value);
+      if (past.size() > kLag) past.pop_back();
+    }
+    value = v;
+  }
+
+  static constexpr std::size_t kLag = 64;
+  const bool stale_reads_;
   ArrivalOrderMutex mu_;
-  std::unordered_map<std::string, Cell> cells_;
-  std::minstd_rand rng_{42};
+  std::unordered_map<std::string, Json> cells_;
+  std::mutex replica_mu_;
+  std::unordered_map<std::string, std::deque<Json>> replica_;
+  std::minstd_rand replica_rng_{42};
 };
 
 class MemoryClient : public Client {
