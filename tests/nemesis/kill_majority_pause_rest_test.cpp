@@ -2,12 +2,11 @@
 // restarted at once, and the other nodes stay paused until the heal.
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <map>
-#include <mutex>
 
 #include "cluster/namespace_host.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/nemesis.h"
+#include "recording_db.h"
 #include "tests/skip.h"
 
 using namespace fl;
@@ -16,34 +15,6 @@ namespace {
 
 // Nodes k1..k3 (not n1..n3: the fault journal is machine-wide, and a
 // cluster run may journal its own faults meanwhile).
-// A Db that names k3 as its leader and records the hooks called, in order.
-struct LeaderK3Db : Db {
-  std::vector<std::string> calls;
-  std::mutex mu;
-  void note(const std::string& what, Host& h) {
-    std::lock_guard<std::mutex> l(mu);
-    calls.push_back(what + " " + h.name());
-  }
-  std::string name() const override { return "leader-k3"; }
-  void setup(const std::vector<Host*>&) override {}
-  void teardown(const std::vector<Host*>&) noexcept override {}
-  void start(Host& h) override { note("start", h); }
-  void kill(Host& h) override { note("kill", h); }
-  void pause(Host& h) override { note("pause", h); }
-  void resume(Host& h) override { note("resume", h); }
-  std::vector<int> pids(Host&) override { return {}; }
-  std::vector<std::string> log_files(Host&) override { return {}; }
-  std::vector<std::string> primaries(const std::vector<Host*>& hosts) override {
-    for (Host* h : hosts)
-      if (h->name() == "k3") return {"k3"};
-    return {};
-  }
-  int count(const std::string& call) {
-    std::lock_guard<std::mutex> l(mu);
-    return static_cast<int>(std::count(calls.begin(), calls.end(), call));
-  }
-};
-
 std::size_t journaled_kind(const std::string& kind) {
   std::size_t n = 0;
   for (const auto& f : journaled_faults())
@@ -64,7 +35,7 @@ TEST_CASE("kill-majority-pause-rest kills and restarts a majority holding the le
     nodes.push_back(hosts.back().get());
   }
   for (std::uint64_t seed = 0; seed < 4; ++seed) {
-    LeaderK3Db db;
+    test::RecordingDb db("k3");  // names k3 as its leader
     std::mt19937_64 rng(seed);
     NemesisContext ctx{nodes, &db, &rng};
     auto n = make_nemesis("kill-majority-pause-rest");
@@ -82,7 +53,7 @@ TEST_CASE("kill-majority-pause-rest kills and restarts a majority holding the le
     CHECK(db.count("pause " + rest) == 1);
     CHECK(db.count("resume " + rest) == 0);
     // The rest was frozen before the majority died.
-    CHECK(db.calls.front() == "pause " + rest);
+    CHECK(db.calls().front() == "pause " + rest);
     CHECK(journaled_kind("paused") == 1);
     CHECK(journaled_kind("killed") == 0);
     NemesisEvent s = n->stop(ctx);

@@ -1,8 +1,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
-#include <map>
-#include <mutex>
 #include <thread>
 
 #include "../cluster/netns_probe.h"
@@ -11,6 +9,7 @@
 #include "nemesis/nemesis.h"
 #include "nemesis/targets.h"
 #include "nemesis_guard.h"
+#include "recording_db.h"
 #include "tests/skip.h"
 
 using namespace fl;
@@ -37,25 +36,6 @@ bool becomes_stopped(int pid, bool stopped) {
   }
   return false;
 }
-
-// A Db that only counts the hooks the nemesis calls.
-struct CountingDb : Db {
-  std::map<std::string, int> calls;
-  std::mutex mu;
-  void note(const std::string& what, Host& h) {
-    std::lock_guard<std::mutex> l(mu);
-    calls[what + " " + h.name()]++;
-  }
-  std::string name() const override { return "counting"; }
-  void setup(const std::vector<Host*>&) override {}
-  void teardown(const std::vector<Host*>&) noexcept override {}
-  void start(Host& h) override { note("start", h); }
-  void kill(Host& h) override { note("kill", h); }
-  void pause(Host& h) override { note("pause", h); }
-  void resume(Host& h) override { note("resume", h); }
-  std::vector<int> pids(Host&) override { return {}; }
-  std::vector<std::string> log_files(Host&) override { return {}; }
-};
 
 }  // namespace
 
@@ -98,7 +78,7 @@ TEST_CASE("process faults go through the Db's hooks on the chosen targets", "[ne
     hosts.push_back(std::make_unique<NamespaceHost>("n" + std::to_string(i), "fl-n" + std::to_string(i), test_address(i)));
     nodes.push_back(hosts.back().get());
   }
-  CountingDb db;
+  test::RecordingDb db;
   std::mt19937_64 rng(2);
   NemesisContext ctx{nodes, &db, &rng};
   auto kill = make_nemesis("kill", {{"target", "majority"}});
@@ -115,13 +95,8 @@ TEST_CASE("process faults go through the Db's hooks on the chosen targets", "[ne
   CHECK(killed()[0]["nodes"].size() == 3);
   kill->stop(ctx);
   CHECK(killed().empty());
-  int kills = 0, starts = 0;
-  for (auto& [k, v] : db.calls) {
-    if (k.rfind("kill", 0) == 0) kills += v;
-    if (k.rfind("start", 0) == 0) starts += v;
-  }
-  CHECK(kills == 3);
-  CHECK(starts == 3);
+  CHECK(db.count("kill") == 3);
+  CHECK(db.count("start") == 3);
   CHECK(choose_targets(nodes, "minority", rng).size() == 2);
   CHECK(choose_targets(nodes, "all", rng).size() == 5);
   CHECK(choose_targets(nodes, "n4", rng).front()->name() == "n4");
