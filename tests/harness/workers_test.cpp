@@ -12,23 +12,11 @@
 #include "harness/workers.h"
 #include "history/format.h"
 #include "temp_store.h"
+#include "tests/recording_db.h"
 
 using namespace fl;
 
 namespace {
-
-class NoDb : public Db {
- public:
-  std::string name() const override { return "none"; }
-  void setup(const std::vector<Host*>&) override {}
-  void teardown(const std::vector<Host*>&) noexcept override {}
-  void start(Host&) override {}
-  void kill(Host&) override {}
-  void pause(Host&) override {}
-  void resume(Host&) override {}
-  std::vector<int> pids(Host&) override { return {}; }
-  std::vector<std::string> log_files(Host&) override { return {}; }
-};
 
 // Every third op of a client is indeterminate, so workers retire processes
 // often; the system counts the clients made per node.
@@ -53,7 +41,7 @@ class InfoEveryThird : public System {
       return ++n % 3 == 0 ? Completion{OpType::Info, nullptr, "timed out"} : Completion{OpType::Ok, op.value, ""};
     }
   };
-  NoDb db_;
+  test::RecordingDb db_;
 };
 
 }  // namespace
