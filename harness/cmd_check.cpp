@@ -3,6 +3,7 @@
 // report (--out DIR), and exit with the worst verdict's code. The verdict
 // depends on the history alone.
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -133,6 +134,8 @@ std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<
 int run_check(const CheckArgs& a) {
   auto format = parse_format(a.format);
   if (!format) throw UsageError(fmt::format("unknown format \"{}\" (auto, jsonl, json, edn, porcupine)", a.format));
+  // CLI11 reads "nan" and "inf"; the checkers make a deadline of it.
+  if (!std::isfinite(a.time_limit)) throw UsageError("--time-limit must be a finite number of seconds");
   CheckOptions opts;
   opts.model = a.model;
   opts.time_limit_s = a.time_limit;
