@@ -254,6 +254,8 @@ void TestRun::prepare(Run& r) {
     r.live->system = make_system(o.system, o.system_options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("an --opt of {} has the wrong type ({})", o.system, e.what()));
   }
   if (!r.live->system) {
     std::string known;

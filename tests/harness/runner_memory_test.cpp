@@ -226,6 +226,12 @@ TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
   o = memory_test(store.path, 10);
   o.system_options = {{"bug", "nosuch"}};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown bug"));
+  // A system option of the wrong JSON type: a usage error, not "internal
+  // error: [json.exception.type_error.302]" (refused before any cluster).
+  o = memory_test(store.path, 10);
+  o.system = "redis";
+  o.system_options = {{"data_root", 5}};
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("wrong type"));
   o = memory_test(store.path, 10);
   o.nemesis = {"nosuch"};
   CHECK_THROWS_WITH(TestRun(o), Catch::Contains("unknown nemesis"));
