@@ -121,3 +121,18 @@ TEST_CASE("check --out writes report.html beside results.json and ends with its 
   CHECK(j.out.find("report:") == std::string::npos);
   CHECK(j.err.find("report: " + out.path + "/report.html") != std::string::npos);
 }
+
+TEST_CASE("check --out draws both plots of a history whose ops all happen at one instant") {
+  // The throughput plot's only bucket lay past the x range [0, 0]: gnuplot
+  // refused it ("all points y value undefined!") and the warning showed its
+  // first, empty line of output: "gnuplot could not draw rate.png ()".
+  test::TempStore out;
+  fs::create_directories(out.path);
+  const std::string history = out.path + "/instant.jsonl";
+  std::ofstream(history) << R"({"process":0,"type":"invoke","f":"read","value":null,"time":5})" "\n"
+                            R"({"process":0,"type":"ok","f":"read","value":1,"time":5})" "\n";
+  RunResult r = run_process({FL_BINARY, "check", history, "--out", out.path + "/o"});
+  INFO(r.out << r.err);
+  CHECK(r.err.find("could not draw") == std::string::npos);
+  for (const char* f : {"latency.png", "rate.png"}) CHECK(fs::is_regular_file(out.path + "/o/" + f));
+}
