@@ -28,9 +28,9 @@ Workers::Workers(System& system, std::vector<Host*> hosts, Recorder& recorder, W
 
 Workers::~Workers() { join(); }
 
-Host* Workers::node_for(std::int64_t process) const {
+Host* Workers::node_for(std::int64_t n) const {
   if (hosts_.empty()) return nullptr;
-  return hosts_[static_cast<std::size_t>(process) % hosts_.size()];
+  return hosts_[static_cast<std::size_t>(n) % hosts_.size()];
 }
 
 // Runs one op for `process` on `client`, recording both ends; false if the
@@ -64,7 +64,11 @@ void Workers::work(int w, Generator& generator) {
   WorkerPace pace;
   std::int64_t process = w;
   try {
-    Host* node = node_for(process);
+    // A worker keeps its node for the whole run, as Jepsen's do (worker w
+    // talks to node w mod n): a client cut off with a minority keeps
+    // trying there, where a stale read would be served, instead of moving
+    // to the majority after its first timeout.
+    Host* node = node_for(w);
     std::string node_name = node ? node->name() : "";
     std::unique_ptr<Client> client = system_.make_client(opts_.workload, node, opts_.client);
     while (auto op = generator.next(pace, rng)) {
@@ -78,8 +82,6 @@ void Workers::work(int w, Generator& generator) {
         std::int64_t seen = max_process_.load();
         while (process > seen && !max_process_.compare_exchange_weak(seen, process)) {
         }
-        node = node_for(process);
-        node_name = node ? node->name() : "";
         client = system_.make_client(opts_.workload, node, opts_.client);
       }
     }

@@ -1,7 +1,8 @@
 // Workers: the client side of one run — --concurrency threads, each playing
-// one logical process at a time against its node and recording both ends of
-// every op. Jepsen's rule: after an `info` the process is retired and the
-// worker carries on as a fresh process id, with a fresh client. On Ctrl-C,
+// one logical process at a time against its node (worker w on node w mod n,
+// for the whole run) and recording both ends of every op. Jepsen's rule:
+// after an `info` the process is retired and the worker carries on as a
+// fresh process id, with a fresh client to the same node. On Ctrl-C,
 // abandon_after() gives in-flight ops a grace period and then records what
 // is still running as `info` (what it is: it may or may not happen); a
 // worker whose call returns later records nothing more.
@@ -56,7 +57,7 @@ class Workers {
   bool perform(Slot& slot, std::int64_t process, Client& client, const OpSpec& op, const std::string& node,
                Completion& c);
   void work(int w, Generator& generator);
-  Host* node_for(std::int64_t process) const;
+  Host* node_for(std::int64_t n) const;  // node n mod the number of nodes
   bool all_done() const;
 
   System& system_;

@@ -9,6 +9,7 @@
 #include "nemesis/nemesis.h"
 #include "nemesis/schedule.h"
 #include "nemesis_guard.h"
+#include "tests/recording_db.h"
 
 using namespace fl;
 
@@ -25,18 +26,6 @@ long last_time_in(const std::string& log) {
 long now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-
-struct GoDb : Db {  // like etcd: reads the clock without libc
-  std::string name() const override { return "etcd"; }
-  void setup(const std::vector<Host*>&) override {}
-  void teardown(const std::vector<Host*>&) noexcept override {}
-  void start(Host&) override {}
-  void kill(Host&) override {}
-  void pause(Host&) override {}
-  void resume(Host&) override {}
-  std::vector<int> pids(Host&) override { return {}; }
-  std::vector<std::string> log_files(Host&) override { return {}; }
-};
 
 }  // namespace
 
@@ -83,7 +72,7 @@ TEST_CASE("a clock strobe flips the offset back and forth until stopped", "[neme
 }
 
 TEST_CASE("a system that reads the clock without libc says clearly that it cannot be skewed", "[nemesis]") {
-  GoDb db;
+  test::RecordingDb db("", "etcd");  // like etcd: a Go binary reads the clock without libc
   NemesisContext ctx{{}, &db, nullptr};
   CHECK_THROWS_AS(make_nemesis("clock")->start(ctx), EnvironmentError);
   CHECK_THROWS_WITH(make_nemesis("clock")->start(ctx), Catch::Contains("cannot act on etcd"));

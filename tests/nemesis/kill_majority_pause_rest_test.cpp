@@ -6,7 +6,7 @@
 #include "cluster/namespace_host.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/nemesis.h"
-#include "recording_db.h"
+#include "tests/recording_db.h"
 #include "tests/skip.h"
 
 using namespace fl;

@@ -9,7 +9,7 @@
 #include "nemesis/nemesis.h"
 #include "nemesis/targets.h"
 #include "nemesis_guard.h"
-#include "recording_db.h"
+#include "tests/recording_db.h"
 #include "tests/skip.h"
 
 using namespace fl;

@@ -1,6 +1,7 @@
-// RecordingDb: a Db for nemesis tests that runs nothing and records, in
-// order, every hook a nemesis calls ("kill n2", "start n2", …). It names
-// `leader` as its primary when that node is among the hosts (none if empty).
+// RecordingDb: a Db for tests that runs nothing and records, in order,
+// every hook called ("kill n2", "start n2", …). It names `leader` as its
+// primary when that node is among the hosts (none if empty), and calls
+// itself `name` (a nemesis may judge a system by it: "etcd" is a Go binary).
 // Thread-safe: a nemesis may call the hooks of several nodes at once.
 #pragma once
 
@@ -15,9 +16,10 @@ namespace fl::test {
 
 class RecordingDb : public Db {
  public:
-  explicit RecordingDb(std::string leader = "") : leader_(std::move(leader)) {}
+  explicit RecordingDb(std::string leader = "", std::string name = "recording")
+      : leader_(std::move(leader)), name_(std::move(name)) {}
 
-  std::string name() const override { return "recording"; }
+  std::string name() const override { return name_; }
   void setup(const std::vector<Host*>&) override {}
   void teardown(const std::vector<Host*>&) noexcept override {}
   void start(Host& h) override { note("start", h); }
@@ -52,7 +54,7 @@ class RecordingDb : public Db {
     std::lock_guard<std::mutex> l(mu_);
     calls_.push_back(what + " " + h.name());
   }
-  std::string leader_;
+  std::string leader_, name_;
   std::mutex mu_;
   std::vector<std::string> calls_;
 };
