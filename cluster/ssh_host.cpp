@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -190,7 +191,9 @@ SshHost::SshHost(std::string name, const std::string& spec, SshOptions opts)
   if (target_.port == 0) target_.port = opts_.port;
   if (!opts_.key.empty() && access(opts_.key.c_str(), R_OK) != 0)
     throw SettingsError(fmt::format("the SSH key {} for {} cannot be read", opts_.key, name_));
-  if (opts_.connect_timeout_s <= 0) throw SettingsError("the SSH connect timeout must be positive");
+  // Finite too: it becomes integer seconds for ssh and a deadline here.
+  if (!(opts_.connect_timeout_s > 0) || !std::isfinite(opts_.connect_timeout_s))
+    throw SettingsError("the SSH connect timeout must be a positive number of seconds");
   address_ = target_.host;
   control_path_ = fmt::format("{}/{}-{}", control_dir(), getpid(), name_);
 }

@@ -3,6 +3,7 @@
 // report (--out DIR), and exit with the worst verdict's code. The verdict
 // depends on the history alone.
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -110,18 +111,14 @@ std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<
   std::optional<txn::ReadShape> shape =
       checkers.empty() ? std::optional<txn::ReadShape>(txn::ReadShape::List) : txn::txn_checker_shape(checkers[0]->name());
   if (!shape || !can_stream(path, format)) return std::nullopt;
-  txn::StreamedTxns s = txn::stream_txns(path, format, *shape, checkers.empty());
-  if (checkers.empty()) {
-    if (!s.all_txn || s.txns.bad()) return std::nullopt;
-    if (!s.appends) {
-      shape = txn::ReadShape::Value;
-      s = txn::stream_txns(path, format, *shape);
-    }
-  }
+  std::optional<txn::StreamedTxns> streamed =
+      checkers.empty() ? txn::stream_default_txns(path, format) : txn::stream_txns(path, format, *shape);
+  if (!streamed) return std::nullopt;
+  const txn::StreamedTxns& s = *streamed;
   FileResults fr;
   auto t0 = std::chrono::steady_clock::now();
   try {
-    add_result(fr, txn::txn_checker_name(*shape), txn::check_txns(*shape, s.txns, opts));
+    add_result(fr, txn::txn_checker_name(s.shape), txn::check_txns(s.shape, s.txns, opts));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -133,6 +130,8 @@ std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<
 int run_check(const CheckArgs& a) {
   auto format = parse_format(a.format);
   if (!format) throw UsageError(fmt::format("unknown format \"{}\" (auto, jsonl, json, edn, porcupine)", a.format));
+  // CLI11 reads "nan" and "inf"; the checkers make a deadline of it.
+  if (!std::isfinite(a.time_limit)) throw UsageError("--time-limit must be a finite number of seconds");
   CheckOptions opts;
   opts.model = a.model;
   opts.time_limit_s = a.time_limit;

@@ -20,17 +20,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A JSON file of the run, or nullopt when it is absent; BadInput when present but not JSON.
+// A JSON object of the run (results.json, test.json), or nullopt when it is
+// absent; BadInput when present but not a JSON object.
 std::optional<Json> read_json(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::nullopt;
   std::ifstream in(path);
   if (!in) throw BadInput(path.string(), 0, "cannot be read");
+  Json j;
   try {
-    return Json::parse(in);
+    j = Json::parse(in);
   } catch (const Json::parse_error& e) {
     throw BadInput(path.string(), 0, fmt::format("is not valid JSON ({})", e.what()));
   }
+  if (!j.is_object()) throw BadInput(path.string(), 0, "must hold one JSON object, as faultline writes it");
+  return j;
 }
 
 Validity validity_of(const Json& results) {
@@ -60,7 +64,9 @@ int run_report(const std::string& run_dir) {
   req.settings = settings ? *settings : Json::object();
   const fs::path abs = fs::absolute(dir, ec).lexically_normal();
   const fs::path named = abs.filename().empty() ? abs.parent_path() : abs;
-  req.title = req.settings.value("test_name", named.parent_path().filename().string() + "/" + named.filename().string());
+  const Json& test_name = req.settings.contains("test_name") ? req.settings["test_name"] : Json();
+  req.title = test_name.is_string() ? test_name.get<std::string>()
+                                    : named.parent_path().filename().string() + "/" + named.filename().string();
   ReportWritten w = write_report(req);
   for (const std::string& warning : w.warnings) std::cerr << "faultline: " << warning << "\n";
   if (!results) std::cerr << "faultline: " << run_dir << " has no results.json; the report shows no verdict\n";

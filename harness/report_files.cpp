@@ -73,7 +73,11 @@ ReportWritten write_report(const ReportRequest& req) {
         break;
       }
       if (!r.ok() || r.out.size() < 8 || r.out.compare(1, 3, "PNG") != 0) {
-        std::string why = r.timed_out ? "it timed out" : r.err.substr(0, r.err.find('\n'));
+        // gnuplot's message is its last line of output (the first is often empty).
+        std::string why = r.timed_out ? "it timed out" : r.err;
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        why.erase(0, why.find_last_of('\n') + 1);  // npos + 1 == 0: one line
+        why.erase(0, why.find_first_not_of(' '));
         done.warnings.push_back(fmt::format("gnuplot could not draw {} ({}); it is in the page only", p.file, why));
         continue;
       }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <ctime>
@@ -152,6 +153,13 @@ TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
   if (opts_.system.empty() || opts_.workload.empty()) throw UsageError("--system and --workload are required");
   if (opts_.concurrency < 1) throw UsageError("--concurrency must be at least 1");
   if (opts_.nodes < 1) throw UsageError("--nodes must be at least 1");
+  // CLI11 reads "nan" and "inf" as numbers; none of them is a time or a rate.
+  const std::pair<double, const char*> numbers[] = {
+      {opts_.time_limit_s, "--time-limit"}, {opts_.timeout_s, "--timeout"},
+      {opts_.nemesis_interval_s, "--nemesis-interval"}, {opts_.check_time_limit_s, "--check-time-limit"},
+      {opts_.quiet_s, "--quiet-period"}, {opts_.rate, "--rate"}, {opts_.drain_s, "the drain time"}};
+  for (const auto& [value, name] : numbers)
+    if (!std::isfinite(value)) throw UsageError(fmt::format("{} must be a finite number", name));
   if (opts_.time_limit_s <= 0 && opts_.ops_limit <= 0)
     throw UsageError("a test needs a --time-limit or an --ops-limit");
   if (opts_.timeout_s <= 0) throw UsageError("--timeout must be positive");
@@ -246,6 +254,8 @@ void TestRun::prepare(Run& r) {
     r.live->system = make_system(o.system, o.system_options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("an --opt of {} has the wrong type ({})", o.system, e.what()));
   }
   if (!r.live->system) {
     std::string known;

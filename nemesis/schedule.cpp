@@ -28,7 +28,10 @@ NemesisPhase parse_phase(const std::string& word) {
   } catch (const std::exception&) {
     p.seconds = -1;
   }
-  if (p.seconds <= 0 || fault.empty())
+  // Finite and at most a year: stod also reads "nan" and "inf", and the
+  // schedule turns a phase's length into integer nanoseconds.
+  constexpr double kMaxPhaseSeconds = 365.0 * 24 * 3600;
+  if (!(p.seconds > 0 && p.seconds <= kMaxPhaseSeconds) || fault.empty())
     throw ClusterError(fmt::format("the nemesis phase \"{}\" must read \"<seconds> <fault|quiet> [key=value …]\", "
                                    "e.g. \"20s partition-halves\"",
                                    word));
@@ -130,7 +133,7 @@ NemesisSchedule::NemesisSchedule(NemesisContext ctx, ScheduleOptions opts, Nemes
     impl_->nemeses.push_back(checked(make_nemesis(f)));
   }
   for (const auto& p : impl_->opts.phases) {
-    if (p.seconds <= 0) throw ClusterError("every nemesis phase needs a positive length");
+    if (!(p.seconds > 0)) throw ClusterError("every nemesis phase needs a positive length");
     impl_->phase_nemeses.push_back(p.fault.empty() ? nullptr : checked(make_nemesis(p.fault, p.options)));
   }
 }

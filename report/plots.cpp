@@ -25,8 +25,9 @@ const int kPointType[] = {7, 2, 6};  // filled circle, cross, open circle
 
 double seconds(const TimelineData& t, double x) { return t.real_time ? x / 1e9 : x; }
 
+// `x_end`: where the x axis ends, in the timeline's units (t.t_end, or more).
 std::string header(const TimelineData& t, const std::string& title, const std::string& what,
-                   const std::string& ylabel) {
+                   const std::string& ylabel, double x_end) {
   std::string s;
   s += fmt::format("set terminal pngcairo size {},{} font ',10' noenhanced\n", kWidth, kHeight);
   s += "set output\n";  // stdout
@@ -36,7 +37,7 @@ std::string header(const TimelineData& t, const std::string& title, const std::s
   s += fmt::format("set ylabel {}\n", gnuplot_quote(ylabel));
   s += "set key outside right top noenhanced\n";
   s += "set grid lc rgb '#dddddd'\n";
-  s += fmt::format("set xrange [0:{}]\n", std::max(seconds(t, t.t_end), 1e-9));
+  s += fmt::format("set xrange [0:{}]\n", std::max(seconds(t, x_end), 1e-9));
   int object = 1;
   for (const FaultWindow& w : t.faults) {
     const double x0 = seconds(t, w.start), x1 = seconds(t, w.end);
@@ -92,7 +93,8 @@ std::string latency_script(const TimelineData& t, const std::string& title) {
     hi = std::max(hi, lat);
   }
   const double unit = t.real_time ? 1e6 : 1;  // ms, or events
-  std::string s = header(t, title, "latency", t.real_time ? "latency (ms)" : "latency (events)");
+  std::string s = header(t, title, "latency", t.real_time ? "latency (ms)" : "latency (events)",
+                         t.t_end);
   s += "set logscale y\n";
   std::vector<Series> series(t.fs.size() * 3);
   for (std::size_t f = 0; f < t.fs.size(); ++f)
@@ -139,8 +141,12 @@ std::string rate_script(const TimelineData& t, const std::string& title) {
     ++counts[static_cast<std::size_t>(t.f[i]) * 3 + t.outcome[i]][b];
   }
   const double per = t.real_time ? width / 1e9 : width;
+  // A bucket's point is drawn at its middle: the axis reaches at least the
+  // first one's (a history whose ops all happen at one instant has t_end 0,
+  // and gnuplot refuses a plot whose every point is out of range).
   std::string s = header(t, title, "throughput",
-                         t.real_time ? "completed ops / s" : fmt::format("completed ops per {:g} events", width));
+                         t.real_time ? "completed ops / s" : fmt::format("completed ops per {:g} events", width),
+                         std::max(t.t_end, width));
   s += "set yrange [0:*]\n";
   std::vector<Series> series(counts.size());
   for (std::size_t k = 0; k < counts.size(); ++k) {

@@ -56,9 +56,12 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
 
   const std::vector<AnomalyRef> anomalies = collect_anomalies(in.results);
   const std::set<std::int64_t> wanted = named_ops(anomalies);
-  const Json& checkers = in.results.contains("checkers") ? in.results["checkers"] : Json::object();
+  // results.json as faultline writes it; odd fields are drawn as well as they can be.
+  static const Json kNoCheckers = Json::object();
+  const Json& checkers = in.results.contains("checkers") && in.results["checkers"].is_object() ? in.results["checkers"]
+                                                                                              : kNoCheckers;
   const OpFinder ops(h, wanted);
-  const std::string verdict = verdict_word(in.results.value("valid", Json("unknown")));
+  const std::string verdict = verdict_word(in.results.contains("valid") ? in.results["valid"] : Json());
 
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   out << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
@@ -84,7 +87,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
 
   out << "<section id=\"checkers\"><h2>Verdicts</h2><table><tr><th>checker</th><th>verdict</th><th>details</th></tr>";
   for (auto it = checkers.begin(); it != checkers.end(); ++it) {
-    const std::string v = verdict_word(it.value().value("valid", Json("unknown")));
+    const std::string v = verdict_word(it.value().contains("valid") ? it.value()["valid"] : Json());
     out << "<tr><td>" << html_text(it.key()) << "</td><td class=\"v-" << v << "\">" << v << "</td><td>"
         << html_text(checker_note(it.value())) << "</td></tr>";
   }
@@ -92,7 +95,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "</table></section>\n";
 
   out << "<section id=\"settings\"><h2>Settings</h2><table>";
-  for (auto it = in.settings.begin(); it != in.settings.end(); ++it)
+  for (auto it = in.settings.begin(); in.settings.is_object() && it != in.settings.end(); ++it)
     out << "<tr><th>" << html_text(it.key()) << "</th><td>"
         << html_text(it.value().is_string() ? clip(it.value().get<std::string>(), 400) : short_json(it.value(), 400))
         << "</td></tr>";

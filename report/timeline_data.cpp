@@ -1,6 +1,7 @@
 #include "report/timeline_data.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <unordered_map>
 
@@ -28,7 +29,10 @@ class TextTable {
   // Integers (most values of most histories) and short strings that repeat
   // (nodes, errors) are looked up as they are, without making a text first.
   std::int32_t value(const Json& v) {
-    if (v.is_number_integer()) {
+    // Unsigned integers past INT64_MAX go by their text (through int64_t
+    // they would read, and share the id of, negative numbers).
+    if (v.is_number_integer() &&
+        !(v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
       const std::int64_t x = v.get<std::int64_t>();
       auto it = ints_.find(x);
       if (it != ints_.end()) return it->second;

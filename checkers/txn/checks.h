@@ -1,10 +1,10 @@
 // The two transactional checkers' analyses of prebuilt Txns — what
-// `faultline check` calls after streaming a JSON Lines history into Txns
-// (stream.h) instead of holding it as a History. Each gives exactly what the
-// registered checker (`txn-list-append`, `txn-rw-register`) gives for a
-// History of the same ops; errors in the same order too: options first
-// (std::invalid_argument), then a malformed micro-op (Txns::throw_if_bad),
-// then what the analysis refuses (BadInput).
+// `faultline check` calls after streaming a history (JSON Lines, EDN or
+// elle-cli JSON) into Txns (stream.h) instead of holding it as a History.
+// Each gives exactly what the registered checker (`txn-list-append`,
+// `txn-rw-register`) gives for a History of the same ops; errors in the same
+// order too: options first (std::invalid_argument), then a malformed micro-op
+// (Txns::throw_if_bad), then what the analysis refuses (BadInput).
 #pragma once
 
 #include <optional>

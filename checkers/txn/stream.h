@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "checkers/txn/txns.h"
@@ -17,6 +18,7 @@ namespace fl::txn {
 
 struct StreamedTxns {
   Txns txns;
+  ReadShape shape = ReadShape::List;  // how the txns were read
   std::int64_t events = 0, operations = 0;  // History::size(), History::pairs().size()
   // What choosing a checker by the history takes (harness's default for a
   // history of transactions): every client op is an f "txn" (and there is
@@ -25,7 +27,16 @@ struct StreamedTxns {
 };
 
 // `only_txns`: stop reading at the first client op that is not an f "txn"
-// one (all_txn is then false and the rest is neither read nor checked).
+// one, or once a micro-op is malformed (all_txn is then false and the rest
+// is neither read nor checked).
 StreamedTxns stream_txns(const std::string& path, Format format, ReadShape shape, bool only_txns = false);
+
+// With no checker named: the txns in the shape of the checker a History of
+// them gets by default (harness's default_checker_for) — List when some
+// transaction appends, else Value. nullopt when that default is no txn
+// checker (a client op that is not an f "txn" one, or none at all) or a
+// micro-op is malformed: reading the history whole then decides, and words
+// the error.
+std::optional<StreamedTxns> stream_default_txns(const std::string& path, Format format);
 
 }  // namespace fl::txn

@@ -339,9 +339,13 @@ class TxnTextParser {
     if (neg) ++p_;
     const char* d = p_;
     std::int64_t x = 0;
-    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') x = x * 10 + (*p_++ - '0');
+    // At most 18 digits are summed (no overflow), whatever the text holds.
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') {
+      if (p_ - d == 18) return false;
+      x = x * 10 + (*p_++ - '0');
+    }
     auto n = p_ - d;
-    if (n == 0 || n > 18 || (*d == '0' && (n > 1 || neg))) return false;
+    if (n == 0 || (*d == '0' && (n > 1 || neg))) return false;
     t.kind = TxnTextToken::Int;
     t.i = neg ? -x : x;
     return true;

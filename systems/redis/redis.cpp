@@ -6,6 +6,7 @@
 //   down_after_ms, failover_timeout_ms   Sentinel's timers (2000, 6000)
 //   port, sentinel_port, data_root, server, sentinel   where and what runs
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -53,8 +54,10 @@ class RedisSystem : public System {
 int int_option(const nlohmann::json& options, const char* name, int fallback) {
   if (!options.contains(name)) return fallback;
   const auto& v = options[name];
-  if (v.is_number_integer()) return v.get<int>();
-  throw std::invalid_argument(fmt::format("the redis option {} must be an integer, not {}", name, v.dump()));
+  // get<int>() would wrap a larger integer (port 4294967297 → 1).
+  if (v.is_number_integer() && v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max())
+    return v.get<int>();
+  throw std::invalid_argument(fmt::format("the redis option {} must be a 32-bit integer, not {}", name, v.dump()));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,16 @@ TEST_CASE("an SSH host names the target's user, host and port from host, host:po
   CHECK_THROWS_AS(parse_ssh_target("db1:99999"), SettingsError);
   CHECK_THROWS_AS(parse_ssh_target("-oProxyCommand=x"), SettingsError);
   CHECK_THROWS_AS(parse_ssh_target(""), SettingsError);
+}
+
+TEST_CASE("an SSH connect timeout must be a positive, finite number of seconds", "[cluster][ssh]") {
+  // NaN passed the `<= 0` test, and ssh_argv and connect() cast it to an
+  // integer (UB).
+  for (double bad : {0.0, -1.0, std::nan(""), HUGE_VAL}) {
+    SshOptions o;
+    o.connect_timeout_s = bad;
+    CHECK_THROWS_AS(SshHost("n1", "10.0.0.5", o), SettingsError);
+  }
 }
 
 TEST_CASE("remote command words are single-quoted so no input becomes shell syntax", "[cluster][ssh]") {

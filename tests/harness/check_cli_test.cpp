@@ -35,7 +35,8 @@ TEST_CASE("an unknown model, checker or format is a usage error with one sentenc
   const std::string file = kCorpus + "/knossos/cas-register/bad/cas-failure.edn";
   for (const Argv& args : {Argv{"--model", "nope", file}, Argv{"--checker", "nope", file},
                            Argv{"--format", "xml", file}, Argv{"--init", "[1", file},
-                           Argv{"--model", "mutex", "--init", "{\"a\":1}", file}}) {
+                           Argv{"--model", "mutex", "--init", "{\"a\":1}", file},
+                           Argv{"--time-limit", "nan", file}, Argv{"--time-limit", "inf", file}}) {
     RunResult r = check(args);
     CHECK(r.exit_code == 64);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);

@@ -2,6 +2,7 @@
 // report.html and its plot images into its folder and ends its output with
 // the report's path; `faultline report RUN_DIR` rebuilds them from the
 // stored files alone; `faultline check --out` writes them too.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -73,6 +74,38 @@ TEST_CASE("faultline report rebuilds a run's report from its history, results an
   CHECK(std::count(wrong.err.begin(), wrong.err.end(), '\n') == 1);
 }
 
+TEST_CASE("faultline report refuses a results.json or test.json of the wrong shape with one sentence, exit 65") {
+  // They ended in "internal error: [json.exception.type_error.306] …", exit 70.
+  test::TempStore store;
+  const std::string dir = store.path + "/run";
+  fs::create_directories(dir);
+  std::ofstream(dir + "/history.jsonl") << R"({"process":0,"type":"invoke","f":"read","value":null})" "\n"
+                                           R"({"process":0,"type":"ok","f":"read","value":1})" "\n";
+  struct Case {
+    const char* file;
+    const char* text;
+    int exit_code;
+  };
+  for (const Case& c : {Case{"results.json", "[1, 2]", 65}, Case{"results.json", "5", 65},
+                        Case{"test.json", "[1, 2]", 65}, Case{"test.json", "\"x\"", 65},
+                        // Odd fields inside are drawn as well as they can be.
+                        Case{"results.json", R"({"valid": true, "checkers": 5})", 0},
+                        Case{"results.json", R"({"valid": true, "checkers": {"stats": 5}})", 0},
+                        Case{"test.json", R"({"test_name": 5})", 2}}) {
+    fs::remove(dir + "/results.json");
+    fs::remove(dir + "/test.json");
+    std::ofstream(dir + "/" + c.file) << c.text;
+    RunResult r = run_process({FL_BINARY, "report", dir});
+    INFO(c.file << ": " << c.text << "\n" << r.out << r.err);
+    CHECK(r.exit_code == c.exit_code);
+    CHECK(r.err.find("internal") == std::string::npos);
+    if (c.exit_code == 65) {
+      CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+      CHECK(r.err.find(c.file) != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("check --out writes report.html beside results.json and ends with its path") {
   test::TempStore out;
   const std::string history = std::string(FL_CORPUS_DIR) + "/knossos/cas-register/bad/cas-failure.edn";
@@ -87,4 +120,19 @@ TEST_CASE("check --out writes report.html beside results.json and ends with its 
   RunResult j = run_process({FL_BINARY, "check", "--model", "cas-register", "--init", "0", history, "--out", out.path, "--json"});
   CHECK(j.out.find("report:") == std::string::npos);
   CHECK(j.err.find("report: " + out.path + "/report.html") != std::string::npos);
+}
+
+TEST_CASE("check --out draws both plots of a history whose ops all happen at one instant") {
+  // The throughput plot's only bucket lay past the x range [0, 0]: gnuplot
+  // refused it ("all points y value undefined!") and the warning showed its
+  // first, empty line of output: "gnuplot could not draw rate.png ()".
+  test::TempStore out;
+  fs::create_directories(out.path);
+  const std::string history = out.path + "/instant.jsonl";
+  std::ofstream(history) << R"({"process":0,"type":"invoke","f":"read","value":null,"time":5})" "\n"
+                            R"({"process":0,"type":"ok","f":"read","value":1,"time":5})" "\n";
+  RunResult r = run_process({FL_BINARY, "check", history, "--out", out.path + "/o"});
+  INFO(r.out << r.err);
+  CHECK(r.err.find("could not draw") == std::string::npos);
+  for (const char* f : {"latency.png", "rate.png"}) CHECK(fs::is_regular_file(out.path + "/o/" + f));
 }

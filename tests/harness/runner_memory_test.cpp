@@ -1,5 +1,6 @@
 // End-to-end runs of the harness against the in-process memory system: no
 // root, a few seconds each.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -225,9 +226,35 @@ TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
   o = memory_test(store.path, 10);
   o.system_options = {{"bug", "nosuch"}};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown bug"));
+  // A system option of the wrong JSON type: a usage error, not "internal
+  // error: [json.exception.type_error.302]" (refused before any cluster).
+  o = memory_test(store.path, 10);
+  o.system = "redis";
+  o.system_options = {{"data_root", 5}};
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("wrong type"));
   o = memory_test(store.path, 10);
   o.nemesis = {"nosuch"};
   CHECK_THROWS_WITH(TestRun(o), Catch::Contains("unknown nemesis"));
   o.nemesis = {"partition"};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("nothing to break"));
+}
+
+TEST_CASE("times and rates that are not finite numbers are usage errors") {
+  // CLI11 reads "nan" and "inf" as doubles; `--time-limit nan` passed the
+  // `<= 0` test and ran until killed, and `--quiet-period nan` cast NaN
+  // seconds to integer nanoseconds (UB).
+  test::TempStore store;
+  const double nan = std::nan(""), inf = HUGE_VAL;
+  for (double TestOptions::*field : {&TestOptions::time_limit_s, &TestOptions::timeout_s,
+                                     &TestOptions::nemesis_interval_s, &TestOptions::check_time_limit_s,
+                                     &TestOptions::quiet_s, &TestOptions::rate}) {
+    for (double bad : {nan, inf, -inf}) {
+      TestOptions o = memory_test(store.path, 10);
+      o.*field = bad;
+      CHECK_THROWS_AS(TestRun(o), UsageError);
+    }
+  }
+  TestOptions o = memory_test(store.path, 10);
+  o.schedule = {"nans quiet"};
+  CHECK_THROWS_AS(TestRun(o), UsageError);
 }

@@ -16,6 +16,16 @@ TEST_CASE("a schedule with an unknown fault name is refused, naming the known on
                                                           Catch::Contains("partition-majorities-ring"));
 }
 
+TEST_CASE("a phase's length must be a finite positive number of seconds", "[nemesis]") {
+  CHECK(parse_phase("20s partition-halves").seconds == 20);
+  CHECK(parse_phase("1.5m quiet").seconds == 90);
+  // stod reads "nan" and "inf": a NaN length passed the `<= 0` test, and the
+  // schedule then cast NaN, inf or 1e300 seconds to integer nanoseconds (UB).
+  for (const char* word : {"nans quiet", "infs partition-halves", "inf quiet", "-infs quiet", "1e300s quiet",
+                           "0s quiet", "-5s quiet"})
+    CHECK_THROWS_WITH(parse_phase(word), Catch::Contains("must read"));
+}
+
 TEST_CASE("a schedule alternates fault and heal, records each, and always ends healed", "[nemesis][root]") {
   FL_REQUIRE_ROOT();
   test::NemesisCluster c(3);

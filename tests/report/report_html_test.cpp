@@ -99,6 +99,21 @@ TEST_CASE("a report is a pure function of its history, results and settings", "[
   CHECK(report_of(h, results) == report_of(h, results));
 }
 
+TEST_CASE("the timeline shows every integer value as it is, unsigned ones past 2^63 too", "[report]") {
+  // They were read through int64_t: 18446744073709551615 was drawn as -1,
+  // and shared -1's text.
+  std::vector<Op> ops = {
+      event(0, OpType::Invoke, "write", Json(std::uint64_t{18446744073709551615ULL}), 10),
+      event(0, OpType::Ok, "write", Json(std::uint64_t{18446744073709551615ULL}), 11),
+      event(0, OpType::Invoke, "write", Json(std::int64_t{-1}), 12),
+      event(0, OpType::Ok, "write", Json(std::int64_t{-1}), 13),
+  };
+  TimelineData t = layout_timeline(History(ops, "t"));
+  REQUIRE(t.size() == 2);
+  CHECK(t.texts[static_cast<std::size_t>(t.arg[0])] == "18446744073709551615");
+  CHECK(t.texts[static_cast<std::size_t>(t.arg[1])] == "-1");
+}
+
 TEST_CASE("fault windows follow faultline's start-/stop- events, Jepsen's start/stop, kill/start and heal",
           "[report]") {
   std::vector<Op> ops = {

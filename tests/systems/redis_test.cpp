@@ -1,9 +1,10 @@
 // Redis with Sentinel in three fl- namespaces: the clients' operations, and
 // a failover when the primary dies. Needs root and redis-server /
-// redis-sentinel; passes with a warning otherwise.
+// redis-sentinel; skipped otherwise. The options are checked without either.
 #include <unistd.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -30,6 +31,16 @@ struct RedisClusterGuard {
 bool redis_installed() { return access("/usr/bin/redis-server", X_OK) == 0 && access("/usr/bin/redis-sentinel", X_OK) == 0; }
 
 }  // namespace
+
+TEST_CASE("redis options must be integers that fit, and are refused before any cluster exists") {
+  // get<int>() wrapped: port=4294967297 became port 1.
+  for (const char* name : {"port", "sentinel_port", "wait", "recheck_ms"}) {
+    INFO(name);
+    CHECK_THROWS_AS(make_system("redis", {{name, 4294967297LL}}), std::invalid_argument);
+    CHECK_THROWS_AS(make_system("redis", {{name, "6379"}}), std::invalid_argument);
+  }
+  CHECK(make_system("redis", {{"port", 7000}, {"wait", 1}}) != nullptr);
+}
 
 TEST_CASE("redis clients read, write, compare-and-set and add through the primary Sentinel names, and follow a failover") {
   FL_REQUIRE_ROOT();
