@@ -11,9 +11,9 @@ BankSpec BankSpec::from(const Json& params) {
     s.accounts = params.value("accounts", s.accounts);
     s.total = params.value("total", s.total);
     s.max_transfer = params.value("max-transfer", s.max_transfer);
-    s.reads = params.value("read_fraction", s.reads);
+    s.read_fraction = params.value("read_fraction", s.read_fraction);
   }
-  if (s.accounts < 2 || s.total < 0 || s.max_transfer < 1 || !(s.reads >= 0 && s.reads <= 1))
+  if (s.accounts < 2 || s.total < 0 || s.max_transfer < 1 || !(s.read_fraction >= 0 && s.read_fraction <= 1))
     throw std::invalid_argument(
         "the bank workload needs accounts >= 2, total >= 0, max-transfer >= 1 and read_fraction within [0, 1]");
   return s;
@@ -33,7 +33,7 @@ class BankWorkload : public Workload {
     return "transfers between accounts and reads of all balances (Jepsen's bank; the total must stay constant)";
   }
   OpSpec next(std::mt19937_64& rng) override {
-    if (std::bernoulli_distribution(spec_.reads)(rng)) return OpSpec{"read", nullptr, std::nullopt};
+    if (std::bernoulli_distribution(spec_.read_fraction)(rng)) return OpSpec{"read", nullptr, std::nullopt};
     std::uniform_int_distribution<int> account(0, spec_.accounts - 1);
     int from = account(rng), to = account(rng);
     while (to == from) to = account(rng);

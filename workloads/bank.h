@@ -19,7 +19,7 @@ struct BankSpec {
   int accounts = 5;
   std::int64_t total = 100;
   std::int64_t max_transfer = 5;
-  double reads = 0.5;
+  double read_fraction = 0.5;
   // Throws std::invalid_argument on bad params.
   static BankSpec from(const Json& params);
   std::int64_t initial_balance(int account) const;  // the remainder goes to account 0
