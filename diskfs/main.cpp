@@ -115,15 +115,35 @@ int op_readlink(const char* path, char* buf, size_t size) {
   return 0;
 }
 
-int op_readdir(const char* path, void* buf, fuse_fill_dir_t fill, off_t, fuse_file_info*, fuse_readdir_flags) {
+// An open directory is a Handle too: readdir and fsyncdir come without a
+// path (nullpath_ok), as reads and writes do.
+int op_opendir(const char* path, fuse_file_info* fi) {
+  if (is_hidden(path)) return -ENOENT;
   int fd = ::openat(fs->log->root_fd(), rel(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return err();
+  auto* h = new Handle;
+  h->fd = fd;
+  fi->fh = reinterpret_cast<uint64_t>(h);
+  return 0;
+}
+
+int op_releasedir(const char*, fuse_file_info* fi) {
+  Handle* h = handle(fi);
+  ::close(h->fd);
+  delete h;
+  return 0;
+}
+
+int op_readdir(const char*, void* buf, fuse_fill_dir_t fill, off_t, fuse_file_info* fi, fuse_readdir_flags) {
+  // A fresh descriptor: the handle's own stays at its start for the next call.
+  int fd = ::openat(handle(fi)->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return err();
   DIR* d = ::fdopendir(fd);
   if (d == nullptr) {
     ::close(fd);
     return err();
   }
-  bool root = rel(path) == ".";
+  bool root = diskfs::object_of(handle(fi)->fd) == diskfs::object_of(fs->log->root_fd());
   while (dirent* e = ::readdir(d)) {
     if (root && std::strcmp(e->d_name, kState) == 0) continue;
     struct stat st {};
@@ -345,15 +365,10 @@ int op_fsync(const char*, int datasync, fuse_file_info* fi) {
   return 0;
 }
 
-int op_fsyncdir(const char* path, int, fuse_file_info*) {
-  std::string r = rel(path);
-  int fd = ::openat(fs->log->root_fd(), r.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return err();
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return err();
+int op_fsyncdir(const char*, int, fuse_file_info* fi) {
+  if (::fsync(handle(fi)->fd) != 0) return err();
   std::lock_guard<std::mutex> g(fs->lock);
-  fs->log->directory_synced(r);
+  fs->log->directory_synced(handle(fi)->fd);
   return 0;
 }
 
@@ -425,6 +440,8 @@ int main(int argc, char** argv) {
   ops.getattr = op_getattr;
   ops.access = op_access;
   ops.readlink = op_readlink;
+  ops.opendir = op_opendir;
+  ops.releasedir = op_releasedir;
   ops.readdir = op_readdir;
   ops.mknod = op_mknod;
   ops.mkdir = op_mkdir;

@@ -292,8 +292,12 @@ void UndoLog::directory_synced(const std::string& path) {
   std::string p = path.empty() ? "." : path;
   int fd = ::openat(root_fd_, p.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
-  ObjectId dir = object_of(fd);
+  directory_synced(fd);
   ::close(fd);
+}
+
+void UndoLog::directory_synced(int dir_fd) {
+  ObjectId dir = object_of(dir_fd);
   // The entries of this directory are durable, and so is every earlier
   // entry they build on — the same object, or the same name — as a journal
   // commits them in order: a file created in a/ and then renamed into the

@@ -66,8 +66,10 @@ class UndoLog {
   // Renames `from` to `to` (replacing `to` if it exists, as rename(2) does),
   // keeping a replaced object aside. Returns 0 or an errno.
   int rename(const std::string& from, const std::string& to);
-  // fsync of the directory `path` ("" or "." is the root): its entries are durable.
+  // fsync of the directory `path` ("" or "." is the root), or of the
+  // directory open as `dir_fd`: its entries are durable.
   void directory_synced(const std::string& path);
+  void directory_synced(int dir_fd);
 
   // Power loss: undo everything not durable, newest first. With
   // `torn_keep`, the newest write still undone keeps that many bytes of its
