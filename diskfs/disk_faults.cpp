@@ -94,12 +94,17 @@ std::string DiskFaults::run(const std::string& line) {
   if (cmd == "truncate" && w.size() == 3) return truncate(relative(w[1]), number(w[2], "LENGTH"));
   if (cmd == "snapshot" && w.size() == 2) return snapshot(relative(w[1]));
   if (cmd == "rollback" && w.size() == 2) return rollback(relative(w[1]));
+  if (cmd == "sync" && w.size() == 1) {
+    std::size_t writes = log_.pending_writes(), entries = log_.pending_entries();
+    log_.sync_all();
+    return "made " + std::to_string(writes) + " writes and " + std::to_string(entries) + " directory entries durable";
+  }
   if (cmd == "status" && w.size() == 1)
     return std::to_string(log_.pending_writes()) + " writes and " + std::to_string(log_.pending_entries()) +
            " directory entries wait for an fsync";
   throw CommandError("unknown command \"" + line +
                      "\": expected lose [torn KEEP], corrupt PATH OFFSET LENGTH [SEED], truncate PATH LENGTH, "
-                     "snapshot PATH, rollback PATH or status");
+                     "snapshot PATH, rollback PATH, sync or status");
 }
 
 std::string DiskFaults::corrupt(const std::string& path, off_t offset, off_t length, unsigned seed) {

@@ -6,6 +6,8 @@
 //   truncate PATH LENGTH      cut the file to LENGTH bytes
 //   snapshot PATH             keep a copy of the file as it is now
 //   rollback PATH             put the file back to its last snapshot
+//   sync                      everything written so far is durable (sync(1),
+//                             which FUSE itself never hears of)
 //   status                    what waits for an fsync
 // PATHs are relative to the mount's root. corrupt, truncate and rollback act
 // on the disk itself, so what they leave counts as durable. Every command

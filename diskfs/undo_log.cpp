@@ -340,6 +340,13 @@ void UndoLog::directory_synced(int dir_fd) {
   entries_ = std::move(kept);
 }
 
+void UndoLog::sync_all() {
+  for (auto& e : entries_) drop_entry(e, true);
+  entries_.clear();
+  for (auto& [id, f] : files_) ::close(f.fd);
+  files_.clear();
+}
+
 void UndoLog::drop_entry(EntryRecord& e, bool durable) {
   if (durable && !e.trashed.empty()) {
     // The unlink or the replacement is on disk: the object goes for good.

@@ -77,6 +77,10 @@ class UndoLog {
   // the part of a write in flight that reached the disk.
   LossReport lose(std::optional<std::size_t> torn_keep = std::nullopt);
 
+  // sync(1): everything written so far is durable, files and entries alike
+  // (FUSE never hears of sync(2) or syncfs(2), so the control file says it).
+  void sync_all();
+
   // A disk fault changed the file at `path` behind the log (corrupt,
   // truncate, rollback): what it holds now counts as on disk.
   void declare_durable(const std::string& path);

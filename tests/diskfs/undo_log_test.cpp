@@ -304,3 +304,21 @@ TEST_CASE("the control commands refuse what they cannot do in one sentence") {
   CHECK(faults.run("status") == "0 writes and 0 directory entries wait for an fsync");
   CHECK(faults.run("lose torn 512") == "lost 0 writes and 0 directory entries, kept 0 bytes of the newest write");
 }
+
+TEST_CASE("sync makes every write and every entry durable at once, and unlinked objects go for good") {
+  Backing b;
+  diskfs::UndoLog log(b.root, b.trash);
+  diskfs::DiskFaults faults(log, b.root + "/.snapshots");
+  durable_file(log, "gone", "g");
+  REQUIRE(::mkdir(b.at("d").c_str(), 0755) == 0);
+  log.created("d");
+  int fd = create(log, "d/f");
+  write_at(log, fd, 0, "f");
+  ::close(fd);
+  CHECK(log.remove("gone", false) == 0);
+  CHECK(faults.run("sync") == "made 1 writes and 3 directory entries durable");
+  log.lose();
+  CHECK(names(b.root) == std::set<std::string>{".snapshots", "d"});
+  CHECK(contents(b.at("d/f")) == "f");
+  CHECK(fsys::is_empty(b.trash));
+}
