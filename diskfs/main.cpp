@@ -292,8 +292,13 @@ int op_create(const char* path, mode_t mode, fuse_file_info* fi) {
     give_to_caller(r);
     fs->log->created(r);
   } else if (fi->flags & O_TRUNC) {
-    fs->log->before_truncate(fd, 0);
-    ::ftruncate(fd, 0);
+    try {
+      fs->log->before_truncate(fd, 0);
+      ::ftruncate(fd, 0);
+    } catch (const std::exception&) {
+      ::close(fd);
+      return -EIO;
+    }
   }
   return open_handle(fd, fi->flags, fi);
 }
