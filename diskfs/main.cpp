@@ -7,6 +7,13 @@
 //   fl-diskfs ctl MOUNTPOINT COMMAND...                 one command, its answer on stdout
 // Unmount with `fusermount3 -u MOUNTPOINT` (or umount); the mount goes away
 // by itself if the program dies (auto_unmount).
+// What it cannot see, FUSE never passing it on: sync_file_range (its data
+// stays volatile until an fsync), sync(2) and syncfs(2) (the control file's
+// `sync` stands for them). Directory entries are durable only by an fsync of
+// their directory, as POSIX promises — stricter than ext4's journal, which
+// commits every earlier name with any fsync. Modes, owners and times are
+// durable at once; fallocate and extended attributes are refused
+// (EOPNOTSUPP; glibc's posix_fallocate then writes), RENAME_EXCHANGE too.
 #define FUSE_USE_VERSION 35
 
 #include <dirent.h>
