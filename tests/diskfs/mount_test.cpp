@@ -204,7 +204,7 @@ TEST_CASE("fl-diskfs refuses a bad command with exit 65 and a sentence, and its 
   REQUIRE(daemon > 0);
   fl::signal_process(daemon, SIGKILL);
   bool gone = false;
-  for (int i = 0; i < 100 && !gone; ++i) {
+  for (int i = 0; i < 400 && !gone; ++i) {  // up to 20 s on a busy machine
     gone = !mounted(m.point);
     if (!gone) ::usleep(50 * 1000);
   }
