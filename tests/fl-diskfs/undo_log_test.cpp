@@ -12,8 +12,8 @@
 #include <set>
 #include <string>
 
-#include "diskfs/disk_faults.h"
-#include "diskfs/undo_log.h"
+#include "fl-diskfs/disk_faults.h"
+#include "fl-diskfs/undo_log.h"
 
 namespace {
 
