@@ -64,6 +64,12 @@ void require_known_f(const History& h, const OpPair& p, const char* checker,
                  fmt::format("the {} checker cannot interpret an op \"{}\" (it knows {})", checker, inv.f, names));
 }
 
+void nothing_to_judge(CheckResult& r, const std::string& why) {
+  r.valid = Validity::Unknown;
+  r.detail["reason"] = why;
+  r.summary += "    nothing to judge: " + why + "\n";
+}
+
 std::string show(const Json& v) {
   std::string s = v.dump();
   if (s.size() > 60) s = s.substr(0, 57) + "...";

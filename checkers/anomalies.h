@@ -50,6 +50,10 @@ const Json& op_result(const History& h, const OpPair& p);
 // shape would then pass vacuously. `checker` names it in the sentence.
 void require_known_f(const History& h, const OpPair& p, const char* checker,
                      std::initializer_list<const char*> known);
+// Marks `r` unknown because the history holds nothing the checker judges (a
+// checker never says valid about nothing): `why`, one sentence without a
+// period, goes to detail["reason"] and to the summary.
+void nothing_to_judge(CheckResult& r, const std::string& why);
 // A short rendering of a value for explanations (truncated when long).
 std::string show(const Json& v);
 // How an explanation names a key: "key \"x\"", or "the register" for an unkeyed op.

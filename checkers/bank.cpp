@@ -4,7 +4,8 @@
 // negatives are allowed. Options come from --init as a JSON object:
 //   {"total": 100, "negative": false, "accounts": ["a","b",…]}
 // total defaults to the sum of the first ok read, negative to false, accounts
-// to every account named by any read or transfer.
+// to every account named by any read or transfer. With no ok read: unknown
+// (nothing to judge).
 #include <set>
 
 #include <fmt/format.h>
@@ -88,6 +89,7 @@ class BankChecker : public Checker {
     r.detail["read-count"] = reads.size();
     if (total) r.detail["total"] = *total;
     r.detail["accounts"] = accounts;
+    if (reads.empty()) nothing_to_judge(r, "no read of the balances succeeded");
     return r;
   }
 };

@@ -14,7 +14,8 @@
 // `causal` checks all three variants; `causal-consistency`, `causal-memory`
 // and `causal-convergence` one each. Ok reads and non-failed writes take
 // part (an info write may have happened); histories whose writes repeat a
-// value on a key, or write null, are refused (BadInput), never guessed.
+// value on a key, or write null, are refused (BadInput), never guessed. With
+// no ok read no pattern can occur: unknown.
 #include <algorithm>
 #include <unordered_set>
 
@@ -397,6 +398,10 @@ class CausalChecker : public Checker {
       if (variants_ & bit) v[n] = (holds & bit) != 0;
     r.detail["variants"] = v;
     r.valid = (holds & variants_) == variants_ ? Validity::Valid : Validity::Invalid;
+    // Every bad pattern needs a read: with no ok read nothing was judged.
+    bool any_read = false;
+    for (const OpPair& p : h.pairs()) any_read |= h[p.invoke].f == "read" && h.outcome(p) == OpType::Ok;
+    if (!any_read && r.valid == Validity::Valid) nothing_to_judge(r, "no read succeeded");
     return r;
   }
 

@@ -4,7 +4,7 @@
 // initial value plus every increment that was attempted (ok or info — an info
 // add may have happened) before the read completed. Negative adds swap roles.
 // Failed adds never happened and count for neither bound. The initial value is
-// --init (a number), 0 by default.
+// --init (a number), 0 by default. With no ok read: unknown (nothing to judge).
 #include <fmt/format.h>
 
 #include "checkers/anomalies.h"
@@ -79,6 +79,7 @@ class CounterChecker : public Checker {
     r.detail["reads"] = reads;
     r.detail["acknowledged"] = init + ok_pos + ok_neg;
     r.detail["attempted"] = init + att_pos + att_neg;
+    if (reads == 0) nothing_to_judge(r, "no read of the counter succeeded");
     return r;
   }
 };

@@ -15,9 +15,11 @@
 //     (`failed-write-accepted`).
 // Ops: acquire {"lock", "client", "ttl_ms"} → ok {…, "token"}; write
 // {"client", "token", "value"}; release {"client", "token"}; read → {"value",
-// "log"}; `pause` and anything else are ignored. Without op times the holds
-// cannot be judged, and without an ok read the order cannot: unknown, unless
-// something else is already wrong.
+// "log"}; `pause` {"ms"} (a client stalling) is recorded but judges nothing;
+// any other op is bad input. Without op times the holds cannot be judged, and
+// without an ok read the order cannot: unknown, unless something else is
+// already wrong; with no ok acquire, no write and no ok read there is nothing
+// to judge: unknown.
 #include <algorithm>
 #include <map>
 
@@ -61,6 +63,7 @@ class LockChecker : public Checker {
     for (const OpPair& p : pairs) {
       const Op& inv = h[p.invoke];
       OpType out = h.outcome(p);
+      require_known_f(h, p, "lock", {"acquire", "pause", "write", "release", "read"});
       if (inv.f == "acquire" && out == OpType::Ok) {
         acquires.push_back(&p);
       } else if (inv.f == "release") {
@@ -82,7 +85,9 @@ class LockChecker : public Checker {
     bool holds_known = check_holds(h, acquires, releases, log, r);
     bool order_known = check_store(h, writes, reads, log, r);
     log.write(r);
-    if (log.empty() && (!holds_known || !order_known)) {
+    if (acquires.empty() && writes.empty() && reads.empty()) {
+      nothing_to_judge(r, "no acquire succeeded, no write was made and no read of the store succeeded");
+    } else if (log.empty() && (!holds_known || !order_known)) {
       r.valid = Validity::Unknown;
       r.summary += holds_known ? "" : "the holds cannot be judged: the history has no op times\n";
       r.summary += order_known ? "" : "no read of the store completed, so the order of accepted writes is unknown\n";

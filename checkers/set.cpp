@@ -7,7 +7,8 @@
 // known and misses it, `stale` if some read after it was known missed it
 // before it became stable, `never-read` if no read started after it was known.
 // Latencies (ms, from known to the first read of the final run that holds it)
-// are reported as quantiles. Valid iff nothing is lost and nothing unexpected.
+// are reported as quantiles. Valid iff nothing is lost and nothing unexpected;
+// unknown with no ok read (nothing to judge).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -170,12 +171,10 @@ class SetChecker : public Checker {
     res.detail["stale"] = stale;
     res.detail["stable-latencies"] = quantiles(stable_lat);
     res.detail["lost-latencies"] = quantiles(lost_lat);
-    if (reads.empty() && n_attempted > 0) {
-      res.valid = Validity::Unknown;  // Jepsen: without a read nothing can be said
-      res.detail["error"] = "no successful read";
-    }
     res.summary = fmt::format("    {} attempted, {} acknowledged, {} stable, {} lost, {} stale, {} never read\n",
                               n_attempted, n_ok, n_stable, n_lost, n_stale, n_never) + res.summary;
+    // Jepsen: without a read nothing can be said (and nothing was flagged).
+    if (reads.empty()) nothing_to_judge(res, "no read of the set succeeded");
     return res;
   }
 };

@@ -5,6 +5,7 @@
 // whose only enqueue failed) — `unexpected`; a value may not come out more
 // times than it was enqueued — `duplicated`. Info enqueues that come out are
 // `recovered`. Order is not checked (that is the fifo-queue model's job).
+// With no acknowledged enqueue and nothing taken out: unknown.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -111,6 +112,10 @@ class TotalQueueChecker : public Checker {
     r.detail["duplicated-count"] = dup;
     r.detail["unexpected-count"] = unexpected;
     r.detail["recovered-count"] = recovered;
+    std::size_t came_out = 0;
+    for (const Value& v : vals) came_out += v.out.size();
+    if (acknowledged == 0 && came_out == 0)
+      nothing_to_judge(r, "no enqueue was acknowledged and no value came out of the queue");
     return r;
   }
 };

@@ -1,6 +1,7 @@
 // The `unique-ids` checker (Jepsen's checker/unique-ids): `generate` → id.
 // Every acknowledged id must be distinct; each duplicate names the op that
-// first returned the id and the op that returned it again.
+// first returned the id and the op that returned it again. With no ok
+// generate: unknown (nothing to judge).
 #include <fmt/format.h>
 
 #include "checkers/anomalies.h"
@@ -40,6 +41,7 @@ class UniqueIdsChecker : public Checker {
     r.detail["attempted-count"] = attempted;
     r.detail["acknowledged-count"] = acknowledged;
     r.detail["duplicated-count"] = log.total();
+    if (acknowledged == 0) nothing_to_judge(r, "no generate succeeded");
     return r;
   }
 };

@@ -40,20 +40,34 @@ struct CheckArgs {
   bool sequential_keys = false, linearizable_keys = false, wfr_keys = false;
 };
 
-// A history of transactions ("txn" ops, or micro-op lists) with no --checker
-// gets the Elle checker its micro-ops call for.
-std::string default_checker_for(const History& h) {
-  bool txns = false, appends = false;
+// What a history checked with neither --checker nor --model is checked by.
+struct DefaultCheck {
+  std::string checker;  // "" = linearizable (or stats)
+  std::string model;    // "" = the checker's own default
+};
+
+// A history of transactions ("txn" ops, or micro-op lists) gets the Elle
+// checker its micro-ops call for — unless they are Knossos's "read"/"write"
+// (Elle says "r"/"w"): that is a multi-register history, checked for
+// linearizability.
+DefaultCheck default_checker_for(const History& h) {
+  bool txns = false, appends = false, knossos = false;
   for (const OpPair& p : h.pairs()) {
     const Op& inv = h[p.invoke];
-    if (inv.f != "txn") return "";
+    if (inv.f != "txn") return {};
     txns = true;
-    const Op& src = p.complete >= 0 && h[p.complete].value.is_array() ? h[p.complete] : inv;
-    if (src.value.is_array())
-      for (const Json& m : src.value)
-        if (m.is_array() && !m.empty() && m[0] == "append") appends = true;
+    for (const Op* op : {&inv, p.complete >= 0 ? &h[p.complete] : nullptr}) {
+      if (!op || !op->value.is_array()) continue;
+      for (const Json& m : op->value) {
+        if (!m.is_array() || m.empty()) continue;
+        if (m[0] == "append") appends = true;
+        if (m[0] == "read" || m[0] == "write") knossos = true;
+      }
+    }
   }
-  return !txns ? "" : appends ? "txn-list-append" : "txn-rw-register";
+  if (!txns) return {};
+  if (knossos) return {"", "multi-register"};
+  return {appends ? "txn-list-append" : "txn-rw-register", ""};
 }
 
 std::vector<const Checker*> select_checkers(const CheckArgs& a) {
@@ -100,14 +114,15 @@ std::string write_check_report(const CheckArgs& a, const History& h, const FileR
 // A history of transactions (JSON Lines, EDN or elle-cli JSON) checked by a
 // txn checker alone is streamed into the checker's compact Txns, never held
 // as a History (checkers/txn/stream.h): same verdict, explanations and
-// errors, a fraction of the memory. With no --checker, the history decides
+// errors, a fraction of the memory. With no --checker (and no --model, which
+// names a linearizability model), the history decides
 // as for a History (default_checker_for); a history that is not all
 // transactions, or whose micro-ops are malformed, is read again the ordinary
 // way, which then decides and words any error. The report (--out) draws the
 // whole history, so it takes the ordinary way too. nullopt: not streamed.
 std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<const Checker*>& checkers,
                                           Format format, const CheckOptions& opts, const std::string& path) {
-  if (!a.out_dir.empty() || checkers.size() > 1) return std::nullopt;
+  if (!a.out_dir.empty() || checkers.size() > 1 || (checkers.empty() && !a.model.empty())) return std::nullopt;
   std::optional<txn::ReadShape> shape =
       checkers.empty() ? std::optional<txn::ReadShape>(txn::ReadShape::List) : txn::txn_checker_shape(checkers[0]->name());
   if (!shape || !can_stream(path, format)) return std::nullopt;
@@ -166,19 +181,19 @@ int run_check(const CheckArgs& a) {
     }
     History h = read_history(path, *format);
     std::vector<const Checker*> chosen = checkers;
-    if (chosen.empty()) {
-      std::string txn_checker = default_checker_for(h);
-      if (txn_checker.empty()) {
-        chosen = select_checkers(a);
-      } else {
-        CheckArgs txn_args = a;
-        txn_args.checkers = {txn_checker};
-        chosen = select_checkers(txn_args);
-      }
+    CheckOptions file_opts = opts;
+    if (chosen.empty() && a.model.empty()) {
+      DefaultCheck d = default_checker_for(h);
+      CheckArgs default_args = a;
+      if (!d.checker.empty()) default_args.checkers = {d.checker};
+      file_opts.model = d.model;
+      chosen = select_checkers(default_args);
+    } else if (chosen.empty()) {
+      chosen = select_checkers(a);  // --model names a linearizability model
     }
     FileResults fr;
     try {
-      fr = run_checkers(h, chosen, opts);
+      fr = run_checkers(h, chosen, file_opts);
     } catch (const std::invalid_argument& e) {
       // Checkers refuse a model name or an --init they do not know this way:
       // a mistake in the command line, not in the data.

@@ -206,10 +206,11 @@ CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
           Json{{"key", Json::parse(txns.key(c.key))}, {"sources", c.sources}});
   }
   for (const auto& [k, v1, v2] : vo.edges()) {
-    std::uint64_t to = pack_key_value(k, v2);
+    // A plain variable, not the binding: clang before 16 refuses to capture a structured binding.
+    std::uint64_t from = pack_key_value(k, v1), to = pack_key_value(k, v2);
     idx.each(idx.writers, to, [&](std::uint32_t w2) {
-      idx.each(idx.writers, pack_key_value(k, v1), [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
-      idx.each(idx.readers, pack_key_value(k, v1), [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
+      idx.each(idx.writers, from, [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
+      idx.each(idx.readers, from, [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
     });
   }
   Rels order = o.extra_order();

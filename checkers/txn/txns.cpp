@@ -152,7 +152,9 @@ void Txns::add_op(const OpRef& r) {
     pending_.emplace_back();
     Pending& p = pending_.back();
     p.txn = op.f == "txn" || is_txn_value(r.value());
-    if (!p.txn) {  // not a transaction: another checker's op
+    if (!p.txn) {  // not a transaction: refused when its turn comes (drain)
+      p.t.line = op.line;
+      p.text = op.f;
       p.completed = true;
       drain(false);
       return;
@@ -189,7 +191,11 @@ void Txns::finish(std::int64_t op_count) {
 
 void Txns::drain(bool all) {
   while (!pending_.empty() && (all || pending_.front().completed)) {
-    if (pending_.front().txn && !error_) take(pending_.front());
+    Pending& p = pending_.front();
+    if (p.txn && !error_) take(p);
+    if (!p.txn && !error_)
+      error_ = BadInput(source_, p.t.line,
+                        fmt::format("the transaction checkers cannot interpret an op \"{}\" (they know txn)", p.text));
     pending_.pop_front();
     ++first_pair_;
   }

@@ -12,8 +12,8 @@
 // taken when every transaction invoked before it has been taken, so ids
 // follow invocation order; only the unfinished ones wait, as text.
 // Micro-ops come from the completion when it carries them, else from the
-// invocation (an info or a missing completion). A malformed micro-op is a
-// BadInput naming the op's file:line; it is kept (the first in invocation
+// invocation (an info or a missing completion). A malformed micro-op, and a
+// client op that is no transaction, is a BadInput naming the op's file:line; it is kept (the first in invocation
 // order) and thrown by throw_if_bad(), so that a reader may first finish the
 // file, whose own errors come first, as with read_history.
 #pragma once
@@ -129,7 +129,7 @@ class Txns {
   // gives them is kept as a pointer (into a History), or as text or JSON.
   struct Pending {
     bool txn = false, completed = false;
-    Txn t;
+    Txn t;  // for an op that is no transaction: its line alone, and its f in `text`
     const Json* ref = nullptr;
     std::string text;
     Json json;

@@ -86,11 +86,19 @@ TEST_CASE("a history from which no dependency can be inferred is unknown, with t
   CHECK(r.detail["anomaly-types"] == Json::array({"empty-transaction-graph"}));
 }
 
-TEST_CASE("ops that are not transactions are left to other checkers") {
+TEST_CASE("an op that is not a transaction is refused, naming its line, not skipped") {
+  // Skipping it would judge a history of another shape, vacuously.
   History h = jsonl(R"({"process":0,"type":"invoke","f":"read","value":null}
 {"process":0,"type":"ok","f":"read","value":3})");
-  CheckResult r = find_checker("txn-rw-register")->check(h, CheckOptions{});
-  CHECK(r.detail["txns"] == 0);
+  for (const char* checker : {"txn-rw-register", "txn-list-append"}) {
+    try {
+      find_checker(checker)->check(h, CheckOptions{});
+      FAIL(checker << " skipped an op \"read\"");
+    } catch (const BadInput& e) {
+      CHECK(e.line() == 1);
+      CHECK(std::string(e.what()).find("\"read\"") != std::string::npos);
+    }
+  }
 }
 
 }  // namespace fl::test::txn_input

@@ -1,6 +1,9 @@
 // End-to-end runs of the harness against the in-process memory system: no
 // root, a few seconds each.
+#include <chrono>
 #include <cmath>
+#include <iostream>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -104,6 +107,82 @@ TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and 
   // which would nearly always have written the old value again.
   o.system_options = {{"bug", "stale-read"}};
   CHECK(TestRun(o).run().valid == Validity::Invalid);
+}
+
+// A stale read the fast refutations cannot see, planted after the end of a
+// busy valid run (every worker has stopped, so the run's ops are all over):
+//   write 3 (ok), then writes 1 and 2 run long and concurrently while one
+//   process reads 1, then 2, then 1 again, and writes 1 once more afterwards.
+// The second read of 1 is stale: 1 was overwritten by 2 and its only writer
+// in reach ran once. Yet each read alone has a concurrent writer of its value
+// and values repeat, so neither the unique-writes nor the stale-window
+// refutation sees it; only the search, after linearizing the whole busy run
+// in every way that matters, can rule it out.
+namespace {
+
+History plant_stale_read(const History& run) {
+  std::vector<Op> ops = run.ops();
+  std::int64_t proc = 0, t = 0;
+  std::optional<Json> key;
+  for (const Op& op : ops) {
+    proc = std::max(proc, op.process);
+    t = std::max(t, op.time);
+    if (!op.is_nemesis() && op.key) key = op.key;
+  }
+  const std::int64_t writer_a = proc + 1, writer_b = proc + 2, reader = proc + 3;
+  auto add = [&](std::int64_t p, OpType type, const char* f, Json v) {
+    Op o;
+    o.index = static_cast<std::int64_t>(ops.size());
+    o.time = (t += 1000000);
+    o.process = p;
+    o.type = type;
+    o.f = f;
+    o.value = std::move(v);
+    o.key = key;
+    ops.push_back(std::move(o));
+  };
+  add(reader, OpType::Invoke, "write", 3);
+  add(reader, OpType::Ok, "write", 3);
+  add(writer_a, OpType::Invoke, "write", 1);
+  add(writer_b, OpType::Invoke, "write", 2);
+  for (int v : {1, 2, 1}) {
+    add(reader, OpType::Invoke, "read", nullptr);
+    add(reader, OpType::Ok, "read", v);
+  }
+  add(writer_a, OpType::Ok, "write", 1);
+  add(writer_b, OpType::Ok, "write", 2);
+  add(reader, OpType::Invoke, "write", 1);
+  add(reader, OpType::Ok, "write", 1);
+  return History(std::move(ops), run.source() + " + planted stale read");
+}
+
+}  // namespace
+
+TEST_CASE("a stale read only the search can rule out, planted after a busy run (50 workers), is decided invalid") {
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 30000);
+  o.concurrency = 50;
+  o.workload_params = {{"values", "small"}};
+  TestOutcome out = TestRun(o).run();
+  REQUIRE(out.valid == Validity::Valid);
+  // No op of the run is left open: none could be linearized among the planted ones.
+  REQUIRE(out.counts.info == 0);
+  const History planted = plant_stale_read(read_history(out.run_dir + "/history.jsonl"));
+  CheckOptions opts;
+  opts.time_limit_s = 300;
+  const auto t0 = std::chrono::steady_clock::now();
+  CheckResult r = find_checker("linearizable")->check(planted, opts);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(r.summary);
+  REQUIRE(r.valid == Validity::Invalid);
+  // Decided by the search ("wgl"), not by a refutation (those run first and
+  // name themselves in the anomaly's method), after going through the whole
+  // run: more configurations than the run has ok ops.
+  REQUIRE(r.detail["anomalies"].size() == 1);
+  CHECK(r.detail["anomalies"][0]["method"] == "wgl");
+  CHECK(r.detail["configurations"].get<std::int64_t>() > out.counts.ok);
+  std::cout << "planted stale read: invalid by " << r.detail["anomalies"][0]["method"].get<std::string>() << " after "
+            << r.detail["configurations"] << " configurations, " << took << " s\n";
 }
 
 TEST_CASE("after an info a worker continues as a new process and the old one never invokes again") {
