@@ -178,7 +178,12 @@ int run(int argc, char** argv) {
     node.members = {{"n1", "127.0.0.1", 1}};
     auto d = info->make(node);
     Promises p = d->promises();
-    std::printf("%s\n", Json({{"design", design_name}, {"linearizable", p.linearizable}, {"serves", p.serves}}).dump().c_str());
+    std::printf("%s\n", Json({{"design", design_name},
+                              {"linearizable", p.linearizable},
+                              {"serves", p.serves},
+                              {"guarantees", p.guarantees}})
+                            .dump()
+                            .c_str());
     return 0;
   }
   for (const char* required : {"node", "listen", "peers", "data"})
