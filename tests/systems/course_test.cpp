@@ -86,8 +86,9 @@ TEST_CASE("fl-course --describe names the guarantees each design promises, by th
     argv.push_back("--describe");
     RunResult r = run_process(argv);
     REQUIRE(r.exit_code == 0);
+    Json described = Json::parse(r.out);
     std::set<std::string> g;
-    for (const Json& s : Json::parse(r.out)["guarantees"]) g.insert(s.get<std::string>());
+    for (const Json& s : described["guarantees"]) g.insert(s.get<std::string>());
     return g;
   };
   auto has = [](const std::set<std::string>& g, const char* c) { return g.count(c) == 1; };
