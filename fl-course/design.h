@@ -13,6 +13,7 @@
 // once; a design locks what it shares.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,11 +42,13 @@ struct Node {
 };
 
 // What a design promises, for the harness (fl-course --describe): whether
-// its registers are linearizable, which requests it serves, and every
-// guarantee it promises, named by the checker that judges it. A guarantee
-// is promised when the design, as configured, claims it with no fault
-// (a bug knob breaks a promise, it does not withdraw it); the course table
-// counts, per row, one checker from this list: the one its lesson breaks.
+// its registers are linearizable, which requests it serves, every
+// guarantee it promises, named by the checker that judges it, and for a
+// bank the accounts it holds and their total (the bank workload's
+// parameters). A guarantee is promised when the design, as configured,
+// claims it with no fault (a bug knob breaks a promise, it does not
+// withdraw it); the course table counts, per row, one checker from this
+// list: the one its lesson breaks.
 struct Promises {
   bool linearizable = false;
   std::vector<std::string> serves;      // "read", "write", "cas", "add", "txn", "lock", "store", "bank"
@@ -53,6 +56,8 @@ struct Promises {
   // "bank"…), or checker/kind where the design promises only that the
   // checker finds no anomaly of that kind ("lock/overlapping-holds").
   std::vector<std::string> guarantees;
+  int bank_accounts = 0;                // accounts "0"…"N-1" (0: no bank)
+  std::int64_t bank_total = 0;          // the sum of their balances
 };
 
 // The session guarantees and causal consistency, as the checkers name them.

@@ -73,7 +73,8 @@ class TwoPc : public Design {
   // 2PC promises the bank's total in every read; a saga keeps the total
   // only once every saga is done, and its reads may see a debit alone.
   Promises promises() const override {
-    return {true, {"bank"}, saga_ ? std::vector<std::string>{} : std::vector<std::string>{"bank"}};
+    return {true, {"bank"}, saga_ ? std::vector<std::string>{} : std::vector<std::string>{"bank"}, kAccounts,
+            kAccounts * kBalance};
   }
 
   void start() override {
