@@ -42,14 +42,35 @@ struct Node {
 };
 
 // What a design promises, for the harness (fl-course --describe): whether
-// its registers are linearizable, which requests it serves, and for a bank
-// the accounts it holds and their total (the bank workload's parameters).
+// its registers are linearizable, which requests it serves, every
+// guarantee it promises, named by the checker that judges it, and for a
+// bank the accounts it holds and their total (the bank workload's
+// parameters). A guarantee is promised when the design, as configured,
+// claims it with no fault (a bug knob breaks a promise, it does not
+// withdraw it); the course table counts, per row, one checker from this
+// list: the one its lesson breaks.
 struct Promises {
   bool linearizable = false;
-  std::vector<std::string> serves;   // "read", "write", "cas", "add", "txn", "lock", "store", "bank"
-  int bank_accounts = 0;             // accounts "0"…"N-1" (0: no bank)
-  std::int64_t bank_total = 0;       // the sum of their balances
+  std::vector<std::string> serves;      // "read", "write", "cas", "add", "txn", "lock", "store", "bank"
+  // Checker names ("linearizable", "read-your-writes", "set", "lock",
+  // "bank"…), or checker/kind where the design promises only that the
+  // checker finds no anomaly of that kind ("lock/overlapping-holds").
+  std::vector<std::string> guarantees;
+  int bank_accounts = 0;                // accounts "0"…"N-1" (0: no bank)
+  std::int64_t bank_total = 0;          // the sum of their balances
 };
+
+// The session guarantees and causal consistency, as the checkers name them.
+inline std::vector<std::string> session_guarantees() {
+  return {"read-your-writes", "monotonic-reads", "monotonic-writes", "writes-follow-reads", "causal"};
+}
+// Linearizable registers: every session guarantee too, and no acknowledged add lost.
+inline std::vector<std::string> linearizable_guarantees() {
+  std::vector<std::string> g = {"linearizable"};
+  for (auto& s : session_guarantees()) g.push_back(s);
+  g.push_back("set");
+  return g;
+}
 
 // Node-to-node endpoints a design adds: POST path, JSON body → Reply.
 class Router {

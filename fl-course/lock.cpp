@@ -152,7 +152,17 @@ class Lock : public Design {
                       std::to_string(node.members.size()));
   }
   std::string name() const override { return "lock"; }
-  Promises promises() const override { return {true, {"lock", "store"}}; }
+  // The lock checker's whole guarantee (no overlapping holds, writes
+  // accepted in token order) only with fencing. Without it, every lease
+  // lock still promises mutual exclusion — no two holds overlap, a hold
+  // ending at its lease's end (the lock checker's `overlapping-holds`) —
+  // Redlock's resting on its lock nodes' clocks keeping time. (Redlock's
+  // "token" is the highest of a majority's own counters: two holders may
+  // carry tokens out of order, or the same one, with no fault at all.)
+  Promises promises() const override {
+    if (fencing_ && redlock_ == 0) return {true, {"lock", "store"}, {"lock", "lock/overlapping-holds"}};
+    return {true, {"lock", "store"}, {"lock/overlapping-holds"}};
+  }
 
   void start() override {
     if (lock_node()) leases_ = std::make_unique<LeaseTable>(node_.data_dir, node_.durability);

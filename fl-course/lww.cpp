@@ -57,7 +57,15 @@ class Lww : public Design {
     crdt_ = node.flags->on("crdt");
   }
   std::string name() const override { return "lww"; }
-  Promises promises() const override { return {false, {"read", "write", "add"}}; }
+  // Sessions stay on one node, whose copy only moves to higher stamps; a
+  // write's stamp is above every stamp its writer has read — for wall
+  // clocks only while the clocks agree (the lesson of clock skew). Sets
+  // keep every add only as OR-sets.
+  Promises promises() const override {
+    std::vector<std::string> g = session_guarantees();
+    if (crdt_) g.push_back("set");
+    return {false, {"read", "write", "add"}, g};
+  }
 
   void start() override {
     store_ = std::make_unique<Store>(node_.data_dir, "lww", node_.durability);

@@ -178,7 +178,8 @@ int run(int argc, char** argv) {
     node.members = {{"n1", "127.0.0.1", 1}};
     auto d = info->make(node);
     Promises p = d->promises();
-    Json described = {{"design", design_name}, {"linearizable", p.linearizable}, {"serves", p.serves}};
+    Json described = {
+        {"design", design_name}, {"linearizable", p.linearizable}, {"serves", p.serves}, {"guarantees", p.guarantees}};
     if (p.bank_accounts > 0) described["bank"] = {{"accounts", p.bank_accounts}, {"total", p.bank_total}};
     std::printf("%s\n", described.dump().c_str());
     return 0;

@@ -36,8 +36,17 @@ class PrimaryBackup : public Design {
     failover_ = milliseconds(node.flags->integer("failover-ms", 0, 0, 3600000));
   }
   std::string name() const override { return "primary-backup"; }
+  // Reads through the primary, acknowledged only once every backup has the
+  // write, and no failover: linearizable. Local reads: a backup applies the
+  // primary's log in order (reads never go back), and with --sync it has a
+  // write before its writer hears ok (the writer reads it). Every variant
+  // claims that an acknowledged write survives: failover is what breaks it.
   Promises promises() const override {
-    return {sync_ && reads_primary_ && failover_.count() == 0, {"read", "write", "cas", "add"}};
+    if (sync_ && reads_primary_ && failover_.count() == 0)
+      return {true, {"read", "write", "cas", "add"}, linearizable_guarantees()};
+    std::vector<std::string> g = {"monotonic-reads", "monotonic-writes", "set"};
+    if (sync_) g.push_back("read-your-writes");
+    return {false, {"read", "write", "cas", "add"}, g};
   }
 
   void start() override {

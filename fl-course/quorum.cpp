@@ -57,7 +57,10 @@ class Quorum : public Design {
     if (r_ > n_ || w_ > n_) throw FlagError("--r and --w must be at most --n");
   }
   std::string name() const override { return "quorum"; }
-  Promises promises() const override { return {r_ + w_ > n_ && repair_ == "sync" && !sloppy_, {"read", "write"}}; }
+  Promises promises() const override {
+    bool abd = r_ + w_ > n_ && repair_ == "sync" && !sloppy_;
+    return {abd, {"read", "write"}, abd ? linearizable_guarantees() : std::vector<std::string>{}};
+  }
 
   void start() override {
     if (n_ > node_.members.size())

@@ -77,7 +77,8 @@ class Raft : public Design {
     if (2 * heartbeat_ms_ > election_ms_) throw FlagError("--heartbeat-ms must be at most half of --election-ms");
   }
   std::string name() const override { return "raft"; }
-  Promises promises() const override { return {true, {"read", "write", "cas", "add"}}; }
+  // The bug knobs break these promises; they do not withdraw them.
+  Promises promises() const override { return {true, {"read", "write", "cas", "add"}, linearizable_guarantees()}; }
 
   void start() override {
     Durability d = bug_ == "no-persist" ? Durability::None : node_.durability;

@@ -13,7 +13,7 @@ class Single : public Design {
  public:
   using Design::Design;
   std::string name() const override { return "single"; }
-  Promises promises() const override { return {true, {"read", "write", "cas", "add"}}; }
+  Promises promises() const override { return {true, {"read", "write", "cas", "add"}, linearizable_guarantees()}; }
 
   void start() override {
     if (!home()) return;

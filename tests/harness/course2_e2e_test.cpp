@@ -60,9 +60,9 @@ TEST_CASE("raft with early-ack loses the adds a cut-off leader acknowledged alon
   row.design = "raft";
   row.opts = {"bug=early-ack"};
   row.workload = "set";
-  row.nemesis = {"partition-primaries"};
-  row.time_limit_s = 10;
-  row.interval_s = 2.5;
+  // The row's schedule (scripts/course-table), up to the heal after the cut.
+  row.schedule = {"4s quiet", "4s partition-primaries", "4s quiet", "4s kill"};
+  row.time_limit_s = 12;
   row.rate = 300;
   TestOutcome out = r.run(row);
   CHECK(verdict_of(out, "set") == "invalid");

@@ -148,11 +148,11 @@ TEST_CASE_METHOD(CourseRun, "primary-backup with --sync --reads primary stays li
   check_nothing_left();
 }
 
-TEST_CASE_METHOD(CourseRun, "quorum with W + R <= N serves stale reads under partitions") {
+TEST_CASE_METHOD(CourseRun, "quorum with W + R <= N serves stale reads under partitions, even with ABD's write-back") {
   FL_REQUIRE_ROOT();
   CourseRow row;
   row.design = "quorum";
-  row.opts = {"r=1", "w=1"};
+  row.opts = {"r=1", "w=1", "read-repair=sync"};
   row.nemesis = {"partition"};
   TestOutcome out = run_course_row(row, store);
   CHECK(out.valid == Validity::Invalid);

@@ -31,6 +31,9 @@ struct CourseRow {
   nlohmann::json workload_params = nlohmann::json::object();
   std::uint64_t seed = 0;
   double rate = 0;                    // total ops/s (0 = as fast as the workers go)
+  int concurrency = 10;
+  std::vector<std::string> schedule;  // phases ("4s quiet", "4s partition-primaries"); replace nemesis
+  bool repeat_schedule = false;
 };
 
 inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
@@ -50,11 +53,13 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
   }
   o.workload_params = row.workload_params;
   o.nemesis = row.nemesis;
+  o.schedule = row.schedule;
+  o.repeat_schedule = row.repeat_schedule;
   o.nemesis_interval_s = row.interval_s;
   o.quiet_s = 2;
   o.nodes = row.nodes;
   o.time_limit_s = row.time_limit_s;
-  o.concurrency = 10;
+  o.concurrency = row.concurrency;
   o.timeout_s = 1;
   o.seed = row.seed;
   o.rate = row.rate;

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -76,6 +77,49 @@ TEST_CASE("fl-course names the known designs and flags when given an unknown one
   r = run_process({FL_COURSE_BINARY, "--design", "single", "--describe"});
   CHECK(r.exit_code == 0);
   CHECK(Json::parse(r.out)["linearizable"] == true);
+}
+
+TEST_CASE("fl-course --describe names the guarantees each design promises, by the checker that judges them") {
+  auto guarantees = [](std::vector<std::string> args) {
+    Argv argv = {FL_COURSE_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--describe");
+    RunResult r = run_process(argv);
+    REQUIRE(r.exit_code == 0);
+    Json described = Json::parse(r.out);
+    std::set<std::string> g;
+    for (const Json& s : described["guarantees"]) g.insert(s.get<std::string>());
+    return g;
+  };
+  auto has = [](const std::set<std::string>& g, const char* c) { return g.count(c) == 1; };
+  // Linearizable designs promise every session guarantee and every acknowledged add.
+  for (auto args : std::vector<std::vector<std::string>>{{"--design", "single"},
+                                                         {"--design", "raft"},
+                                                         {"--design", "raft", "--bug", "stale-read"},
+                                                         {"--design", "quorum", "--read-repair", "sync"},
+                                                         {"--design", "primary-backup", "--sync", "--reads", "primary"}}) {
+    auto g = guarantees(args);
+    CHECK(has(g, "linearizable"));
+    CHECK(has(g, "read-your-writes"));
+    CHECK(has(g, "causal"));
+    CHECK(has(g, "set"));
+  }
+  // The weaker designs promise less, and the course table's controls keep what they promise.
+  CHECK(guarantees({"--design", "quorum"}).empty());
+  CHECK(guarantees({"--design", "quorum", "--r", "1", "--w", "1", "--read-repair", "sync"}).empty());
+  CHECK(guarantees({"--design", "quorum", "--sloppy", "--read-repair", "sync"}).empty());
+  CHECK_FALSE(has(guarantees({"--design", "primary-backup"}), "read-your-writes"));
+  CHECK(has(guarantees({"--design", "primary-backup", "--sync"}), "read-your-writes"));
+  CHECK_FALSE(has(guarantees({"--design", "primary-backup", "--sync"}), "linearizable"));
+  CHECK(has(guarantees({"--design", "primary-backup", "--failover-ms", "1000"}), "set"));
+  CHECK(has(guarantees({"--design", "lww"}), "causal"));
+  CHECK_FALSE(has(guarantees({"--design", "lww"}), "set"));
+  CHECK(has(guarantees({"--design", "lww", "--crdt"}), "set"));
+  CHECK(guarantees({"--design", "lock"}) == std::set<std::string>{"lock/overlapping-holds"});
+  CHECK(has(guarantees({"--design", "lock", "--fencing"}), "lock"));
+  CHECK(guarantees({"--design", "lock", "--redlock", "5"}) == std::set<std::string>{"lock/overlapping-holds"});
+  CHECK(has(guarantees({"--design", "2pc"}), "bank"));
+  CHECK(guarantees({"--design", "2pc", "--saga"}).empty());
 }
 
 TEST_CASE("the course system refuses an unknown design or option before any cluster exists") {

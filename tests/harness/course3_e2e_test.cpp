@@ -1,0 +1,131 @@
+// The course table's bug knobs, one short run each on the row's own faults
+// (scripts/course-table), each found by the one checker the row counts:
+// raft stale-read and no-persist, 2pc unilateral-abort, Redlock under a
+// clock bump, quorum without read repair, the sloppy quorum, and lww's
+// wall clocks under skew (counted by causal: with agreeing clocks they keep
+// it). Each ≤ 30 s on a real fl- cluster, nothing left behind. Needs root.
+#include <algorithm>
+#include <filesystem>
+
+#include "course_support.h"
+#include "tests/skip.h"
+
+using namespace fl;
+using namespace fl::test;
+
+namespace {
+
+struct KnobRun {
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kCourseDataRoot};
+  TestOutcome run(const CourseRow& row) {
+    TestOutcome out = run_course_row(row, store);
+    check_nothing_left();
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("raft with stale-read: a leader cut off from the majority serves its old values, caught by linearizable") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "raft";
+  row.opts = {"bug=stale-read"};
+  row.nemesis = {"partition-primaries"};
+  row.concurrency = 12;  // 4 clients per node: the deposed leader keeps its own
+  row.time_limit_s = 12;
+  row.interval_s = 4;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
+}
+
+TEST_CASE("raft with no-persist: a majority killed and restarted forgets acknowledged adds, caught by set") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "raft";
+  row.opts = {"bug=no-persist"};
+  row.workload = "set";
+  row.nemesis = {"kill-majority-pause-rest"};
+  row.time_limit_s = 12;
+  row.interval_s = 4;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "set") == "invalid");
+  CHECK(out.results["checkers"]["set"].value("lost-count", 0) > 0);
+}
+
+TEST_CASE("2pc with unilateral-abort: a participant that decides alone while the other commits breaks the bank's total") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "2pc";
+  row.opts = {"bug=unilateral-abort"};
+  row.workload = "bank";
+  row.workload_params = {{"read_fraction", 0.1}};
+  row.schedule = {R"(1.7s partition grudge={"n1":["n2"],"n2":["n1"]})", "0.5s quiet",
+                  R"(1.7s partition grudge={"n1":["n3"],"n3":["n1"]})", "0.5s quiet",
+                  "1.5s kill-primaries", "0.5s quiet"};
+  row.repeat_schedule = true;
+  row.time_limit_s = 24;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "bank") == "invalid");
+}
+
+TEST_CASE("Redlock on 5 lock nodes: a clock bump on a majority ends a lease early and two clients hold the lock, caught by lock") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "lock";
+  row.opts = {"redlock=5"};
+  row.workload = "lock";
+  // The row's: holds that last (3 s leases, every holder pausing 1 s within
+  // its lease), so each bump lands on a live hold.
+  row.workload_params = {{"ttl-ms", 3000}, {"pause-ms", 1000}, {"pause-rate", 1}};
+  row.nodes = 5;
+  row.nemesis = {"clock-bump-majority"};
+  row.time_limit_s = 12;
+  TestOutcome out = r.run(row);
+  // Counted: overlapping holds. (Redlock's tokens are no fencing tokens, so
+  // the lock checker also finds writes out of token order, fault or not.)
+  std::vector<std::string> kinds;
+  for (const Json& a : out.results["checkers"]["lock"].value("anomalies", Json::array())) kinds.push_back(a["kind"]);
+  CHECK(std::find(kinds.begin(), kinds.end(), "overlapping-holds") != kinds.end());
+}
+
+TEST_CASE("quorum with W + R > N and no read repair returns a new value, then an old one, caught by linearizable") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "quorum";
+  row.nemesis = {"partition", "kill"};
+  row.time_limit_s = 20;  // the row's length and interval: in 10 s it stayed linearizable (1 run of 1)
+  row.interval_s = 4;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
+}
+
+TEST_CASE("a sloppy quorum under partitions acknowledges writes that later reads miss, caught by linearizable") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "quorum";
+  row.opts = {"sloppy"};
+  row.nodes = 5;
+  row.nemesis = {"partition"};
+  row.time_limit_s = 12;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
+}
+
+TEST_CASE("lww with wall clocks under clock skew stamps a write below the value its writer read, caught by causal") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "lww";
+  row.nemesis = {"clock"};
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "causal") == "invalid");
+}
