@@ -224,7 +224,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("check", "Check recorded histories (JSONL, Jepsen EDN, Jepsen/Porcupine logs)");
   cmd->add_option("history", args->files, "History files")->required()->check(CLI::ExistingFile);
   cmd->add_option("--model,-m", args->model, "Linearizability model (see `faultline list`)");
-  cmd->add_option("--init", args->init, "Initial state of the model, as JSON");
+  cmd->add_option("--init", args->init,
+                  "Initial state of the model, as JSON; for transactions only '{}': every key started absent, so a "
+                  "read of a value nobody wrote is an anomaly (else it may be the initial state)");
   cmd->add_option("--checker,-c", args->checkers, "Checkers to run (comma-separated or repeated)")
       ->delimiter(',');
   cmd->add_option("--format,-f", args->format, "auto | jsonl | json (elle-cli) | edn | porcupine")->capture_default_str();

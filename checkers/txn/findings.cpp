@@ -77,6 +77,21 @@ TxnOptions TxnOptions::from(const CheckOptions& opts) {
     o.linearizable_keys = flag_of(p, "linearizable-keys");
     o.wfr_keys = flag_of(p, "wfr-keys");
   }
+  if (opts.init) {
+    // Only the empty initial state: {} (or each key null / []), as a run
+    // starts. Other initial values would need a version order that starts
+    // elsewhere than nil; refused rather than half-used.
+    const Json& init = *opts.init;
+    bool empty = init.is_object();
+    if (empty)
+      for (const auto& [key, value] : init.items())
+        empty = empty && (value.is_null() || (value.is_array() && value.empty()));
+    if (!empty)
+      throw std::invalid_argument(fmt::format(
+          "the transactional checkers know only the empty initial state, --init '{{}}' (every key absent), got {}",
+          init.dump()));
+    o.initial_state_known = true;
+  }
   if (opts.time_limit_s > 0)
     o.deadline = std::chrono::steady_clock::now() +
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(

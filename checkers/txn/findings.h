@@ -1,6 +1,7 @@
 // What the transactional checkers share around their analysis: the options
 // (CheckOptions::params: "consistency-models", "anomalies",
-// "sequential-keys", "linearizable-keys", "wfr-keys"), the anomalies found
+// "sequential-keys", "linearizable-keys", "wfr-keys"; CheckOptions::init:
+// the initial state, known only when given), the anomalies found
 // by type, the rendering of a cycle with every step explained, and the
 // verdict as Elle forms it: invalid when an anomaly the expected models
 // forbid is present; unknown when only "empty-transaction-graph" (nothing
@@ -27,6 +28,11 @@ struct TxnOptions {
   bool sequential_keys = false;
   bool linearizable_keys = false;
   bool wfr_keys = false;
+  // Every key starts absent (nil, the empty list) and this is known: the
+  // history came from a run that started empty (`faultline test`), or
+  // `check --init '{}'` said so. Unknown, a read of a value nobody wrote may
+  // be the initial state, as Elle assumes.
+  bool initial_state_known = false;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
   // Throws std::invalid_argument (a usage error) for an unknown model,

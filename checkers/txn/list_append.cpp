@@ -8,7 +8,9 @@
 // list that T2's append came right after). An append no read shows still
 // comes after the last element any read shows. Non-cycle anomalies: G1a
 // (aborted read), G1b (intermediate read), internal, future-read,
-// dirty-update, duplicate-elements, lost-update. Then cycles (cycles.h).
+// dirty-update, duplicate-elements, lost-update, and garbage-read (an
+// element no one appended, which Elle skips: every list starts empty, so
+// it came from nowhere). Then cycles (cycles.h).
 #include <algorithm>
 #include <unordered_map>
 
@@ -228,6 +230,22 @@ void single_txn_anomalies(Analysis& a) {
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
       if (m->kind != MopKind::Read) continue;
       const std::uint32_t* e = t.elements(*m);
+      // garbage-read: elements no transaction (of any outcome) appended.
+      // Every key starts as the empty list, so each element of a list was
+      // appended by someone; Elle's list-append skips these silently.
+      std::string unknown;
+      std::uint32_t unknown_count = 0;
+      for (std::uint32_t j = 0; j < m->len; ++j) {
+        const Append* w = a.append(m->key, e[j]);
+        if (w && w->txn != kNone) continue;
+        if (++unknown_count <= 3) unknown += (unknown.empty() ? "" : ", ") + t.value(e[j]);
+      }
+      if (unknown_count)
+        a.findings.add("garbage-read", {x.index},
+                       fmt::format("{} read key {} = {}, which holds {}{}, that no transaction appended (read out of "
+                                   "thin air)",
+                                   Txns::name(x), t.key(m->key), t.list(*m), unknown,
+                                   unknown_count > 3 ? fmt::format(" and {} more", unknown_count - 3) : ""));
       for (std::uint32_t j = 0; j < m->len && a.any_failed; ++j) {
         const Append* w = a.append(m->key, e[j]);
         if (!w || w->txn == kNone || !t[w->txn].failed()) continue;

@@ -1,10 +1,12 @@
 // `txn-rw-register`: Elle's checker for transactions of reads and writes of
 // registers with unique written values (Kingsbury & Alvaro, VLDB 2020, §5).
-// A read names the one write it saw (wr). Writes are not ordered by what is
-// read, so ww and rw edges come only from the version orders versions.h
-// infers (null first; optionally writes-follow-reads, sequential or
-// linearizable keys). Non-cycle anomalies: G1a, G1b, internal, lost-update,
-// cyclic-versions. Then cycles (cycles.h).
+// A read names the one write it saw (wr), an ok or an info txn's. Writes
+// are not ordered by what is read, so ww and rw edges come only from the
+// version orders versions.h infers (null first; optionally writes-follow-
+// reads, sequential or linearizable keys). A value written by two txns is
+// refused (BadInput). Non-cycle anomalies: G1a, G1b, internal, lost-update,
+// cyclic-versions, and garbage-read (a value nobody wrote) when the initial
+// state is known to be empty. Then cycles (cycles.h).
 #include <algorithm>
 #include <unordered_map>
 
@@ -23,17 +25,49 @@ namespace {
 using namespace txn;
 
 
-struct Index {
-  // (key, value) → ok txns that wrote / read it externally, sorted.
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> writers, readers;
-  template <class F>
-  void each(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& v, std::uint64_t key, F f) const {
-    auto it = std::lower_bound(v.begin(), v.end(), std::make_pair(key, std::uint32_t{0}));
-    for (; it != v.end() && it->first == key; ++it) f(it->second);
-  }
-};
-
 std::string show_value(const Txns& t, std::uint32_t v) { return v == kNil ? "nil" : t.value(v); }
+
+// The one txn that wrote each (key, value), by any of its writes and in any
+// outcome. rw-register's inference rests on writes being unique: a read
+// names the write it saw. Two transactions writing one value to one key
+// leave open which of them a read saw (and so whether it read an aborted or
+// an intermediate write), and every version-order edge through that value
+// would link each writer to each: unsound either way, so the history is
+// refused — as Elle refuses a read of such a value ("written by more than
+// one op").
+class Writers {
+ public:
+  explicit Writers(const Txns& t) : t_(t), by_value_(t.size() * 2) {
+    for (std::uint32_t i = 0; i < t.size(); ++i) {
+      const Txn& x = t[i];
+      for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
+        if (m->kind != MopKind::Write) continue;
+        auto [slot, fresh] = by_value_.try_emplace(pack_key_value(m->key, m->value), i);
+        if (!fresh && *slot != i)
+          throw BadInput(t.source(), t.line(x),
+                         fmt::format("value {} of key {} is written by more than one transaction (ops {} and {}); "
+                                     "rw-register needs unique writes, else which write a read saw (and every "
+                                     "dependency through it) cannot be inferred",
+                                     show_value(t, m->value), t.key(m->key), t[*slot].index, x.index));
+      }
+    }
+  }
+  // The txn that wrote v to k (by any write), or kNil.
+  std::uint32_t any(std::uint32_t k, std::uint32_t v) const {
+    const std::uint32_t* w = by_value_.find(pack_key_value(k, v));
+    return w ? *w : kNil;
+  }
+  // The ok or info txn whose last write of k was v (its external write):
+  // the one a read of v saw, and the one that holds v in the version order.
+  std::uint32_t external(const ExternalOps& ext, std::uint32_t k, std::uint32_t v) const {
+    std::uint32_t w = any(k, v), last;
+    return w != kNil && !t_[w].failed() && ext.write_of(w, k, last) && last == v ? w : kNil;
+  }
+
+ private:
+  const Txns& t_;
+  FlatMap<std::uint32_t> by_value_;
+};
 
 void check_shape(const Txns& t) {
   for (const Txn& x : t.all())
@@ -43,20 +77,12 @@ void check_shape(const Txns& t) {
                        "txn-rw-register understands r and w micro-ops, not append (use txn-list-append)");
 }
 
-void single_txn_anomalies(const Txns& t, Findings& f) {
-  std::unordered_map<std::uint64_t, std::uint32_t> failed, intermediate;
-  for (std::uint32_t i = 0; i < t.size(); ++i) {
-    const Txn& x = t[i];
-    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
-      if (m->kind != MopKind::Write) continue;
-      if (x.failed()) failed.emplace(pack_key_value(m->key, m->value), i);
-      for (const Mop* n = m + 1; n != t.mops_end(x); ++n)
-        if (n->kind == MopKind::Write && n->key == m->key) {
-          intermediate.emplace(pack_key_value(m->key, m->value), i);
-          break;
-        }
-    }
-  }
+// internal, G1a (a read of a failed txn's write), G1b (of a write its txn
+// overwrote), and — when the initial state is known — garbage-read (of a
+// value no txn wrote). With the initial state unknown, such a read may be of
+// the initial state, as Elle assumes, and is no anomaly.
+void single_txn_anomalies(const Txns& t, const ExternalOps& ext, const Writers& writers, bool initial_state_known,
+                          Findings& f) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> state;  // key → value this txn last saw or wrote
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const Txn& x = t[i];
@@ -74,17 +100,25 @@ void single_txn_anomalies(const Txns& t, Findings& f) {
       if (st == state.end()) state.emplace_back(m->key, m->value);
       else st->second = m->value;
       if (m->kind != MopKind::Read || m->value == kNil) continue;
-      auto fw = failed.find(pack_key_value(m->key, m->value));
-      if (fw != failed.end())
-        f.add("G1a", {t[fw->second].index, x.index},
+      std::uint32_t w = writers.any(m->key, m->value);
+      if (w == kNil) {
+        if (initial_state_known)
+          f.add("garbage-read", {x.index},
+                fmt::format("{} read key {} = {}, which no transaction wrote, and the key started empty (read out "
+                            "of thin air)",
+                            Txns::name(x), t.key(m->key), t.value(m->value)));
+        continue;
+      }
+      if (t[w].failed())
+        f.add("G1a", {t[w].index, x.index},
               fmt::format("{} read key {} = {}, written by {}, which failed", Txns::name(x), t.key(m->key),
-                          t.value(m->value), Txns::name(t[fw->second])));
-      auto im = intermediate.find(pack_key_value(m->key, m->value));
-      if (im != intermediate.end() && im->second != i)
-        f.add("G1b", {t[im->second].index, x.index},
+                          t.value(m->value), Txns::name(t[w])));
+      std::uint32_t last;
+      if (w != i && ext.write_of(w, m->key, last) && last != m->value)
+        f.add("G1b", {t[w].index, x.index},
               fmt::format("{} read key {} = {}, which {} wrote and then overwrote in the same transaction "
                           "(an intermediate state)",
-                          Txns::name(x), t.key(m->key), t.value(m->value), Txns::name(t[im->second])));
+                          Txns::name(x), t.key(m->key), t.value(m->value), Txns::name(t[w])));
     }
   }
 }
@@ -169,31 +203,24 @@ CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
   txns.throw_if_bad();
   check_shape(txns);
   Findings f;
-  single_txn_anomalies(txns, f);
-  lost_updates(txns, f);
   ExternalOps ext(txns);
-  Index idx;
-  for (std::uint32_t i = 0; i < txns.size(); ++i) {
-    if (!txns[i].ok()) continue;
-    for (const auto& [k, v] : ext.writes[i]) idx.writers.emplace_back(pack_key_value(k, v), i);
-    for (const auto& [k, v] : ext.reads[i]) idx.readers.emplace_back(pack_key_value(k, v), i);
-  }
-  std::sort(idx.writers.begin(), idx.writers.end());
-  std::sort(idx.readers.begin(), idx.readers.end());
+  const Writers writers(txns);
+  single_txn_anomalies(txns, ext, writers, o.initial_state_known, f);
+  lost_updates(txns, f);
+  // (key, value) → the ok txns that read it externally, sorted.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> readers;
+  for (std::uint32_t i = 0; i < txns.size(); ++i)
+    if (txns[i].ok())
+      for (const auto& [k, v] : ext.reads[i]) readers.emplace_back(pack_key_value(k, v), i);
+  std::sort(readers.begin(), readers.end());
   DepGraph g(txns.size());
-  // wr: a read names its write, when exactly one txn wrote that value.
-  for (std::size_t r = 0; r < idx.readers.size();) {
-    std::uint64_t key = idx.readers[r].first;
-    std::vector<std::uint32_t> ws;
-    idx.each(idx.writers, key, [&](std::uint32_t w) { ws.push_back(w); });
-    if (ws.size() > 1)
-      throw BadInput(txns.source(), txns.line(txns[ws[1]]),
-                     fmt::format("value {} of key {} is written by more than one transaction (ops {} and {}); "
-                                 "rw-register needs unique writes",
-                                 txns.value(static_cast<std::uint32_t>(key)), txns.key(static_cast<std::uint32_t>(key >> 32)),
-                                 txns[ws[0]].index, txns[ws[1]].index));
-    for (; r < idx.readers.size() && idx.readers[r].first == key; ++r)
-      if (!ws.empty()) g.link(ws[0], idx.readers[r].second, kWR);
+  // wr: a read names the write it saw — an ok txn's, or an info txn's,
+  // which the read shows committed. A value nobody wrote adds no edge (the
+  // initial state, or a garbage-read reported above).
+  for (const auto& [key_value, reader] : readers) {
+    std::uint32_t w = writers.external(ext, static_cast<std::uint32_t>(key_value >> 32),
+                                       static_cast<std::uint32_t>(key_value));
+    if (w != kNil) g.link(w, reader, kWR);
   }
   VersionOrder vo(txns, ext, {o.wfr_keys, o.sequential_keys, o.linearizable_keys});
   for (const CyclicVersions& c : vo.cycles()) {
@@ -205,13 +232,20 @@ CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
                       values, txns.key(c.key), sources),
           Json{{"key", Json::parse(txns.key(c.key))}, {"sources", c.sources}});
   }
-  for (const auto& [k, v1, v2] : vo.edges()) {
-    // A plain variable, not the binding: clang before 16 refuses to capture a structured binding.
-    std::uint64_t from = pack_key_value(k, v1), to = pack_key_value(k, v2);
-    idx.each(idx.writers, to, [&](std::uint32_t w2) {
-      idx.each(idx.writers, from, [&](std::uint32_t w1) { g.link(w1, w2, kWW); });
-      idx.each(idx.readers, from, [&](std::uint32_t r1) { g.link(r1, w2, kRW); });
-    });
+  // ww and rw along the inferred version order, to the one (ok or info)
+  // writer of the later version. An info writer gets edges in but has none
+  // out unless its write was read: version edges from an info write come
+  // only from reads of it (info txns precede nothing in process or real
+  // time), so a cycle through one shows it committed.
+  for (const auto& edge : vo.edges()) {
+    std::uint32_t k = std::get<0>(edge), v1 = std::get<1>(edge), v2 = std::get<2>(edge);
+    std::uint32_t w2 = writers.external(ext, k, v2);
+    if (w2 == kNil) continue;
+    std::uint32_t w1 = writers.external(ext, k, v1);
+    if (w1 != kNil) g.link(w1, w2, kWW);
+    std::uint64_t state = pack_key_value(k, v1);
+    auto r = std::lower_bound(readers.begin(), readers.end(), std::make_pair(state, std::uint32_t{0}));
+    for (; r != readers.end() && r->first == state; ++r) g.link(r->second, w2, kRW);
   }
   Rels order = o.extra_order();
   if (order == kRealtime) add_realtime_order(g, txns);
@@ -226,6 +260,7 @@ CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
   r.detail["edges"] = g.edges();
   r.detail["sccs"] = cycles.sccs;
   r.detail["version-order-sources"] = vo.sources();
+  r.detail["initial-state"] = o.initial_state_known ? "empty" : "unknown";
   return r;
 }
 

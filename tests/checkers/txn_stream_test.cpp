@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -178,11 +179,14 @@ class OddHistory {
     static const char* odd[] = {"\"x\"", "\"y\"", "-1", "-7", "99999999999", "\"a\\\"b\"", "\"\\u00e9\"", "3.5"};
     return chance(0.85) ? std::to_string(pick(4)) : odd[pick(8)];
   }
+  // Unique in the history, as both checkers need (rw-register refuses a
+  // value written twice to a key): each odd value is used once.
   std::string fresh_value() {
     ++counter_;
-    if (chance(0.9)) return std::to_string(counter_);
     static const char* odd[] = {"-1", "\"v\"", "1.5", "12345678901234567890", "\"w\\\"\"", "true", "-3"};
-    return odd[pick(7)];
+    if (chance(0.9)) return std::to_string(counter_);
+    std::string v = odd[pick(7)];
+    return used_odd_.insert(v).second ? v : std::to_string(counter_);
   }
   std::string read_value(const std::string& k) {
     auto& written = written_[k];
@@ -235,6 +239,7 @@ class OddHistory {
   ReadShape shape_;
   std::int64_t counter_ = 0;
   std::map<std::string, std::vector<std::string>> written_;
+  std::set<std::string> used_odd_;
   std::vector<std::string> lines_;
 };
 
