@@ -90,8 +90,13 @@ class CourseSystem : public System {
   }
   Json workload_defaults(const std::string& workload) const override {
     Json d = Json::object();
-    // The 2pc design's bank is fixed: accounts "0"…"7", 10 each.
-    if (workload == "bank") return Json{{"accounts", 8}, {"total", 80}};
+    // A design's bank is its own: --describe says how many accounts and their total.
+    if (workload == "bank") {
+      const Json& bank = promises_.value("bank", Json::object());
+      if (bank.contains("accounts")) d["accounts"] = bank["accounts"];
+      if (bank.contains("total")) d["total"] = bank["total"];
+      return d;
+    }
     if (workload != "register" && workload != "kv") return d;
     // A design weaker than linearizability is judged by the session and
     // causal checkers too; they need unique writes, so no cas. A design

@@ -259,4 +259,6 @@ TEST_CASE("the raft, lock and 2pc designs refuse a bad option with exit 64, nami
   CHECK(lock->workloads() == std::vector<std::string>{"lock"});
   auto bank = make_system("course", {{"binary", FL_COURSE_BINARY}, {"design", "2pc"}});
   CHECK(bank->workloads() == std::vector<std::string>{"bank"});
+  // The bank's accounts and total are the design's own, as --describe says them.
+  CHECK(bank->workload_defaults("bank") == Json{{"accounts", 8}, {"total", 80}});
 }

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
-#include "systems/course/server/raft_rules.h"
+#include "fl-course/raft_rules.h"
 
 using namespace course;
 namespace fs = std::filesystem;

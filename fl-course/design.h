@@ -13,6 +13,7 @@
 // once; a design locks what it shares.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,10 +42,13 @@ struct Node {
 };
 
 // What a design promises, for the harness (fl-course --describe): whether
-// its registers are linearizable, and which requests it serves.
+// its registers are linearizable, which requests it serves, and for a bank
+// the accounts it holds and their total (the bank workload's parameters).
 struct Promises {
   bool linearizable = false;
   std::vector<std::string> serves;   // "read", "write", "cas", "add", "txn", "lock", "store", "bank"
+  int bank_accounts = 0;             // accounts "0"…"N-1" (0: no bank)
+  std::int64_t bank_total = 0;       // the sum of their balances
 };
 
 // Node-to-node endpoints a design adds: POST path, JSON body → Reply.

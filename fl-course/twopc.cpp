@@ -70,7 +70,7 @@ class TwoPc : public Design {
       throw FlagError("the 2pc design needs at least 2 nodes: n1 coordinates, the others hold the accounts");
   }
   std::string name() const override { return "2pc"; }
-  Promises promises() const override { return {true, {"bank"}}; }
+  Promises promises() const override { return {true, {"bank"}, kAccounts, kAccounts * kBalance}; }
 
   void start() override {
     if (coordinator()) {

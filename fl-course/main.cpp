@@ -178,7 +178,9 @@ int run(int argc, char** argv) {
     node.members = {{"n1", "127.0.0.1", 1}};
     auto d = info->make(node);
     Promises p = d->promises();
-    std::printf("%s\n", Json({{"design", design_name}, {"linearizable", p.linearizable}, {"serves", p.serves}}).dump().c_str());
+    Json described = {{"design", design_name}, {"linearizable", p.linearizable}, {"serves", p.serves}};
+    if (p.bank_accounts > 0) described["bank"] = {{"accounts", p.bank_accounts}, {"total", p.bank_total}};
+    std::printf("%s\n", described.dump().c_str());
     return 0;
   }
   for (const char* required : {"node", "listen", "peers", "data"})
