@@ -1,5 +1,5 @@
 # Installing faultline like any command-line tool: `cmake --install` puts the
-# two programs in bin/ and the example configurations in the doc folder
+# two programs in bin/ and the README and examples in the doc folder
 # (GNUInstallDirs: /usr/local/bin and /usr/local/share/doc/faultline by
 # default), and `cpack -G DEB` makes a Debian package of the same files.
 #
@@ -14,7 +14,9 @@ include(GNUInstallDirs)
 
 install(TARGETS faultline fl-course RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples FILES_MATCHING PATTERN "*.toml")
+# The example configurations and histories (examples/: *.toml, histories/*.jsonl).
+install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
+        FILES_MATCHING PATTERN "*.toml" PATTERN "*.jsonl")
 
 set(CPACK_PACKAGE_NAME faultline)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

@@ -15,7 +15,8 @@ set(expected
   usr/bin/faultline
   usr/bin/fl-course
   usr/share/doc/faultline/README.md
-  usr/share/doc/faultline/examples/course-primary-backup.toml)
+  usr/share/doc/faultline/examples/course-primary-backup.toml
+  usr/share/doc/faultline/examples/histories/stale-read.jsonl)
 foreach(f IN LISTS expected)
   if(NOT EXISTS ${DEST}/${f})
     message(FATAL_ERROR "cmake --install did not install ${f}")
@@ -23,7 +24,7 @@ foreach(f IN LISTS expected)
 endforeach()
 file(GLOB_RECURSE installed RELATIVE ${DEST} ${DEST}/*)
 foreach(f IN LISTS installed)
-  if(NOT f MATCHES "^usr/(bin/(faultline|fl-course)|share/doc/faultline/(README\\.md|examples/[^/]+\\.toml))$")
+  if(NOT f MATCHES "^usr/(bin/(faultline|fl-course)|share/doc/faultline/(README\\.md|examples/([^/]+\\.toml|histories/[^/]+\\.jsonl)))$")
     message(FATAL_ERROR "cmake --install installed ${f}, which no user needs")
   endif()
 endforeach()
