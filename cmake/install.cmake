@@ -12,7 +12,9 @@
 # `faultline test` drives are Recommends or Suggests, never Depends.
 include(GNUInstallDirs)
 
-install(TARGETS faultline fl-course RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# fl-shaper (packet faults where the kernel has no sch_netem) is found beside
+# faultline like fl-course; fl-diskfs is a program of its own.
+install(TARGETS faultline fl-course fl-shaper fl-diskfs RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The example configurations and histories (examples/: *.toml, histories/*.jsonl).
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
@@ -40,9 +42,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # iptables, kill), a few MB. Suggests: the report's gnuplot images (without
 # gnuplot the plots are in the page only; gnuplot-nox and what apt recommends
 # with it are some 300 MB), the systems under test, the clock nemesis's
-# libfaketime, ssh for --ssh hosts.
+# libfaketime, fusermount3 for fl-diskfs (fuse3), ssh for --ssh hosts.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "iproute2, iptables, procps")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnuplot-nox, libfaketime, etcd-server, etcd-client, redis-server, redis-sentinel, "
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnuplot-nox, libfaketime, fuse3, etcd-server, etcd-client, redis-server, redis-sentinel, "
                                   "postgresql, openssh-client")
 string(REPLACE ";" "" CPACK_DEBIAN_PACKAGE_SUGGESTS "${CPACK_DEBIAN_PACKAGE_SUGGESTS}")
 include(CPack)

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -228,6 +229,7 @@ struct TestRun::Run {
   // The nemesis's starts: applied, or failed (with the first error).
   int faults_applied = 0, faults_failed = 0;
   std::string first_fault_error;
+  std::set<std::string> packet_shapers;  // which shaped the packets: "netem", "nfqueue"
 
   void stop_nemesis() {
     if (!nemesis_thread.joinable()) return;
@@ -389,8 +391,14 @@ void TestRun::main_phase(Run& r) {
     live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&r](const NemesisEvent& e) {
       spdlog::info("nemesis {} {}", e.f, e.value.dump());
       r.recorder->nemesis(e);
-      if (e.f.rfind("start-", 0) != 0) return;  // a start whose value names an error did not apply
       std::lock_guard<std::mutex> lock(r.errors_mu);
+      // A fault that did part of its work badly (a packet shaper that fell
+      // behind) says so in "problem": the run did not test what it claims.
+      if (e.value.is_object() && e.value.contains("problem") && e.value["problem"].is_string())
+        r.errors.push_back("nemesis: " + e.value["problem"].get<std::string>());
+      if (e.f.rfind("start-", 0) != 0) return;  // a start whose value names an error did not apply
+      if (e.value.is_object() && e.value.contains("shaper") && e.value["shaper"].is_string())
+        r.packet_shapers.insert(e.value["shaper"].get<std::string>());
       const bool failed = e.value.is_object() && e.value.contains("error");
       (failed ? r.faults_failed : r.faults_applied)++;
       if (failed && r.first_fault_error.empty()) r.first_fault_error = e.value["error"].dump();
@@ -513,6 +521,7 @@ TestOutcome TestRun::check(Run& r) {
   }
   fr.json["valid"] = validity_json(verdict);
   fr.valid = verdict;
+  if (!r.packet_shapers.empty()) fr.json["packet-shaper"] = r.packet_shapers;
   write_results(store.dir(), fr.json);
   out.valid = verdict;
   out.results = fr.json;

@@ -16,6 +16,7 @@
 #include "cluster/namespace_host.h"
 #include "cluster/ssh_host.h"
 #include "nemesis/firewall.h"
+#include "nemesis/nfqueue_shaper.h"
 #include "nemesis/node_clock.h"
 #include "nemesis/parallel.h"
 #include "nemesis/traffic.h"
@@ -52,6 +53,8 @@ std::string describe(const nlohmann::json& e) {
     nodes += (nodes.empty() ? "" : ",") + n.value("name", "?");
   std::string kind = e.value("kind", "?");
   if (kind == "iptables-chain") return fmt::format("removed iptables chain {} on {}", e.value("chain", "?"), nodes);
+  if (kind == "shaper")
+    return fmt::format("removed the {} rules and stopped fl-shaper on {}", e.value("chain", "FL-SHAPE"), nodes);
   if (kind == "qdisc") return fmt::format("removed the {} qdisc on {}", e.value("iface", "?"), nodes);
   if (kind == "clock") return fmt::format("reset the clock of {}", nodes);
   if (kind == "paused") return fmt::format("resumed paused processes on {}", nodes);
@@ -159,6 +162,8 @@ void undo_fault_on(const nlohmann::json& entry, const std::vector<Host*>& hosts)
   if (kind == "iptables-chain") {
     std::string chain = entry.value("chain", ""), hook = entry.value("hook", "");
     if (chain.rfind("FL-", 0) == 0 && (hook == "INPUT" || hook == "OUTPUT")) remove_chain(present, chain, hook);
+  } else if (kind == "shaper") {
+    stop_shapers(present);  // the FL-SHAPE rules, then each node's fl-shaper
   } else if (kind == "qdisc") {
     clear_qdisc(present);  // each host's own interface
   } else if (kind == "clock") {

@@ -18,6 +18,7 @@ namespace fl {
 // Kinds of entry (the "kind" field):
 //   "iptables-chain"  {chain, hook}       a chain of ours hooked into INPUT/OUTPUT
 //   "qdisc"           {iface}             a root qdisc of ours on each node's interface
+//   "shaper"          {chain}             fl-shaper on each node, fed by the FL-SHAPE chain
 //   "clock"           {}                  a clock offset on each node (libfaketime, or a real clock)
 //   "paused"          {pids: {node: […]}} processes stopped with SIGSTOP
 //   "killed"          {}                  daemons SIGKILLed; their run restarts them on

@@ -53,6 +53,15 @@ void apply_loss(const std::vector<Host*>& hosts, double percent, const std::stri
   });
 }
 
+void apply_shaper_queue(const std::vector<Host*>& hosts, int queue, std::uint32_t mark, const std::string& iface) {
+  on_each_host(hosts, [&](Host& h) {
+    std::string dev = iface.empty() ? h.interface() : iface;
+    install_chain(h, kShaperChain, "OUTPUT",
+                  {fmt::format("-m mark --mark {:#x} -j RETURN", mark),
+                   fmt::format("-o {} -j NFQUEUE --queue-num {} --queue-bypass", dev, queue)});
+  });
+}
+
 void remove_chain(const std::vector<Host*>& hosts, const std::string& chain, const std::string& hook) {
   on_each_host(hosts, [&](Host& h) {
     // The fast path is one restore; if the chain or its jump is already gone

@@ -5,6 +5,7 @@
 // cluster's own nodes.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ namespace fl {
 
 constexpr const char* kPartitionChain = "FL-PARTITION";
 constexpr const char* kLossChain = "FL-LOSS";
+constexpr const char* kShaperChain = "FL-SHAPE";
 
 // For every node with a grudge: drop inbound packets from the addresses of
 // the nodes it holds a grudge against. `hosts` are all the cluster's nodes.
@@ -24,6 +26,11 @@ void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge);
 // host's own interface) — iptables' statistic match, the loss fault where
 // the kernel has no netem.
 void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface = "");
+// Sends every packet each host sends on `iface` ("" = its own interface) to
+// NFQUEUE queue `queue` (fl-shaper), except those carrying `mark` (the
+// shaper's own copies). --queue-bypass: with no shaper serving the queue the
+// packets pass rather than vanish.
+void apply_shaper_queue(const std::vector<Host*>& hosts, int queue, std::uint32_t mark, const std::string& iface = "");
 // Removes chain `chain` from `hook` and deletes it, on every host. A chain
 // that is not there is fine.
 void remove_chain(const std::vector<Host*>& hosts, const std::string& chain, const std::string& hook);

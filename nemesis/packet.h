@@ -1,7 +1,9 @@
 // PacketNemesis: packet faults on every node's interface — loss, delay with
-// jitter, duplication, reordering, corruption, rate limits (traffic.h). Loss
-// falls back to iptables' statistic match where the kernel has no netem;
-// the other netem faults then fail with a sentence naming sch_netem.
+// jitter, duplication, reordering, corruption, rate limits (traffic.h). Where
+// the kernel has no netem, loss falls back to iptables' statistic match and
+// delay, reorder, duplicate and corrupt to fl-shaper on NFQUEUE
+// (nfqueue_shaper.h); the start event's "shaper" names which one ran, and the
+// stop event carries the shaper's counters and, in "problem", any fault of its own.
 #pragma once
 
 #include <string>

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cluster/process.h"
+#include "nemesis/nfqueue_shaper.h"
 #include "nemesis/parallel.h"
 
 namespace fl {
@@ -19,7 +20,11 @@ Argv netem_argv(const PacketFault& f, const std::string& iface) {
   Argv a = {"tc", "qdisc", "replace", "dev", iface, "root", "netem"};
   if (f.delay_ms > 0) {
     a.insert(a.end(), {"delay", num(f.delay_ms) + "ms"});
-    if (f.jitter_ms > 0) a.insert(a.end(), {num(f.jitter_ms) + "ms", "distribution", "normal"});
+    if (f.jitter_ms > 0) {
+      a.push_back(num(f.jitter_ms) + "ms");
+      if (f.correlation_percent > 0) a.push_back(num(f.correlation_percent) + "%");
+      a.insert(a.end(), {"distribution", f.distribution.empty() ? "normal" : f.distribution});
+    }
   }
   if (f.loss_percent > 0) a.insert(a.end(), {"loss", num(f.loss_percent) + "%"});
   if (f.duplicate_percent > 0) a.insert(a.end(), {"duplicate", num(f.duplicate_percent) + "%"});
@@ -47,6 +52,8 @@ nlohmann::json PacketFault::to_json() const {
   if (loss_percent > 0) j["loss"] = loss_percent;
   if (delay_ms > 0) j["delay_ms"] = delay_ms;
   if (jitter_ms > 0) j["jitter_ms"] = jitter_ms;
+  if (!distribution.empty()) j["distribution"] = distribution;
+  if (correlation_percent > 0) j["correlation"] = correlation_percent;
   if (duplicate_percent > 0) j["duplicate"] = duplicate_percent;
   if (reorder_percent > 0) j["reorder"] = reorder_percent;
   if (corrupt_percent > 0) j["corrupt"] = corrupt_percent;
@@ -61,6 +68,12 @@ PacketFault PacketFault::from_json(const nlohmann::json& j) {
   f.loss_percent = get("loss");
   f.delay_ms = get("delay_ms");
   f.jitter_ms = get("jitter_ms");
+  f.correlation_percent = get("correlation");
+  if (j.contains("distribution") && j["distribution"].is_string()) f.distribution = j["distribution"];
+  if (!f.distribution.empty() && f.distribution != "normal" && f.distribution != "pareto")
+    throw ClusterError(fmt::format("a delay's distribution is normal or pareto, not \"{}\"", f.distribution));
+  if (f.correlation_percent < 0 || f.correlation_percent >= 100)
+    throw ClusterError(fmt::format("a delay's correlation is a percentage below 100, not {}", f.correlation_percent));
   f.duplicate_percent = get("duplicate");
   f.reorder_percent = get("reorder");
   f.corrupt_percent = get("corrupt");
@@ -112,10 +125,7 @@ bool netem_in_kernel() {
 std::string packet_fault_unavailable(const std::string& name, const PacketFault& fault) {
   if (find_program("tc").empty())
     return fmt::format("the {} nemesis needs tc, which is not installed; install iproute2 (scripts/setup)", name);
-  if (fault.needs_netem() && !netem_in_kernel())
-    return fmt::format("the {} nemesis needs the kernel module sch_netem, which this kernel does not have; load it "
-                       "(`modprobe sch_netem`) or leave {} out of --nemesis (loss and rate work without it)",
-                       name, name);
+  if (fault.needs_netem() && !netem_in_kernel()) return shaper_unavailable(name);  // fl-shaper stands in
   if (fault.loss_percent > 0 && !netem_in_kernel() && find_program("iptables").empty())
     return fmt::format("the {} nemesis needs iptables on a kernel without sch_netem; install iptables (scripts/setup)",
                        name);

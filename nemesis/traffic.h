@@ -2,8 +2,9 @@
 // each node's interface: netem (loss, delay with jitter, duplication,
 // reordering, corruption) where the kernel has sch_netem, tbf for rate
 // limits. Where netem is missing, loss goes through iptables instead (see
-// firewall.h) and the other faults fail with one sentence naming the module
-// — never a silent no-op.
+// firewall.h) and the other faults through fl-shaper (nfqueue_shaper.h);
+// apply_qdisc() itself refuses them with a sentence naming the module —
+// never a silent no-op.
 #pragma once
 
 #include <optional>
@@ -23,6 +24,8 @@ struct PacketFault {
   double loss_percent = 0;
   double delay_ms = 0;
   double jitter_ms = 0;
+  std::string distribution;     // of the jitter: "" (netem's default, normal), "normal", "pareto"
+  double correlation_percent = 0;  // how much each delay follows the previous one
   double duplicate_percent = 0;
   double reorder_percent = 0;   // needs a delay: reordered packets skip it
   double corrupt_percent = 0;
@@ -31,7 +34,8 @@ struct PacketFault {
   bool needs_netem() const { return delay_ms > 0 || duplicate_percent > 0 || reorder_percent > 0 || corrupt_percent > 0; }
   bool empty() const { return !needs_netem() && loss_percent <= 0 && rate.empty(); }
   nlohmann::json to_json() const;
-  // Reads {"loss":30,"delay_ms":…,"jitter_ms":…,"duplicate":…,"reorder":…,"corrupt":…,"rate":"1mbit"}.
+  // Reads {"loss":30,"delay_ms":…,"jitter_ms":…,"distribution":"normal"|"pareto","correlation":…,
+  // "duplicate":…,"reorder":…,"corrupt":…,"rate":"1mbit"} (percentages as netem's).
   static PacketFault from_json(const nlohmann::json& j);
 };
 
