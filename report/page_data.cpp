@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "report/html.h"
+#include "report/plot_series.h"
 
 namespace fl {
 namespace {
@@ -36,7 +37,8 @@ std::string int_column(const std::vector<Int>& v) {
 void write_page_data(std::ostream& out, const TimelineData& t, const std::string& title,
                      const std::vector<AnomalyRef>& anomalies) {
   Json head = {{"title", title}, {"realTime", t.real_time}, {"origin", t.origin}, {"tEnd", t.t_end},
-               {"lanes", t.lanes}, {"fs", t.fs}, {"n", t.size()}};
+               {"lanes", t.lanes}, {"fs", t.fs}, {"n", t.size()},
+               {"palette", kSeriesPalette}, {"outcomes", kOutcomeNames}};
   Json faults = Json::array();
   for (const FaultWindow& w : t.faults)
     faults.push_back({{"start", w.start}, {"end", w.end}, {"name", w.name}, {"label", w.label},

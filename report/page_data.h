@@ -1,8 +1,9 @@
 // The page's data block (a <script type="application/json">): the
 // timeline's columns as little-endian typed arrays in base64 ("i8:", "i16:",
 // "i32:", "u8:", "f32:", "f64:" prefixes; integers in the narrowest width
-// that holds them), the interned texts, fault windows and the anomalies' op
-// indexes and labels. Written through script_json(), so no string of the
+// that holds them), the interned texts, fault windows, the anomalies' op
+// indexes and labels, and the plots' palette and outcome names
+// (report/plot_series.h). Written through script_json(), so no string of the
 // history can end the element. report/assets/report.js reads it.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "report/html.h"
+#include "report/plot_series.h"
 
 namespace fl {
 namespace {
@@ -17,10 +18,6 @@ constexpr int kWidth = 1400, kHeight = 480;
 // about that size, so the image looks the same, and gnuplot draws a few
 // hundred thousand points of a million-op run instead of all of them.
 constexpr int kCellsX = kWidth / 3, kCellsY = kHeight / 3;
-// Distinct colours for up to eight operation names, then they repeat.
-const char* const kPalette[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
-                                "#17becf", "#bcbd22", "#e377c2", "#7f7f7f"};
-const char* const kOutcome[] = {"ok", "fail", "info"};
 const int kPointType[] = {7, 2, 6};  // filled circle, cross, open circle
 
 double seconds(const TimelineData& t, double x) { return t.real_time ? x / 1e9 : x; }
@@ -100,8 +97,8 @@ std::string latency_script(const TimelineData& t, const std::string& title) {
   for (std::size_t f = 0; f < t.fs.size(); ++f)
     for (int o = 0; o < 3; ++o) {
       Series& se = series[f * 3 + static_cast<std::size_t>(o)];
-      se.title = t.fs[f] + " " + kOutcome[o];
-      se.style = fmt::format("with points pt {} ps 0.4 lc rgb '{}'", kPointType[o], kPalette[f % 8]);
+      se.title = series_name(t.fs[f], static_cast<std::size_t>(o));
+      se.style = fmt::format("with points pt {} ps 0.4 lc rgb '{}'", kPointType[o], series_color(f));
       se.cells.assign(static_cast<std::size_t>(kCellsX) * kCellsY, false);
     }
   if (hi > 0) {
@@ -153,8 +150,8 @@ std::string rate_script(const TimelineData& t, const std::string& title) {
     const std::size_t f = k / 3;
     const int o = static_cast<int>(k % 3);
     Series& se = series[k];
-    se.title = t.fs[f] + " " + kOutcome[o];
-    se.style = fmt::format("with linespoints pt {} ps 0.5 lw 1.5 lc rgb '{}'{}", kPointType[o], kPalette[f % 8],
+    se.title = series_name(t.fs[f], static_cast<std::size_t>(o));
+    se.style = fmt::format("with linespoints pt {} ps 0.5 lw 1.5 lc rgb '{}'{}", kPointType[o], series_color(f),
                            o == 0 ? "" : " dt 2");
     if (std::all_of(counts[k].begin(), counts[k].end(), [](std::int64_t c) { return c == 0; })) continue;
     for (std::size_t b = 0; b < buckets; ++b)

@@ -17,8 +17,6 @@
   });
 
   var COLORS = ['#6db6fe', '#fe8fb5', '#ffaa26'];     // ok, fail, info (bars)
-  var OUTCOME = ['ok', 'fail', 'info'];
-  var PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#17becf', '#bcbd22', '#e377c2', '#7f7f7f'];
   var FAULT_FILL = 'rgba(217, 83, 79, 0.13)';
   var MARK = '#b0002a';
 
@@ -54,6 +52,9 @@
     }
   })();
   var texts = D.texts, fs = D.fs, tEnd = Math.max(D.tEnd, 1);
+  // The plots' colours by operation name and the outcomes' names: the same
+  // as the gnuplot images' (report/plot_series.h).
+  var PALETTE = D.palette, OUTCOME = D.outcomes;
   D.cols = null;
   R.total = N;
   marks.decoded = performance.now();

@@ -3,10 +3,13 @@
 // function of its inputs.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "report/html.h"
+#include "report/page_data.h"
+#include "report/plot_series.h"
 #include "report/plots.h"
 #include "report/report.h"
 #include "report/timeline_data.h"
@@ -192,4 +195,40 @@ TEST_CASE("gnuplot strings from a history cannot end their quotes or run a comma
     CHECK(p.script.find("\n!rm") == std::string::npos);
     CHECK(p.script.find("set output\n") != std::string::npos);  // stdout, no path
   }
+}
+
+TEST_CASE("the gnuplot images and the page's canvas plots take their colours and series names from one place",
+          "[report]") {
+  // Nine operation names: the ninth takes the first colour again.
+  std::vector<Op> ops;
+  for (int f = 0; f < 9; ++f) {
+    const std::string name = "f" + std::to_string(f);
+    ops.push_back(event(f, OpType::Invoke, name, nullptr, 10 * f));
+    ops.push_back(event(f, OpType::Ok, name, nullptr, 10 * f + 5));
+  }
+  ops.push_back(event(0, OpType::Invoke, "f0", nullptr, 100));
+  ops.push_back(event(0, OpType::Fail, "f0", nullptr, 105));
+  const TimelineData t = layout_timeline(History(ops, "t"));
+  REQUIRE(t.fs.size() == 9);
+  for (const PlotScript& p : plot_scripts(t, "t")) {
+    INFO(p.file);
+    for (std::size_t f = 0; f < t.fs.size(); ++f)
+      CHECK(p.script.find("lc rgb '" + std::string(series_color(f)) + "' title '" + series_name(t.fs[f], kRowOk) + "'") !=
+            std::string::npos);
+    CHECK(p.script.find("title '" + series_name("f0", kRowFail) + "'") != std::string::npos);
+  }
+  CHECK(std::string(series_color(8)) == series_color(0));
+
+  // The page's data block carries the same palette and outcome names, and
+  // the page's script has no colour list of its own.
+  std::ostringstream data;
+  write_page_data(data, t, "t", {});
+  const Json page = Json::parse(data.str());
+  CHECK(page.at("palette") == Json(kSeriesPalette));
+  CHECK(page.at("outcomes") == Json(kOutcomeNames));
+  std::ifstream js(std::string(FL_SOURCE_DIR) + "/report/assets/report.js");
+  const std::string script((std::istreambuf_iterator<char>(js)), {});
+  REQUIRE(!script.empty());
+  CHECK(script.find("D.palette") != std::string::npos);
+  for (const char* colour : kSeriesPalette) CHECK(script.find(colour) == std::string::npos);
 }
