@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/models/model.h"
 #include "checkers/registry.h"
 #include "checkers/txn/checks.h"
 #include "checkers/txn/stream.h"
@@ -62,11 +63,7 @@ std::vector<const Checker*> select_checkers(const CheckArgs& a) {
   std::vector<const Checker*> out;
   for (const auto& n : names) {
     const Checker* c = find_checker(n);
-    if (!c) {
-      std::string known;
-      for (const Checker* k : all_checkers()) known += (known.empty() ? "" : ", ") + k->name();
-      throw UsageError(fmt::format("unknown checker \"{}\" (known: {})", n, known));
-    }
+    if (!c) throw UsageError(unknown_name("checker", n, list_checkers()));
     out.push_back(c);
   }
   return out;
@@ -132,6 +129,7 @@ int run_check(const CheckArgs& a) {
   if (!format) throw UsageError(fmt::format("unknown format \"{}\" (auto, jsonl, json, edn, porcupine)", a.format));
   // CLI11 reads "nan" and "inf"; the checkers make a deadline of it.
   if (!std::isfinite(a.time_limit)) throw UsageError("--time-limit must be a finite number of seconds");
+  if (!a.model.empty() && !find_model(a.model)) throw UsageError(unknown_name("model", a.model, list_models()));
   CheckOptions opts;
   opts.model = a.model;
   opts.time_limit_s = a.time_limit;
@@ -216,7 +214,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", args->json, "Print results.json on stdout instead of the summary");
   cmd->add_option("--out,--report", args->out_dir, "Write results.json (and the report) into this folder");
   cmd->add_option("--time-limit", args->time_limit, "Seconds before a checker answers unknown (0 = none)");
-  cmd->add_option("--memory-limit", args->memory_limit, "MB before a checker answers unknown (0 = none)");
+  cmd->add_option("--memory-limit", args->memory_limit, "MB the linearizability search may hold before it answers unknown (0 = a quarter of this machine's memory)");
   cmd->add_option("--threads,-j", args->threads, "Threads for independent parts (0 = all cores)");
   cmd->add_option("--consistency-models", args->consistency_models,
                   "Transactions: models the history must satisfy (default strict-serializable)")

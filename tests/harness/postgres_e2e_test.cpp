@@ -37,7 +37,7 @@ TEST_CASE("PostgreSQL at serializable gives a list-append history with strong sn
   TestOptions o;
   o.system = "postgres";
   o.workload = "list-append";
-  o.system_options = {{"data_root", data_root}, {"isolation", "serializable"}};
+  o.system_options = {{"data-root", data_root}, {"isolation", "serializable"}};
   o.workload_params = {{"consistency-models", "strong-snapshot-isolation"}};
   o.nodes = 1;
   o.time_limit_s = 12;
