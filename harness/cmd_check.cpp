@@ -76,7 +76,7 @@ std::string write_check_report(const CheckArgs& a, const History& h, const FileR
   ReportRequest req;
   req.dir = a.out_dir;
   req.history = &h;
-  req.results = fr.json;
+  req.results = fr.file.to_json();
   req.settings = {{"command", "faultline check"}, {"history", path}, {"format", a.format}};
   if (!a.model.empty()) req.settings["model"] = a.model;
   if (!a.init.empty()) req.settings["init"] = a.init;
@@ -150,16 +150,15 @@ int run_check(const CheckArgs& a) {
   std::vector<const Checker*> checkers = a.checkers.empty() ? std::vector<const Checker*>{} : select_checkers(a);
 
   Validity overall = Validity::Valid;
-  Json files = Json::object();
-  Json last;
+  ResultsFile several;  // several histories: each one's results under its path
+  several.valid = Validity::Valid;
   std::vector<std::string> reports;
   for (std::size_t k = 0; k < a.files.size(); ++k) {
     const std::string& path = a.files[k];
     if (std::optional<FileResults> streamed = check_streamed(a, checkers, *format, opts, path)) {
       FileResults& fr = *streamed;
       overall = worst(overall, fr.valid);
-      last = fr.json;
-      files[path] = fr.json;
+      several.files.emplace_back(path, fr.file);
       continue;
     }
     History h = read_history(path, *format);
@@ -184,14 +183,14 @@ int run_check(const CheckArgs& a) {
     }
     overall = worst(overall, fr.valid);
     if (!a.json) std::cout << summarize(path, h, fr);
-    last = fr.json;
-    files[path] = fr.json;
+    several.files.emplace_back(path, fr.file);
     if (!a.out_dir.empty()) reports.push_back(write_check_report(a, h, fr, path, k));
   }
   // One history: DESIGN.md's shape. Several: the overall verdict, and that
   // shape per file.
-  Json results = a.files.size() == 1 ? last : Json{{"valid", validity_json(overall)}, {"files", files}};
-  if (a.json) std::cout << results.dump(2) << "\n";
+  several.valid = overall;
+  const ResultsFile results = a.files.size() == 1 ? several.files.back().second : several;
+  if (a.json) std::cout << results.to_json().dump(2) << "\n";
   if (!a.out_dir.empty()) {
     write_results(a.out_dir, results);
     // The path last, on stdout unless stdout carries the JSON.

@@ -451,10 +451,10 @@ TestOutcome TestRun::check(Run& r) {
   // as the run that made it.
   Validity verdict = fr.valid;
   if (!out.problems.empty()) {
-    fr.json["run-problems"] = out.problems;
+    fr.file.run_problems = out.problems;
     if (verdict != Validity::Invalid) verdict = Validity::Unknown;
   }
-  if (verdict == Validity::Unknown && !fr.json.contains("reason")) {
+  if (verdict == Validity::Unknown && !fr.file.reason) {
     std::string reason;
     for (const auto& p : out.problems) reason += (reason.empty() ? "" : "; ") + p;
     for (const auto& [name, cr] : fr.by_checker)
@@ -462,13 +462,13 @@ TestOutcome TestRun::check(Run& r) {
         reason += (reason.empty() ? "" : "; ") +
                   fmt::format("{} could not decide{}", name,
                               cr.detail.contains("reason") ? ": " + cr.detail["reason"].get<std::string>() : "");
-    fr.json["reason"] = reason;
+    fr.file.reason = reason;
   }
-  fr.json["valid"] = validity_json(verdict);
+  fr.file.valid = verdict;
   fr.valid = verdict;
-  write_results(store.dir(), fr.json);
+  write_results(store.dir(), fr.file);
   out.valid = verdict;
-  out.results = fr.json;
+  out.results = fr.file.to_json();
   out.exit_code = exit_code_for(verdict);
   spdlog::info("verdict: {}", to_string(verdict));
   if (o.print_summary) std::cout << summarize(store.history_path(), *h, fr);
@@ -476,10 +476,10 @@ TestOutcome TestRun::check(Run& r) {
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
       to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
       out.counts.info, out.main_phase_s, out.ops_per_s, out.interrupted ? " (interrupted)" : "", store.dir());
-  if (verdict == Validity::Unknown) line += "\n  unknown: " + fr.json["reason"].get<std::string>();
+  if (verdict == Validity::Unknown) line += "\n  unknown: " + *fr.file.reason;
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n";
-  report(r, *h, fr.json);
+  report(r, *h, out.results);
   // The report's path ends the output: it is where a reader goes next.
   if (o.print_summary && !out.report_path.empty()) std::cout << "report: " << out.report_path << "\n";
   return out;
