@@ -1,10 +1,14 @@
 // The report in a real browser (headless chromium): it loads with no console
 // message, its timeline draws every op, every op an anomaly names is marked,
 // and its screenshot is not blank — for a valid etcd-like history, for the
-// invalid Knossos and Porcupine corpus histories and for a million ops.
-// Screenshots stay in build/report-screenshots/ for people to look at.
+// invalid Knossos and Porcupine corpus histories, for a million ops, and for
+// a real run of `faultline test`. Screenshots stay in build/report-screenshots/
+// for people to look at; with FL_UPDATE_DOCS_IMAGE=1 the real run's screenshot
+// also replaces docs/images/report.png, the README's picture of a report.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -260,4 +264,34 @@ TEST_CASE("the reports of invalid Elle corpus histories (G0, G1a, G1c, G2-item) 
 TEST_CASE("the reports of every invalid Elle corpus history mark every op of every anomaly", "[report][browser][soak]") {
   FL_REQUIRE_CHROMIUM();
   for (const auto& [path, checker] : invalid_elle_corpus()) check_elle_report(path, checker);
+}
+
+TEST_CASE("the report of a real faultline run (the memory system's stale-read bug) loads in chromium and marks its anomaly",
+          "[report][browser]") {
+  FL_REQUIRE_CHROMIUM();
+  namespace fs = std::filesystem;
+  const fs::path store = fs::path(FL_ARTIFACT_DIR) / "real-run-store";
+  fs::remove_all(store);
+  RunOptions o;
+  o.timeout = std::chrono::seconds(120);
+  RunResult run = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--bug", "stale-read",
+                               "--time-limit", "4", "--rate", "100", "--concurrency", "5", "--seed", "7",
+                               "--no-progress", "--store", store.string()},
+                              o);
+  INFO("faultline test: exit " << run.exit_code << "\n" << run.out << run.err);
+  REQUIRE(run.exit_code == 1);  // the stale reads make it invalid
+  const fs::path dir = fs::canonical(store / "latest");
+  const History h = read_history((dir / "history.jsonl").string(), Format::Auto);
+  const std::string png = artifact("real-run.png");
+  Page p = open_page((dir / "report.html").string(), png, 1400, 2900);
+  check_page(p, static_cast<long>(h.pairs().size()));
+  CHECK(p.num("expected") > 0);
+  CHECK(p.num("highlighted") == p.num("expected"));
+  const char* update = std::getenv("FL_UPDATE_DOCS_IMAGE");
+  if (update && std::string(update) == "1") {
+    const fs::path image = fs::path(FL_SOURCE_DIR) / "docs" / "images" / "report.png";
+    fs::create_directories(image.parent_path());
+    fs::copy_file(png, image, fs::copy_options::overwrite_existing);
+    WARN("wrote " << image.string());
+  }
 }
