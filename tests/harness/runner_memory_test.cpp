@@ -11,6 +11,7 @@
 
 #include "checkers/registry.h"
 #include "cluster/process.h"
+#include "harness/commands.h"
 #include "harness/runner.h"
 #include "history/format.h"
 #include "history/jsonl.h"
