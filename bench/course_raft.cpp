@@ -41,7 +41,7 @@ void throughput(const std::string& workload, double seconds, int concurrency) {
   TestOptions o;
   o.system = "course";
   o.workload = workload;
-  o.system_options = {{"design", "raft"}, {"binary", fl_course()}, {"data_root", "/tmp/faultline-course-bench"}};
+  o.system_options = {{"design", "raft"}, {"binary", fl_course()}, {"data-root", "/tmp/faultline-course-bench"}};
   o.nodes = 3;
   o.concurrency = concurrency;
   o.time_limit_s = seconds;

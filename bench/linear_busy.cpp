@@ -294,7 +294,7 @@ int check_one(const std::string& path, double time_limit, std::size_t memory_lim
     configurations = r.detail.value("configurations", 0LL);
     if (r.valid == fl::Validity::Unknown) why = r.detail.value("reason", std::string());
   } else {
-    const fl::Model& model = fl::find_model("cas-register");
+    const fl::Model& model = *fl::find_model("cas-register");
     fl::SearchTuning tuning;
     tuning.forced_reads = without.find("forced") == std::string::npos;
     tuning.interchangeable = without.find("interchangeable") == std::string::npos;

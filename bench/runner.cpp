@@ -29,7 +29,7 @@ double run_once(double seconds, const Setting& s, bool record, const std::string
   TestOptions o;
   o.system = "memory";
   o.workload = "register";
-  o.system_options = {{"latency_us", s.latency_us}};
+  o.system_options = {{"latency-us", s.latency_us}};
   o.rate = s.rate;
   o.concurrency = 50;
   o.time_limit_s = seconds;

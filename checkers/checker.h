@@ -24,7 +24,7 @@ struct CheckOptions {
   std::string model;            // linearizability model name ("" = checker's default)
   std::optional<Json> init;     // initial state, when given (--init)
   double time_limit_s = 0;      // 0 = no limit
-  std::size_t memory_limit_mb = 0;  // 0 = no limit
+  std::size_t memory_limit_mb = 0;  // 0 = the checker's own bound (linearizable: a quarter of RAM)
   unsigned threads = 0;         // 0 = hardware concurrency
   // Settings of particular checkers, by name (e.g. the transactional
   // checkers' "consistency-models"); a checker ignores what it does not know.

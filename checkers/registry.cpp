@@ -51,6 +51,12 @@ const std::vector<const Checker*>& all_checkers() {
   return view;
 }
 
+std::vector<RegistryEntry> list_checkers() {
+  std::vector<RegistryEntry> out;
+  for (const Checker* c : all_checkers()) out.push_back({c->name(), c->description()});
+  return out;
+}
+
 const Checker* find_checker(std::string_view name) {
   for (const Checker* c : all_checkers())
     if (c->name() == name) return c;

@@ -39,6 +39,15 @@ class SettingsError : public ClusterError {
   using ClusterError::ClusterError;
 };
 
+// The system under test failed on its own — its server exited during
+// startup or never answered its health check — so the run could not begin.
+// Not faultline's failure: the command line exits 64 (as for the
+// environment) with the sentence, which names the server's log.
+class SystemFailure : public ClusterError {
+ public:
+  using ClusterError::ClusterError;
+};
+
 struct RunOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   std::string input;   // written to the program's stdin, then closed

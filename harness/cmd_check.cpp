@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/models/model.h"
 #include "checkers/registry.h"
 #include "checkers/txn/checks.h"
 #include "checkers/txn/stream.h"
@@ -76,11 +77,7 @@ std::vector<const Checker*> select_checkers(const CheckArgs& a) {
   std::vector<const Checker*> out;
   for (const auto& n : names) {
     const Checker* c = find_checker(n);
-    if (!c) {
-      std::string known;
-      for (const Checker* k : all_checkers()) known += (known.empty() ? "" : ", ") + k->name();
-      throw UsageError(fmt::format("unknown checker \"{}\" (known: {})", n, known));
-    }
+    if (!c) throw UsageError(unknown_name("checker", n, list_checkers()));
     out.push_back(c);
   }
   return out;
@@ -93,7 +90,7 @@ std::string write_check_report(const CheckArgs& a, const History& h, const FileR
   ReportRequest req;
   req.dir = a.out_dir;
   req.history = &h;
-  req.results = fr.json;
+  req.results = fr.file.to_json();
   req.settings = {{"command", "faultline check"}, {"history", path}, {"format", a.format}};
   if (!a.model.empty()) req.settings["model"] = a.model;
   if (!a.init.empty()) req.settings["init"] = a.init;
@@ -147,6 +144,7 @@ int run_check(const CheckArgs& a) {
   if (!format) throw UsageError(fmt::format("unknown format \"{}\" (auto, jsonl, json, edn, porcupine)", a.format));
   // CLI11 reads "nan" and "inf"; the checkers make a deadline of it.
   if (!std::isfinite(a.time_limit)) throw UsageError("--time-limit must be a finite number of seconds");
+  if (!a.model.empty() && !find_model(a.model)) throw UsageError(unknown_name("model", a.model, list_models()));
   CheckOptions opts;
   opts.model = a.model;
   opts.time_limit_s = a.time_limit;
@@ -167,16 +165,15 @@ int run_check(const CheckArgs& a) {
   std::vector<const Checker*> checkers = a.checkers.empty() ? std::vector<const Checker*>{} : select_checkers(a);
 
   Validity overall = Validity::Valid;
-  Json files = Json::object();
-  Json last;
+  ResultsFile several;  // several histories: each one's results under its path
+  several.valid = Validity::Valid;
   std::vector<std::string> reports;
   for (std::size_t k = 0; k < a.files.size(); ++k) {
     const std::string& path = a.files[k];
     if (std::optional<FileResults> streamed = check_streamed(a, checkers, *format, opts, path)) {
       FileResults& fr = *streamed;
       overall = worst(overall, fr.valid);
-      last = fr.json;
-      files[path] = fr.json;
+      several.files.emplace_back(path, fr.file);
       continue;
     }
     History h = read_history(path, *format);
@@ -201,14 +198,14 @@ int run_check(const CheckArgs& a) {
     }
     overall = worst(overall, fr.valid);
     if (!a.json) std::cout << summarize(path, h, fr);
-    last = fr.json;
-    files[path] = fr.json;
+    several.files.emplace_back(path, fr.file);
     if (!a.out_dir.empty()) reports.push_back(write_check_report(a, h, fr, path, k));
   }
   // One history: DESIGN.md's shape. Several: the overall verdict, and that
   // shape per file.
-  Json results = a.files.size() == 1 ? last : Json{{"valid", validity_json(overall)}, {"files", files}};
-  if (a.json) std::cout << results.dump(2) << "\n";
+  several.valid = overall;
+  const ResultsFile results = a.files.size() == 1 ? several.files.back().second : several;
+  if (a.json) std::cout << results.to_json().dump(2) << "\n";
   if (!a.out_dir.empty()) {
     write_results(a.out_dir, results);
     // The path last, on stdout unless stdout carries the JSON.
@@ -233,7 +230,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", args->json, "Print results.json on stdout instead of the summary");
   cmd->add_option("--out,--report", args->out_dir, "Write results.json (and the report) into this folder");
   cmd->add_option("--time-limit", args->time_limit, "Seconds before a checker answers unknown (0 = none)");
-  cmd->add_option("--memory-limit", args->memory_limit, "MB before a checker answers unknown (0 = none)");
+  cmd->add_option("--memory-limit", args->memory_limit, "MB the linearizability search may hold before it answers unknown (0 = a quarter of this machine's memory)");
   cmd->add_option("--threads,-j", args->threads, "Threads for independent parts (0 = all cores)");
   cmd->add_option("--consistency-models", args->consistency_models,
                   "Transactions: models the history must satisfy (default strict-serializable)")

@@ -1,5 +1,7 @@
 // `faultline list`: everything that is registered — models, checkers,
 // systems, workloads, nemeses — straight from the registries.
+#include <string>
+
 #include <fmt/format.h>
 
 #include "checkers/registry.h"
@@ -18,12 +20,20 @@ void add_list_command(CLI::App& app, int& exit_code) {
       if (entries.empty()) fmt::print("  (none yet)\n");
       for (const auto& e : entries) fmt::print("  {:<20} {}\n", e.name, e.description);
     };
+    // A system's or workload's knobs (--opt, --workload-opt), under it.
+    auto with_knobs = [](const char* title, const char* flag, const auto& entries) {
+      fmt::print("{}:\n", title);
+      for (const auto& e : entries) {
+        fmt::print("  {:<20} {}\n", e.name, e.description);
+        std::string knobs;
+        for (const RegistryEntry& k : e.knobs) knobs += (knobs.empty() ? "" : ", ") + k.name;
+        if (!knobs.empty()) fmt::print("  {:<20}   {}: {}\n", "", flag, knobs);
+      }
+    };
     section("models", list_models());
-    std::vector<RegistryEntry> checkers;
-    for (const Checker* c : all_checkers()) checkers.push_back({c->name(), c->description()});
-    section("checkers", checkers);
-    section("systems", list_systems());
-    section("workloads", list_workloads());
+    section("checkers", list_checkers());
+    with_knobs("systems", "--opt", list_systems());
+    with_knobs("workloads", "--workload-opt", list_workloads());
     section("nemeses", list_nemeses());
     exit_code = exit_code::kValid;
   });

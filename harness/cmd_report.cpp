@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/results_file.h"
 #include "harness/commands.h"
 #include "harness/report_files.h"
 #include "harness/results.h"
@@ -37,12 +38,6 @@ std::optional<Json> read_json(const fs::path& path) {
   return j;
 }
 
-Validity validity_of(const Json& results) {
-  const Json v = results.value("valid", Json("unknown"));
-  if (v.is_boolean()) return v.get<bool>() ? Validity::Valid : Validity::Invalid;
-  return Validity::Unknown;
-}
-
 int run_report(const std::string& run_dir) {
   const fs::path dir(run_dir);
   std::error_code ec;
@@ -57,10 +52,10 @@ int run_report(const std::string& run_dir) {
   ReportRequest req;
   req.dir = dir.string();
   req.history = &h;
-  req.results = results ? *results
-                        : Json{{"valid", "unknown"},
-                               {"checkers", Json::object()},
-                               {"note", "this run was never checked (no results.json)"}};
+  ResultsFile unchecked;
+  unchecked.valid = Validity::Unknown;
+  unchecked.note = "this run was never checked (no results.json)";
+  req.results = results ? *results : unchecked.to_json();
   req.settings = settings ? *settings : Json::object();
   const fs::path abs = fs::absolute(dir, ec).lexically_normal();
   const fs::path named = abs.filename().empty() ? abs.parent_path() : abs;
@@ -71,7 +66,7 @@ int run_report(const std::string& run_dir) {
   for (const std::string& warning : w.warnings) std::cerr << "faultline: " << warning << "\n";
   if (!results) std::cerr << "faultline: " << run_dir << " has no results.json; the report shows no verdict\n";
   std::cout << "report: " << w.html_path << "\n";
-  return exit_code_for(results ? validity_of(*results) : Validity::Unknown);
+  return exit_code_for(results ? ResultsFile::from_json(*results).valid : Validity::Unknown);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "harness/interrupts.h"
 #include "harness/runner.h"
 #include "harness/ssh_flags.h"
+#include "harness/test_plan.h"
 
 namespace fl {
 
@@ -35,14 +36,16 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bin-args", *bin_args,
                   "More arguments for every --system http node, split at spaces (no shell), after COURSE.md's flags");
   cmd->add_option("--opt", *opts,
-                  "A system option, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text) or KEY "
+                  "A system knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text) or KEY "
                   "(true), e.g. redis: wait=1; etcd: binary=/usr/bin/etcd; course/http pass each to every node as "
-                  "--KEY [VALUE]")
+                  "--KEY [VALUE]. Knobs are spelt with dashes (data-root); `faultline list` names each system's, "
+                  "and any other is refused")
       ->expected(1)
       ->take_all();
   cmd->add_option("--workload-opt", *workload_opts,
                   "A workload knob, repeatable: KEY=VALUE (VALUE read as JSON when it parses, else as text; a bare KEY "
-                  "is true), e.g. keys=4, values=small, sessions=true, read_fraction=0.2, pattern=write-skew")
+                  "is true), e.g. keys=4, values=small, sessions=true, read-fraction=0.2, pattern=write-skew. Knobs "
+                  "are spelt with dashes; `faultline list` names each workload's, and any other is refused")
       ->expected(1)
       ->take_all();
   cmd->add_option("--nemesis", o->nemesis, "Faults, comma-separated (e.g. partition,kill)")->delimiter(',');
@@ -77,16 +80,13 @@ void add_test_command(CLI::App& app, int& exit_code) {
     if (!bug->empty()) o->system_options["bug"] = *bug;
     if (!design->empty()) o->system_options["design"] = *design;
     if (!bin->empty()) o->system_options["bin"] = *bin;
-    if (!bin_args->empty()) o->system_options["bin_args"] = *bin_args;
-    // KEY=VALUE → {"KEY": VALUE}, VALUE read as JSON when it parses, else as
-    // text; a bare KEY is true.
+    if (!bin_args->empty()) o->system_options["bin-args"] = *bin_args;
+    // KEY=VALUE → {"KEY": VALUE} (parse_knob); the system and the
+    // workload refuse a KEY that is none of their knobs.
     auto fill = [](const std::vector<std::string>& words, nlohmann::json& into, const char* flag) {
       for (const std::string& kv : words) {
-        auto eq = kv.find('=');
-        if (kv.empty() || eq == 0) throw UsageError(fmt::format("{} takes KEY=VALUE, not \"{}\"", flag, kv));
-        std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "true" : kv.substr(eq + 1);
-        nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
-        into[key] = v.is_discarded() ? nlohmann::json(value) : v;
+        auto [key, value] = parse_knob(kv, flag);
+        into[key] = value;
       }
     };
     fill(*opts, o->system_options, "--opt");

@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
     // A wrong SSH key, user or host name: the settings, not the machine.
     fmt::print(stderr, "faultline: {}\n", e.what());
     return exit_code::kUsage;
+  } catch (const SystemFailure& e) {
+    // The server under test exited or never became healthy: its failure.
+    fmt::print(stderr, "faultline: {}\n", e.what());
+    return exit_code::kUsage;
   } catch (const ClusterError& e) {
     fmt::print(stderr, "faultline: {}\n", e.what());
     return exit_code::kInternal;

@@ -7,21 +7,18 @@
 #include "harness/commands.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/nemesis.h"
-#include "nemesis/schedule.h"
 
 namespace fl {
 
-void preflight(const TestOptions& o, System& system) {
-  bool faults = !o.nemesis.empty() || !o.schedule.empty();
+void preflight(const TestPlan& plan, System& system) {
+  const TestOptions& o = plan.options;
+  bool faults = !plan.faults.empty() || !plan.phases.empty();
   if (system.in_process()) {
     if (!o.ssh_hosts.empty())
       throw UsageError(fmt::format("system {} runs inside faultline; it has no use for --ssh hosts", o.system));
     if (faults) throw UsageError(fmt::format("system {} runs inside faultline; a nemesis has nothing to break", o.system));
     return;
   }
-  std::vector<std::string> names = o.nemesis;
-  for (const std::string& word : o.schedule)
-    if (NemesisPhase p = parse_phase(word); !p.fault.empty()) names.push_back(p.fault);
   auto refuse_journaled_faults = [] {
     auto journaled = journaled_faults();
     if (journaled.empty()) return;
@@ -44,7 +41,7 @@ void preflight(const TestOptions& o, System& system) {
   if (find_program("ip").empty())
     throw EnvironmentError("the local cluster needs ip, which is not installed; install iproute2 (scripts/setup)");
   if (std::string why = system.db().unavailable(); !why.empty()) throw EnvironmentError(why);
-  for (const std::string& f : names)
+  for (const std::string& f : plan.faults)
     if (std::string why = make_nemesis(f)->unavailable(&system.db()); !why.empty()) throw EnvironmentError(why);
   LocalCluster::refuse_if_present();
   refuse_journaled_faults();

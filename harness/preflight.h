@@ -12,12 +12,12 @@
 // README's table "When the machine is not ready" lists them, one test each.
 #pragma once
 
-#include "harness/runner.h"
+#include "harness/test_plan.h"
 #include "systems/system.h"
 
 namespace fl {
 
 // Throws UsageError (not root) or EnvironmentError (everything else).
-void preflight(const TestOptions& o, System& system);
+void preflight(const TestPlan& plan, System& system);
 
 }  // namespace fl

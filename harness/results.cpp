@@ -16,7 +16,6 @@ namespace fl {
 FileResults run_checkers(const History& h, const std::vector<const Checker*>& checkers,
                          const CheckOptions& opts, std::optional<std::chrono::steady_clock::time_point> deadline) {
   FileResults r;
-  r.json = Json{{"valid", validity_json(r.valid)}, {"checkers", Json::object()}};
   auto t0 = std::chrono::steady_clock::now();
   for (const Checker* c : checkers) {
     CheckOptions mine = opts;
@@ -31,13 +30,12 @@ FileResults run_checkers(const History& h, const std::vector<const Checker*>& ch
 }
 
 void add_result(FileResults& r, const std::string& checker, CheckResult cr) {
-  if (!r.json.is_object()) r.json = Json{{"valid", validity_json(r.valid)}, {"checkers", Json::object()}};
   r.valid = worst(r.valid, cr.valid);
-  Json entry = cr.detail;
+  Json entry = cr.detail.is_object() ? cr.detail : Json::object();
   entry["valid"] = validity_json(cr.valid);
   if (!entry.contains("anomalies")) entry["anomalies"] = Json::array();
-  r.json["checkers"][checker] = std::move(entry);
-  r.json["valid"] = validity_json(r.valid);
+  r.file.set_checker(checker, std::move(entry));
+  r.file.valid = r.valid;
   r.by_checker.emplace_back(checker, std::move(cr));
 }
 
@@ -66,12 +64,13 @@ BudgetedResults run_checkers_within(std::shared_ptr<const History> h, const std:
   }
   out.abandoned = true;
   const std::string reason = fmt::format("the checkers did not finish within the check budget of {:g} s", budget_s);
-  Json by_name = Json::object();
-  for (const Checker* c : checkers)
-    by_name[c->name()] = {{"valid", validity_json(Validity::Unknown)}, {"anomalies", Json::array()}, {"reason", reason}};
   out.results.valid = Validity::Unknown;
   out.results.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  out.results.json = Json{{"valid", validity_json(Validity::Unknown)}, {"reason", reason}, {"checkers", by_name}};
+  out.results.file.valid = Validity::Unknown;
+  out.results.file.reason = reason;
+  for (const Checker* c : checkers)
+    out.results.file.set_checker(
+        c->name(), Json{{"valid", validity_json(Validity::Unknown)}, {"anomalies", Json::array()}, {"reason", reason}});
   for (const Checker* c : checkers) {
     CheckResult cr;
     cr.valid = Validity::Unknown;
@@ -98,12 +97,12 @@ std::string summarize(const std::string& path, std::size_t events, std::size_t o
   return s;
 }
 
-void write_results(const std::string& dir, const Json& results) {
+void write_results(const std::string& dir, const ResultsFile& results) {
   std::filesystem::create_directories(dir);
   std::string path = (std::filesystem::path(dir) / "results.json").string();
   std::ofstream out(path);
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", path));
-  out << results.dump(2) << "\n";
+  out << results.to_json().dump(2) << "\n";
 }
 
 int exit_code_for(Validity v) {

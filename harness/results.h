@@ -11,12 +11,13 @@
 #include <vector>
 
 #include "checkers/checker.h"
+#include "checkers/results_file.h"
 
 namespace fl {
 
 struct FileResults {
   Validity valid = Validity::Valid;
-  Json json;                         // the results.json object
+  ResultsFile file;                  // results.json (file.to_json())
   std::vector<std::pair<std::string, CheckResult>> by_checker;
   double seconds = 0;
 };
@@ -45,7 +46,7 @@ std::string summarize(const std::string& path, const History& h, const FileResul
 // The same, for a history streamed rather than held (its counts of ops and pairs).
 std::string summarize(const std::string& path, std::size_t events, std::size_t operations, const FileResults& r);
 // Writes dir/results.json (creating dir).
-void write_results(const std::string& dir, const Json& results);
+void write_results(const std::string& dir, const ResultsFile& results);
 int exit_code_for(Validity v);
 
 }  // namespace fl

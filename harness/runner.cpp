@@ -28,6 +28,7 @@
 #include "harness/report_files.h"
 #include "harness/results.h"
 #include "harness/store.h"
+#include "harness/test_plan.h"
 #include "harness/workers.h"
 #include "history/format.h"
 #include "nemesis/parallel.h"
@@ -150,47 +151,7 @@ struct TestRun::Live {
   }
 };
 
-TestRun::TestRun(TestOptions opts) : opts_(std::move(opts)) {
-  if (opts_.system.empty() || opts_.workload.empty()) throw UsageError("--system and --workload are required");
-  if (opts_.concurrency < 1) throw UsageError("--concurrency must be at least 1");
-  if (opts_.nodes < 1) throw UsageError("--nodes must be at least 1");
-  // CLI11 reads "nan" and "inf" as numbers; none of them is a time or a rate.
-  const std::pair<double, const char*> numbers[] = {
-      {opts_.time_limit_s, "--time-limit"}, {opts_.timeout_s, "--timeout"},
-      {opts_.nemesis_interval_s, "--nemesis-interval"}, {opts_.check_time_limit_s, "--check-time-limit"},
-      {opts_.quiet_s, "--quiet-period"}, {opts_.rate, "--rate"}, {opts_.drain_s, "the drain time"}};
-  for (const auto& [value, name] : numbers)
-    if (!std::isfinite(value)) throw UsageError(fmt::format("{} must be a finite number", name));
-  if (opts_.time_limit_s <= 0 && opts_.ops_limit <= 0)
-    throw UsageError("a test needs a --time-limit or an --ops-limit");
-  if (opts_.timeout_s <= 0) throw UsageError("--timeout must be positive");
-  if (opts_.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");
-  if (opts_.check_time_limit_s <= 0) throw UsageError("--check-time-limit must be positive");
-  if (!opts_.schedule.empty() && !opts_.nemesis.empty())
-    throw UsageError("give either --nemesis (random faults) or --schedule (phases), not both");
-  for (const std::string& word : opts_.schedule) {
-    try {
-      NemesisPhase p = parse_phase(word);
-      if (!p.fault.empty()) make_nemesis(p.fault, p.options);  // unknown names and bad options, now
-    } catch (const ClusterError& e) {
-      throw UsageError(e.what());
-    }
-  }
-  if (!opts_.ssh_hosts.empty()) opts_.nodes = static_cast<int>(opts_.ssh_hosts.size());
-  // Paths as test.json records them: absolute, so a repeat works from anywhere.
-  for (std::string* p : {&opts_.ssh.key, &opts_.ssh.known_hosts})
-    if (!p->empty() && p->rfind("~/", 0) != 0) *p = std::filesystem::absolute(*p).string();
-  for (const std::string& f : opts_.nemesis) {
-    auto known = list_nemeses();
-    if (std::none_of(known.begin(), known.end(), [&](const NemesisInfo& n) { return n.name == f; })) {
-      std::string names;
-      for (const auto& n : known) names += (names.empty() ? "" : ", ") + n.name;
-      throw UsageError(fmt::format("unknown nemesis \"{}\" (known: {})", f, names));
-    }
-  }
-  if (opts_.test_name.empty()) opts_.test_name = default_test_name(opts_);
-  if (opts_.seed == 0) opts_.seed = std::random_device{}() | 1;
-}
+TestRun::TestRun(TestOptions opts) : plan_(std::make_unique<const TestPlan>(plan_test(std::move(opts)))) {}
 
 TestRun::~TestRun() = default;
 
@@ -250,7 +211,7 @@ struct TestRun::Run {
 // store, the run log and test.json. Throws UsageError, or EnvironmentError
 // when the machine is not fit for the run (preflight.h).
 void TestRun::prepare(Run& r) {
-  const TestOptions& o = opts_;
+  const TestOptions& o = plan_->options;
   r.live = std::make_unique<Live>();
   try {
     r.live->system = make_system(o.system, o.system_options);
@@ -259,11 +220,7 @@ void TestRun::prepare(Run& r) {
   } catch (const nlohmann::json::exception& e) {
     throw UsageError(fmt::format("an --opt of {} has the wrong type ({})", o.system, e.what()));
   }
-  if (!r.live->system) {
-    std::string known;
-    for (const auto& s : list_systems()) known += (known.empty() ? "" : ", ") + s.name;
-    throw UsageError(fmt::format("unknown system \"{}\" (known: {})", o.system, known));
-  }
+  if (!r.live->system) throw UsageError(unknown_name("system", o.system, list_systems()));
   // The system's defaults for the workload's knobs; --workload-opt wins.
   nlohmann::json params = r.live->system->workload_defaults(o.workload);
   for (auto& [k, v] : o.workload_params.items()) params[k] = v;
@@ -274,11 +231,7 @@ void TestRun::prepare(Run& r) {
   } catch (const nlohmann::json::exception& e) {
     throw UsageError(fmt::format("a --workload-opt of {} has the wrong type ({})", o.workload, e.what()));
   }
-  if (!r.workload) {
-    std::string known;
-    for (const auto& w : list_workloads()) known += (known.empty() ? "" : ", ") + w.name;
-    throw UsageError(fmt::format("unknown workload \"{}\" (known: {})", o.workload, known));
-  }
+  if (!r.workload) throw UsageError(unknown_name("workload", o.workload, list_workloads()));
   System& system = *r.live->system;
   {
     auto ws = system.workloads();
@@ -287,7 +240,7 @@ void TestRun::prepare(Run& r) {
   }
   // Whatever this machine lacks is refused here, before the store, the
   // cluster or a daemon exists (exit 64, with the fix).
-  preflight(o, system);
+  preflight(*plan_, system);
 
   // The checkers the workload names; one that does not exist leaves part of
   // the claim unchecked, so the verdict can be at best unknown.
@@ -322,7 +275,7 @@ void TestRun::prepare(Run& r) {
 // Bring up: the hosts (local namespaces, or SSH connections to machines),
 // then the system's Db on them.
 void TestRun::bring_up(Run& r) {
-  const TestOptions& o = opts_;
+  const TestOptions& o = plan_->options;
   Live& live = *r.live;
   if (live.system->in_process()) {
     if (stop_requested_.load()) r.out.interrupted = true;
@@ -357,7 +310,7 @@ void TestRun::bring_up(Run& r) {
 // Main phase: the workers and the nemesis until the generator is over or
 // Ctrl-C; then the final heal and the quiet period.
 void TestRun::main_phase(Run& r) {
-  const TestOptions& o = opts_;
+  const TestOptions& o = plan_->options;
   Live& live = *r.live;
   r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string(), o.fsync);
   GeneratorOptions gopts;
@@ -386,7 +339,7 @@ void TestRun::main_phase(Run& r) {
     sopts.faults = o.nemesis;
     sopts.interval_s = o.nemesis_interval_s;
     sopts.seed = o.seed;
-    for (const std::string& word : o.schedule) sopts.phases.push_back(parse_phase(word));
+    sopts.phases = plan_->phases;
     sopts.repeat_phases = o.repeat_schedule;
     live.schedule = std::make_unique<NemesisSchedule>(ctx, sopts, [&r](const NemesisEvent& e) {
       spdlog::info("nemesis {} {}", e.f, e.value.dump());
@@ -485,7 +438,7 @@ void TestRun::final_phase(Run& r) {
 // Check: re-read the file, not memory — the same path as `faultline check`,
 // so a stored history checked again gives exactly this verdict.
 TestOutcome TestRun::check(Run& r) {
-  const TestOptions& o = opts_;
+  const TestOptions& o = plan_->options;
   TestOutcome& out = r.out;
   if (!r.store || !o.check) {
     out.valid = Validity::Unknown;
@@ -506,10 +459,10 @@ TestOutcome TestRun::check(Run& r) {
   // as the run that made it.
   Validity verdict = fr.valid;
   if (!out.problems.empty()) {
-    fr.json["run-problems"] = out.problems;
+    fr.file.run_problems = out.problems;
     if (verdict != Validity::Invalid) verdict = Validity::Unknown;
   }
-  if (verdict == Validity::Unknown && !fr.json.contains("reason")) {
+  if (verdict == Validity::Unknown && !fr.file.reason) {
     std::string reason;
     for (const auto& p : out.problems) reason += (reason.empty() ? "" : "; ") + p;
     for (const auto& [name, cr] : fr.by_checker)
@@ -517,14 +470,14 @@ TestOutcome TestRun::check(Run& r) {
         reason += (reason.empty() ? "" : "; ") +
                   fmt::format("{} could not decide{}", name,
                               cr.detail.contains("reason") ? ": " + cr.detail["reason"].get<std::string>() : "");
-    fr.json["reason"] = reason;
+    fr.file.reason = reason;
   }
-  fr.json["valid"] = validity_json(verdict);
+  fr.file.valid = verdict;
   fr.valid = verdict;
-  if (!r.packet_shapers.empty()) fr.json["packet-shaper"] = r.packet_shapers;
-  write_results(store.dir(), fr.json);
+  fr.file.packet_shapers.assign(r.packet_shapers.begin(), r.packet_shapers.end());
+  write_results(store.dir(), fr.file);
   out.valid = verdict;
-  out.results = fr.json;
+  out.results = fr.file.to_json();
   out.exit_code = exit_code_for(verdict);
   spdlog::info("verdict: {}", to_string(verdict));
   if (o.print_summary) std::cout << summarize(store.history_path(), *h, fr);
@@ -532,10 +485,10 @@ TestOutcome TestRun::check(Run& r) {
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
       to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
       out.counts.info, out.main_phase_s, out.ops_per_s, out.interrupted ? " (interrupted)" : "", store.dir());
-  if (verdict == Validity::Unknown) line += "\n  unknown: " + fr.json["reason"].get<std::string>();
+  if (verdict == Validity::Unknown) line += "\n  unknown: " + *fr.file.reason;
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n";
-  report(r, *h, fr.json);
+  report(r, *h, out.results);
   // The report's path ends the output: it is where a reader goes next.
   if (o.print_summary && !out.report_path.empty()) std::cout << "report: " << out.report_path << "\n";
   return out;
@@ -549,7 +502,7 @@ void TestRun::report(Run& r, const History& h, const Json& results) {
   req.history = &h;
   req.results = results;
   req.settings = r.settings;
-  req.title = opts_.test_name;
+  req.title = plan_->options.test_name;
   try {
     ReportWritten w = write_report(req);
     for (const std::string& warning : w.warnings) {

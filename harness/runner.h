@@ -59,6 +59,8 @@ struct TestOptions {
   double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
 };
 
+struct TestPlan;
+
 struct TestOutcome {
   Validity valid = Validity::Unknown;
   int exit_code = 2;
@@ -79,7 +81,8 @@ struct TestOutcome {
 
 class TestRun {
  public:
-  // Validates what can be validated without side effects; throws UsageError.
+  // Reads and checks the options once (plan_test: what can be refused
+  // without side effects); throws UsageError.
   explicit TestRun(TestOptions opts);
   ~TestRun();
 
@@ -99,7 +102,7 @@ class TestRun {
   TestOutcome check(Run& r);
   void report(Run& r, const History& h, const Json& results);
 
-  TestOptions opts_;
+  std::unique_ptr<const TestPlan> plan_;  // the options as read and checked once (test_plan.h)
   std::atomic<bool> stop_requested_{false};
   std::mutex live_mu_;
   Live* live_ = nullptr;  // what abort_now() must tear down, while it exists

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checkers/results_file.h"
 #include "report/html.h"
 #include "report/store_index.h"
 
@@ -59,9 +60,8 @@ std::string verdict_of(const fs::path& results) {
   if (!in) return "not checked";
   try {
     const auto j = nlohmann::json::parse(in);
-    const auto v = j.value("valid", nlohmann::json("unknown"));
-    if (v.is_boolean()) return v.get<bool>() ? "valid" : "invalid";
-    return "unknown";
+    if (!j.is_object()) return "unreadable results.json";
+    return std::string(to_string(ResultsFile::from_json(j).valid));
   } catch (const std::exception&) {
     return "unreadable results.json";
   }

@@ -50,7 +50,7 @@ struct NemesisInfo {
 
 // The nemesis registry (nemesis/registry.cpp): one line per nemesis.
 std::vector<NemesisInfo> list_nemeses();
-// Throws ClusterError naming the known ones if `name` is unknown.
+// nullptr if `name` is unknown; throws ClusterError for bad options.
 std::unique_ptr<Nemesis> make_nemesis(std::string_view name, const nlohmann::json& options = {});
 
 }  // namespace fl

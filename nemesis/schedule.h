@@ -21,16 +21,13 @@
 namespace fl {
 
 // One phase of a schedule: `fault` for `seconds` ("" = quiet), with the
-// nemesis's own options (e.g. {"target": "n1"}).
+// nemesis's own options (e.g. {"target": "n1"}). The harness reads phases
+// from the command line (harness/test_plan.h).
 struct NemesisPhase {
   double seconds = 0;
   std::string fault;
   nlohmann::json options = nlohmann::json::object();
 };
-// Reads a phase word: "20s partition-halves", "10s quiet", "15s kill target=n1",
-// "5 partition grudge={\"n1\":[\"n2\"]}" (seconds, then the fault, then K=V
-// options whose V is JSON when it parses as JSON). Throws ClusterError.
-NemesisPhase parse_phase(const std::string& word);
 
 struct ScheduleOptions {
   std::vector<std::string> faults;  // nemesis names, e.g. {"partition", "kill"}
@@ -44,7 +41,8 @@ using NemesisRecorder = std::function<void(const NemesisEvent&)>;
 
 class NemesisSchedule {
  public:
-  // Throws ClusterError if a fault name is unknown.
+  // The fault names come checked (the harness names an unknown one to the
+  // user); throws EnvironmentError for a fault this machine cannot apply.
   NemesisSchedule(NemesisContext ctx, ScheduleOptions opts, NemesisRecorder record);
   ~NemesisSchedule();  // heals whatever is still active
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/results_file.h"
 #include "report/assets.h"
 #include "report/anomaly_view.h"
 #include "report/html.h"
@@ -21,11 +22,6 @@ std::string csp_hash(const char* hex) {
   std::string bytes;
   for (const char* p = hex; p[0] && p[1]; p += 2) bytes += static_cast<char>(std::stoi(std::string(p, 2), nullptr, 16));
   return "'sha256-" + base64(bytes.data(), bytes.size()) + "'";
-}
-
-std::string verdict_word(const Json& v) {
-  if (v.is_boolean()) return v.get<bool>() ? "valid" : "invalid";
-  return "unknown";
 }
 
 std::string checker_note(const Json& c) {
@@ -57,11 +53,9 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   const std::vector<AnomalyRef> anomalies = collect_anomalies(in.results);
   const std::set<std::int64_t> wanted = named_ops(anomalies);
   // results.json as faultline writes it; odd fields are drawn as well as they can be.
-  static const Json kNoCheckers = Json::object();
-  const Json& checkers = in.results.contains("checkers") && in.results["checkers"].is_object() ? in.results["checkers"]
-                                                                                              : kNoCheckers;
+  const ResultsFile results = ResultsFile::from_json(in.results);
   const OpFinder ops(h, wanted);
-  const std::string verdict = verdict_word(in.results.contains("valid") ? in.results["valid"] : Json());
+  const std::string verdict(to_string(results.valid));
 
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   out << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
@@ -78,20 +72,19 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
       << html_text(in.title) << "</h1><p>" << t.size() << " operations, " << nemesis << " nemesis events, "
       << t.faults.size() << " fault windows, " << anomalies.size() << " anomal" << (anomalies.size() == 1 ? "y" : "ies")
       << " shown · " << events << " events · " << html_text(in.generator) << "</p>";
-  if (in.results.contains("note") && in.results["note"].is_string())
-    out << "<p class=\"note\">" << html_text(in.results["note"].get<std::string>()) << "</p>";
+  if (!results.note.empty()) out << "<p class=\"note\">" << html_text(results.note) << "</p>";
   out << "</div></header>\n";
   out << "<nav><a href=\"#checkers\">verdicts</a> <a href=\"#settings\">settings</a> <a href=\"#counts\">operations</a> "
          "<a href=\"#files\">files</a> <a href=\"#anomalies\">anomalies</a> <a href=\"#timeline\">timeline</a> "
          "<a href=\"#latency\">latency</a> <a href=\"#rate\">throughput</a></nav>\n<main>\n";
 
   out << "<section id=\"checkers\"><h2>Verdicts</h2><table><tr><th>checker</th><th>verdict</th><th>details</th></tr>";
-  for (auto it = checkers.begin(); it != checkers.end(); ++it) {
-    const std::string v = verdict_word(it.value().contains("valid") ? it.value()["valid"] : Json());
-    out << "<tr><td>" << html_text(it.key()) << "</td><td class=\"v-" << v << "\">" << v << "</td><td>"
-        << html_text(checker_note(it.value())) << "</td></tr>";
+  for (const auto& [name, checker] : results.checkers) {
+    const std::string v(to_string(ResultsFile::valid_of(checker)));
+    out << "<tr><td>" << html_text(name) << "</td><td class=\"v-" << v << "\">" << v << "</td><td>"
+        << html_text(checker_note(checker)) << "</td></tr>";
   }
-  if (checkers.empty()) out << "<tr><td colspan=\"3\">no checker ran</td></tr>";
+  if (results.checkers.empty()) out << "<tr><td colspan=\"3\">no checker ran</td></tr>";
   out << "</table></section>\n";
 
   out << "<section id=\"settings\"><h2>Settings</h2><table>";

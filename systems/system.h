@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checkers/registry.h"
 #include "cluster/db.h"
 #include "cluster/host.h"
 #include "workloads/workload.h"
@@ -23,7 +24,6 @@ class System {
  public:
   virtual ~System() = default;
   virtual std::string name() const = 0;
-  virtual std::string description() const = 0;
   // True if the system runs inside faultline's process (no cluster, no root).
   virtual bool in_process() const { return false; }
   virtual std::vector<std::string> workloads() const = 0;  // supported workloads
@@ -41,9 +41,17 @@ class System {
 struct SystemInfo {
   std::string name;
   std::string description;
+  // The knobs `options` may set (--opt), spelt with dashes; make_system
+  // refuses any other key, unless every other key is a flag of the server
+  // on each node (which then judges it).
+  std::vector<RegistryEntry> knobs;
+  bool node_flags = false;
 };
 
-// The system registry (systems/registry.cpp).
+// The system registry (systems/registry.cpp). make_system: nullptr if the
+// name is unknown; throws std::invalid_argument (a usage error) for an
+// option that is not one of the system's knobs, naming them, or for a
+// knob's bad value.
 std::vector<SystemInfo> list_systems();
 std::unique_ptr<System> make_system(std::string_view name, const nlohmann::json& options = {});
 

@@ -11,11 +11,11 @@ BankSpec BankSpec::from(const Json& params) {
     s.accounts = params.value("accounts", s.accounts);
     s.total = params.value("total", s.total);
     s.max_transfer = params.value("max-transfer", s.max_transfer);
-    s.read_fraction = params.value("read_fraction", s.read_fraction);
+    s.read_fraction = params.value("read-fraction", s.read_fraction);
   }
   if (s.accounts < 2 || s.total < 0 || s.max_transfer < 1 || !(s.read_fraction >= 0 && s.read_fraction <= 1))
     throw std::invalid_argument(
-        "the bank workload needs accounts >= 2, total >= 0, max-transfer >= 1 and read_fraction within [0, 1]");
+        "the bank workload needs accounts >= 2, total >= 0, max-transfer >= 1 and read-fraction within [0, 1]");
   return s;
 }
 
@@ -29,9 +29,6 @@ class BankWorkload : public Workload {
  public:
   explicit BankWorkload(const WorkloadOptions& opts) : spec_(BankSpec::from(opts.params)) {}
   std::string name() const override { return "bank"; }
-  std::string description() const override {
-    return "transfers between accounts and reads of all balances (Jepsen's bank; the total must stay constant)";
-  }
   OpSpec next(std::mt19937_64& rng) override {
     if (std::bernoulli_distribution(spec_.read_fraction)(rng)) return OpSpec{"read", nullptr, std::nullopt};
     std::uniform_int_distribution<int> account(0, spec_.accounts - 1);

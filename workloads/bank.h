@@ -5,7 +5,7 @@
 // account. Judged by the bank checker: every read sums to the total, holds
 // every account, and no balance is negative. Generic over the Client: any
 // system whose client runs each op as one transaction can use it.
-// Params: accounts (5), total (100), max-transfer (5), read_fraction (0.5:
+// Params: accounts (5), total (100), max-transfer (5), read-fraction (0.5:
 // the share of ops that are reads; the final read comes whatever it is).
 #pragma once
 

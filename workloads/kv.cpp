@@ -1,7 +1,7 @@
 // The `kv` workload: many independent registers, every op carrying its key.
 // Keys rotate (Jepsen's independent generator): ops go to a sliding window of
-// `keys` consecutive keys that advances every `ops_per_key` ops, so each key
-// gets about ops_per_key ops in all and no key's history grows long enough to
+// `keys` consecutive keys that advances every `ops-per-key` ops, so each key
+// gets about ops-per-key ops in all and no key's history grows long enough to
 // make the linearizability search expensive. Judged with the kv model. Values
 // are small (0 … 4) by default, since each key's history stays short;
 // `values=unique` gives fresh ones; `sessions` (which needs them) adds the
@@ -22,15 +22,12 @@ class KvWorkload : public Workload {
       : ops_(RegisterMix::from_params(opts.params, RegisterValues::Small)) {
     if (opts.params.is_object()) {
       keys_ = opts.params.value("keys", keys_);
-      ops_per_key_ = opts.params.value("ops_per_key", ops_per_key_);
+      ops_per_key_ = opts.params.value("ops-per-key", ops_per_key_);
     }
     if (keys_ < 1 || ops_per_key_ < 1)
-      throw std::invalid_argument("the kv workload needs keys >= 1 and ops_per_key >= 1");
+      throw std::invalid_argument("the kv workload needs keys >= 1 and ops-per-key >= 1");
   }
   std::string name() const override { return "kv"; }
-  std::string description() const override {
-    return "independent registers: read / write / cas with a key, keys rotating (kv model)";
-  }
   OpSpec next(std::mt19937_64& rng) override {
     std::int64_t n = issued_.fetch_add(1, std::memory_order_relaxed);
     // The window's first key advances once every ops_per_key / keys ops, so

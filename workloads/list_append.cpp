@@ -13,9 +13,6 @@ class ListAppendWorkload : public Workload {
  public:
   explicit ListAppendWorkload(const WorkloadOptions& opts) : ops_(opts.params, "append"), params_(opts.params) {}
   std::string name() const override { return "list-append"; }
-  std::string description() const override {
-    return "transactions appending unique values to lists and reading them (Elle's list-append; txn-list-append)";
-  }
   OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
   std::vector<std::string> checkers() const override { return {"txn-list-append", "stats"}; }
   Json check_params() const override { return txn_check_params(params_); }

@@ -39,10 +39,6 @@ class LockWorkload : public Workload {
     pause_rate_ = p.fraction("pause-rate", 0.3);
   }
   std::string name() const override { return "lock"; }
-  std::string description() const override {
-    return "acquire a lease lock, sometimes pause past the lease, write to a store with the token, release; "
-           "a final read of the store's log (lock checker)";
-  }
 
   OpSpec next(std::mt19937_64& rng) override {
     std::lock_guard<std::mutex> lock(mu_);

@@ -6,14 +6,8 @@ namespace fl {
 
 const Json* WorkloadParams::find(const std::string& name) const {
   if (!params_.is_object()) return nullptr;
-  std::string snake = name;
-  for (char& c : snake)
-    if (c == '-') c = '_';
-  for (const std::string& n : {name, snake}) {
-    auto it = params_.find(n);
-    if (it != params_.end()) return &*it;
-  }
-  return nullptr;
+  auto it = params_.find(name);
+  return it == params_.end() ? nullptr : &*it;
 }
 
 std::int64_t WorkloadParams::whole(const std::string& name, std::int64_t fallback, std::int64_t min) const {

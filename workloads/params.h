@@ -1,7 +1,7 @@
 // WorkloadParams: a workload's knobs as given by --workload-opt KEY=VALUE,
-// each found under its name with dashes or with underscores ("pause-ms" or
-// "pause_ms"), checked, and refused in one sentence naming the workload and
-// the knob (std::invalid_argument, a usage error). Read-only; thread-safe.
+// each found under its name (spelt with dashes: "pause-ms"), checked, and
+// refused in one sentence naming the workload and the knob
+// (std::invalid_argument, a usage error). Read-only; thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -17,9 +17,6 @@ class RegisterWorkload : public Workload {
   explicit RegisterWorkload(const WorkloadOptions& opts)
       : ops_(RegisterMix::from_params(opts.params, RegisterValues::Unique)) {}
   std::string name() const override { return "register"; }
-  std::string description() const override {
-    return "one register: read / write / cas, fresh values (values=small: 0..4) (cas-register model)";
-  }
   OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
   void completed(const OpSpec& op, const Completion& c) override { ops_.completed(op, c); }
   std::vector<OpSpec> final_ops() override { return {OpSpec{"read", nullptr, std::nullopt}}; }

@@ -1,7 +1,9 @@
-// The workload registry: one line per workload.
+// The workload registry: one line per workload, with the knobs it reads.
 #include "workloads/workload.h"
 
+#include <algorithm>
 #include <functional>
+#include <stdexcept>
 
 namespace fl {
 
@@ -20,22 +22,60 @@ struct Entry {
   std::function<std::unique_ptr<Workload>(const WorkloadOptions&)> make;
 };
 
+const std::vector<RegistryEntry> kRegisterKnobs = {
+    {"mix", "op weights, JSON {\"read\": r, \"write\": w, \"cas\": c}"},
+    {"values", "unique, small (0…4) or a number of small values"},
+    {"sessions", "true: unique writes, no cas, and the session-guarantee and causal checkers too"}};
+
+std::vector<RegistryEntry> kv_knobs() {
+  std::vector<RegistryEntry> k = kRegisterKnobs;
+  k.push_back({"keys", "how many keys are written at a time (default 8)"});
+  k.push_back({"ops-per-key", "ops each key gets before the next key takes its place (default 400)"});
+  return k;
+}
+
+const std::vector<RegistryEntry> kTxnKnobs = {
+    {"key-count", "keys in play at a time (default 5)"},
+    {"min-txn-length", "micro-ops per transaction, at least (default 1)"},
+    {"max-txn-length", "micro-ops per transaction, at most (default 4)"},
+    {"max-writes-per-key", "writes to a key before it is retired (default 32)"},
+    {"pattern", "random (default) or write-skew"},
+    {"consistency-models", "the models the history must satisfy (default strict-serializable)"},
+    {"anomalies", "the anomalies to look for"},
+    {"sequential-keys", "assume each key is sequentially consistent"},
+    {"linearizable-keys", "assume each key is linearizable"},
+    {"wfr-keys", "assume writes follow reads on each key"}};
+
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> v = {
-      {{"register", "one register: read / write / cas over a small value range (cas-register model)"},
+      {{"register", "one register: read / write / cas, fresh values (values=small: 0..4) (cas-register model)",
+        kRegisterKnobs},
        make_register_workload},
-      {{"kv", "independent registers: read / write / cas with a key, keys rotating (kv model)"},
+      {{"kv", "independent registers: read / write / cas with a key, keys rotating (kv model)", kv_knobs()},
        make_kv_workload},
-      {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)"},
+      {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)",
+        {{"read-fraction", "the share of ops that are reads (default 0.1)"},
+         {"final-reads", "reads after the final heal, one per node in turn (default 3)"}}},
        make_set_workload},
       {{"lock", "acquire a lease lock, sometimes pause past the lease, write to a store with the token, release; "
-                "a final read of the store's log (lock checker)"},
+                "a final read of the store's log (lock checker)",
+        {{"ttl-ms", "the lease (default 400)"},
+         {"pause-ms", "how long a paused holder sleeps (default twice ttl-ms)"},
+         {"wait-ms", "how long an acquire waits (default 1000)"},
+         {"pause-rate", "the share of holders that pause (default 0.3)"}}},
        make_lock_workload},
-      {{"list-append", "transactions appending unique values to lists and reading them (Elle's list-append)"},
+      {{"list-append", "transactions appending unique values to lists and reading them (Elle's list-append; txn-list-append)",
+        kTxnKnobs},
        make_list_append_workload},
-      {{"rw-register", "transactions reading and writing registers with unique values (Elle's rw-register)"},
+      {{"rw-register", "transactions reading and writing registers with unique values (Elle's rw-register; txn-rw-register)",
+        kTxnKnobs},
        make_rw_register_workload},
-      {{"bank", "transfers between accounts and reads of all balances (Jepsen's bank)"}, make_bank_workload},
+      {{"bank", "transfers between accounts and reads of all balances (Jepsen's bank; the total must stay constant)",
+        {{"accounts", "how many accounts (default 5)"},
+         {"total", "the sum of the balances (default 100)"},
+         {"max-transfer", "the largest transfer (default 5)"},
+         {"read-fraction", "the share of ops that are reads (default 0.5)"}}},
+       make_bank_workload},
   };
   return v;
 }
@@ -49,8 +89,16 @@ std::vector<WorkloadInfo> list_workloads() {
 }
 
 std::unique_ptr<Workload> make_workload(std::string_view name, const WorkloadOptions& opts) {
-  for (const Entry& e : entries())
-    if (e.info.name == name) return e.make(opts);
+  for (const Entry& e : entries()) {
+    if (e.info.name != name) continue;
+    if (opts.params.is_object())
+      for (const auto& [key, value] : opts.params.items()) {
+        const auto& k = e.info.knobs;
+        if (std::none_of(k.begin(), k.end(), [&](const RegistryEntry& knob) { return knob.name == key; }))
+          throw std::invalid_argument(unknown_name("--workload-opt", key, k, "for the " + e.info.name + " workload"));
+      }
+    return e.make(opts);
+  }
   return nullptr;
 }
 

@@ -13,9 +13,6 @@ class RwRegisterWorkload : public Workload {
  public:
   explicit RwRegisterWorkload(const WorkloadOptions& opts) : ops_(opts.params, "w"), params_(opts.params) {}
   std::string name() const override { return "rw-register"; }
-  std::string description() const override {
-    return "transactions reading and writing registers with unique values (Elle's rw-register; txn-rw-register)";
-  }
   OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
   std::vector<std::string> checkers() const override { return {"txn-rw-register", "stats"}; }
   Json check_params() const override { return txn_check_params(params_); }

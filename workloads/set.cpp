@@ -1,7 +1,7 @@
 // The `set` workload (Jepsen's set): `add` of unique values — every add
 // carries a value no other add uses — with a `read` of the whole set now and
-// then (a fraction `read_fraction` of ops, default 0.1), and after the final
-// heal one read per node (`final_reads`, default 3; the runner sends the
+// then (a fraction `read-fraction` of ops, default 0.1), and after the final
+// heal one read per node (`final-reads`, default 3; the runner sends the
 // final ops to successive nodes). Judged by the set checker: an acknowledged
 // add missing from the final read is lost, an element nobody added is
 // unexpected, each named by op index.
@@ -18,17 +18,14 @@ class SetWorkload : public Workload {
  public:
   explicit SetWorkload(const WorkloadOptions& opts) {
     if (opts.params.is_object()) {
-      read_fraction_ = opts.params.value("read_fraction", read_fraction_);
-      final_reads_ = opts.params.value("final_reads", final_reads_);
+      read_fraction_ = opts.params.value("read-fraction", read_fraction_);
+      final_reads_ = opts.params.value("final-reads", final_reads_);
     }
     if (read_fraction_ < 0 || read_fraction_ > 1)
-      throw std::invalid_argument("the set workload's read_fraction must be between 0 and 1");
-    if (final_reads_ < 1) throw std::invalid_argument("the set workload needs final_reads >= 1");
+      throw std::invalid_argument("the set workload's read-fraction must be between 0 and 1");
+    if (final_reads_ < 1) throw std::invalid_argument("the set workload needs final-reads >= 1");
   }
   std::string name() const override { return "set"; }
-  std::string description() const override {
-    return "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)";
-  }
   OpSpec next(std::mt19937_64& rng) override {
     if (std::uniform_real_distribution<double>(0, 1)(rng) < read_fraction_) return OpSpec{"read", nullptr, std::nullopt};
     return OpSpec{"add", next_value_.fetch_add(1, std::memory_order_relaxed), std::nullopt};

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checkers/registry.h"
 #include "history/op.h"
 
 namespace fl {
@@ -50,7 +51,6 @@ class Workload {
  public:
   virtual ~Workload() = default;
   virtual std::string name() const = 0;
-  virtual std::string description() const = 0;
   // The next op for a worker; rng is the worker's own.
   virtual OpSpec next(std::mt19937_64& rng) = 0;
   // Told of every completed op (from any worker thread, after it is recorded),
@@ -71,11 +71,16 @@ class Workload {
 struct WorkloadInfo {
   std::string name;
   std::string description;
+  // The knobs WorkloadOptions::params may set (--workload-opt), spelt with
+  // dashes; make_workload refuses any other key.
+  std::vector<RegistryEntry> knobs;
 };
 
 // The workload registry (workloads/registry.cpp): one line per workload.
 std::vector<WorkloadInfo> list_workloads();
-// nullptr if unknown.
+// nullptr if unknown; throws std::invalid_argument (a usage error) for a
+// params key that is not one of the workload's knobs, naming them, or for a
+// knob's bad value.
 std::unique_ptr<Workload> make_workload(std::string_view name, const WorkloadOptions& opts);
 
 }  // namespace fl

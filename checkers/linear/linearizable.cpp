@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "checkers/linear/refute.h"
 #include "checkers/linear/search.h"
 #include "checkers/linear/timeline.h"
+#include "checkers/registry.h"
 
 namespace fl {
 namespace {
@@ -53,7 +55,9 @@ class LinearizableChecker : public Checker {
   }
 
   CheckResult check(const History& h, const CheckOptions& opts) const override {
-    const Model& model = find_model(opts.model);
+    const Model* found = find_model(opts.model);
+    if (!found) throw std::invalid_argument(unknown_name("model", opts.model, list_models()));
+    const Model& model = *found;
     const std::vector<PartitionPlan> plans = plan_partitions(h);
     std::vector<PartResult> parts(plans.size());
     std::vector<Partition> encoded(plans.size());

@@ -2,8 +2,9 @@
 // and return entries in real-time order; an op may be linearized next when its
 // call comes before the first return still in the list. Linearizing lifts its
 // entries out (dancing links) and pushes an undo record. At each node the
-// children worth trying are listed (see run()); a node with none left is a
-// dead end, so the search undoes back to the last node with alternatives.
+// children worth trying are listed (Search::list_candidates); a node with none
+// left is a dead end, so the search undoes back to the last node with
+// alternatives.
 #include "checkers/linear/search.h"
 
 #include <algorithm>
@@ -134,191 +135,219 @@ struct Undo {
 // tried (ties by position). With many concurrent identical ops (a busy
 // small-domain register) this turns 2^k orders of k identical pending ops
 // into k+1 configurations.
+//
+// One Search runs once over one Partition; its methods are the steps of the
+// walk (arrive, list the candidates, descend, backtrack) and the bookkeeping
+// they share: the entry list, the done set, the value counts and the budget.
 template <class States>
-SearchResult run(Partition& p, const Model& model, States& states, const SearchBudget& budget,
-                 const SearchTuning& tuning) {
-  SearchResult r;
-  r.method = "wgl";
-  const auto n = static_cast<std::int32_t>(p.ops.size());
-  // Entries: call of op i is 2i, return is 2i+1 (ok ops only); head is 2n.
-  const std::int32_t head = 2 * n;
-  std::vector<std::int32_t> next(static_cast<std::size_t>(2 * n + 1), kNil),
-      prev(static_cast<std::size_t>(2 * n + 1), kNil);
-  {
+class Search {
+ public:
+  Search(Partition& p, const Model& model, States& states, const SearchBudget& budget, const SearchTuning& tuning)
+      : p_(p), model_(model), states_(states), budget_(budget), tuning_(tuning),
+        n_(static_cast<std::int32_t>(p.ops.size())), head_(2 * n_), bury_(p.register_like),
+        reach_(!bury_ && model.single_word()) {
+    r_.method = "wgl";
+    link_entries();
+    if (bury_) count_values();
+    read_only_.resize(p_.classes.size());
+    for (std::size_t c = 0; c < p_.classes.size(); ++c) read_only_[c] = model_.read_only(p_.classes[c]);
+    best_.assign(p_.classes.size(), kNil);
+    best_stamp_.assign(p_.classes.size(), 0);
+    if (reach_)
+      for (std::int32_t i = 0; i < n_; ++i)
+        if (model_.resets(p_.classes[static_cast<std::size_t>(op(i).cls)])) reset_ops_.push_back(i);
+    done_.assign(static_cast<std::size_t>((n_ + 63) / 64 + 1), 0);
+    zobrist_.resize(static_cast<std::size_t>(n_));
+    for (std::int32_t i = 0; i < n_; ++i) zobrist_[static_cast<std::size_t>(i)] = mix64(static_cast<std::uint64_t>(i) + 1);
+    log_.reserve(static_cast<std::size_t>(n_));  // at most every op once: it never doubles
+    for (const SearchOp& o : p_.ops) remaining_ok_ += o.ok() ? 1 : 0;
+    state_ = states_.initial();
+  }
+
+  // At each node: arrive (bury, force a read), else try the candidates from
+  // `from` on; a node with none left fails, and the search backtracks.
+  SearchResult run() {
+    std::int32_t from = -1;  // -1: a node just reached
+    while (remaining_ok_ > 0) {
+      if (((++tick_ & 0xFFF) == 0 || cache_.will_grow()) && out_of_budget()) return finish(Validity::Unknown);
+      if (from < 0) {
+        const std::int32_t forced = arrive();
+        if (forced != kNil) {
+          if (descend(forced, Move::kForced, 0)) continue;
+          if ((from = backtrack()) < 0) return finish(Validity::Invalid);
+          list_candidates();
+          continue;
+        }
+        from = 0;
+        list_candidates();
+      }
+      bool descended = false;
+      for (auto k = static_cast<std::size_t>(from); k < candidates_.size(); ++k)
+        if (descend(candidates_[k], Move::kChosen, static_cast<std::int32_t>(k))) {
+          descended = true;
+          break;
+        }
+      if (descended) {
+        from = -1;
+        continue;
+      }
+      note_dead_end();
+      if ((from = backtrack()) < 0) return finish(Validity::Invalid);
+      list_candidates();
+    }
+    r_.prefix_length = linearized_;
+    return finish(Validity::Valid);
+  }
+
+ private:
+  const SearchOp& op(std::int32_t i) const { return p_.ops[static_cast<std::size_t>(i)]; }
+
+  // --- The entry list: call of op i is 2i, return is 2i+1 (ok ops only);
+  // head is 2n. Linearizing an op lifts its entries out, undoing relinks them.
+  static std::int32_t op_of(std::int32_t e) { return e >> 1; }
+  static bool is_call(std::int32_t e) { return (e & 1) == 0; }
+  std::int32_t& next(std::int32_t e) { return next_[static_cast<std::size_t>(e)]; }
+  std::int32_t& prev(std::int32_t e) { return prev_[static_cast<std::size_t>(e)]; }
+  void link_entries() {
+    next_.assign(static_cast<std::size_t>(2 * n_ + 1), kNil);
+    prev_.assign(static_cast<std::size_t>(2 * n_ + 1), kNil);
     std::vector<std::pair<std::int64_t, std::int32_t>> events;
-    events.reserve(static_cast<std::size_t>(2 * n));
-    for (std::int32_t i = 0; i < n; ++i) {
-      events.emplace_back(p.ops[static_cast<std::size_t>(i)].call, 2 * i);
-      if (p.ops[static_cast<std::size_t>(i)].ok()) events.emplace_back(p.ops[static_cast<std::size_t>(i)].ret, 2 * i + 1);
+    events.reserve(static_cast<std::size_t>(2 * n_));
+    for (std::int32_t i = 0; i < n_; ++i) {
+      events.emplace_back(op(i).call, 2 * i);
+      if (op(i).ok()) events.emplace_back(op(i).ret, 2 * i + 1);
     }
     std::sort(events.begin(), events.end());
-    std::int32_t last = head;
+    std::int32_t last = head_;
     for (const auto& e : events) {
-      next[static_cast<std::size_t>(last)] = e.second;
-      prev[static_cast<std::size_t>(e.second)] = last;
+      next(last) = e.second;
+      prev(e.second) = last;
       last = e.second;
     }
   }
-  auto unlink = [&](std::int32_t e) {
-    next[static_cast<std::size_t>(prev[static_cast<std::size_t>(e)])] = next[static_cast<std::size_t>(e)];
-    if (next[static_cast<std::size_t>(e)] != kNil) prev[static_cast<std::size_t>(next[static_cast<std::size_t>(e)])] = prev[static_cast<std::size_t>(e)];
-  };
-  auto relink = [&](std::int32_t e) {
-    next[static_cast<std::size_t>(prev[static_cast<std::size_t>(e)])] = e;
-    if (next[static_cast<std::size_t>(e)] != kNil) prev[static_cast<std::size_t>(next[static_cast<std::size_t>(e)])] = e;
-  };
-  auto op_of = [](std::int32_t e) { return e >> 1; };
-  auto is_call = [](std::int32_t e) { return (e & 1) == 0; };
-
-  // Burying needs register-shaped ops: count, per value, the ops still to be
-  // placed that need the state to hold it.
-  const bool bury = p.register_like;
-  // The same counts prune a step that leaves value v for good: an ok op
-  // still needs v and no op that could write v again remains (read-from
-  // pruning; with unique writes it forbids every stale order at once).
-  std::vector<std::int32_t> observers, ok_observers, producers;
-  std::int64_t top = 0;
-  if (bury) {
-    for (const SearchOp& op : p.ops) top = std::max({top, op.observes + 1, op.produces + 1});
-    observers.assign(static_cast<std::size_t>(top), 0);
-    ok_observers.assign(static_cast<std::size_t>(top), 0);
-    producers.assign(static_cast<std::size_t>(top), 0);
-    for (const SearchOp& op : p.ops) {
-      if (op.observes >= 0) ++observers[static_cast<std::size_t>(op.observes)];
-      if (op.observes >= 0 && op.ok()) ++ok_observers[static_cast<std::size_t>(op.observes)];
-      if (op.produces >= 0) ++producers[static_cast<std::size_t>(op.produces)];
-    }
+  void unlink(std::int32_t e) {
+    next(prev(e)) = next(e);
+    if (next(e) != kNil) prev(next(e)) = prev(e);
   }
-  auto count = [&](const SearchOp& op, int d) {
-    if (op.observes >= 0) {
-      observers[static_cast<std::size_t>(op.observes)] += d;
-      if (op.ok()) ok_observers[static_cast<std::size_t>(op.observes)] += d;
+  void relink(std::int32_t e) {
+    next(prev(e)) = e;
+    if (next(e) != kNil) prev(next(e)) = e;
+  }
+
+  // --- Value counts (register-shaped ops only): per value, the ops still to
+  // be placed that need the state to hold it, and those that could write it.
+  // They bury unknown writes nobody can observe, and prune a step that leaves
+  // value v for good while an ok op still needs v and no op could write v
+  // again (read-from pruning; with unique writes it forbids every stale order
+  // at once).
+  void count_values() {
+    for (const SearchOp& o : p_.ops) top_ = std::max({top_, o.observes + 1, o.produces + 1});
+    observers_.assign(static_cast<std::size_t>(top_), 0);
+    ok_observers_.assign(static_cast<std::size_t>(top_), 0);
+    producers_.assign(static_cast<std::size_t>(top_), 0);
+    for (const SearchOp& o : p_.ops) count(o, +1);
+  }
+  void count(const SearchOp& o, int d) {
+    if (o.observes >= 0) {
+      observers_[static_cast<std::size_t>(o.observes)] += d;
+      if (o.ok()) ok_observers_[static_cast<std::size_t>(o.observes)] += d;
     }
-    if (op.produces >= 0) producers[static_cast<std::size_t>(op.produces)] += d;
-  };
-  auto abandons = [&](std::int64_t from, std::int64_t to, const SearchOp& op) {
-    if (from == to || from < 0 || from >= top) return false;
+    if (o.produces >= 0) producers_[static_cast<std::size_t>(o.produces)] += d;
+  }
+  bool abandons(std::int64_t from, std::int64_t to, const SearchOp& o) const {
+    if (from == to || from < 0 || from >= top_) return false;
     const std::int32_t needed =
-        ok_observers[static_cast<std::size_t>(from)] - (op.ok() && op.observes == from ? 1 : 0);
-    return needed > 0 && producers[static_cast<std::size_t>(from)] == 0;
-  };
+        ok_observers_[static_cast<std::size_t>(from)] - (o.ok() && o.observes == from ? 1 : 0);
+    return needed > 0 && producers_[static_cast<std::size_t>(from)] == 0;
+  }
 
-  // Per class: read-only (forced when legal), and the op tried for it at the
-  // current node (the earliest-returning callable one), valid while its
-  // stamp is the node's.
-  std::vector<char> read_only(p.classes.size());
-  for (std::size_t c = 0; c < p.classes.size(); ++c) read_only[c] = model.read_only(p.classes[c]);
-  std::vector<std::int32_t> best(p.classes.size(), kNil);  // its place in `candidates`
-  std::vector<std::uint64_t> best_stamp(p.classes.size(), 0);
-  std::uint64_t stamp = 0;
-
-  // Reach pruning (Model::can_reach) needs the unlinearized reset op invoked first.
-  const bool reach = !bury && model.single_word();
-  std::vector<std::int32_t> reset_ops;  // in invocation order
-  if (reach)
-    for (std::int32_t i = 0; i < n; ++i)
-      if (model.resets(p.classes[static_cast<std::size_t>(p.ops[static_cast<std::size_t>(i)].cls)])) reset_ops.push_back(i);
-  std::vector<std::uint64_t> done(static_cast<std::size_t>((n + 63) / 64 + 1), 0);
-  auto is_done = [&](std::int32_t i) { return (done[static_cast<std::size_t>(i >> 6)] >> (i & 63)) & 1; };
-  std::vector<std::uint64_t> zobrist(static_cast<std::size_t>(n));
-  for (std::int32_t i = 0; i < n; ++i) zobrist[static_cast<std::size_t>(i)] = mix64(static_cast<std::uint64_t>(i) + 1);
-  std::uint64_t done_hash = 0;
-  std::int32_t lo = 0;         // every op below lo is done
-  std::int64_t max_done = -1;  // highest done op
-  auto mark = [&](std::int32_t i) {
-    done[static_cast<std::size_t>(i >> 6)] |= 1ull << (i & 63);
-    done_hash ^= zobrist[static_cast<std::size_t>(i)];
-    max_done = std::max<std::int64_t>(max_done, i);
-    if (i == lo) while (lo < n && is_done(lo)) ++lo;
-  };
-  auto unmark = [&](std::int32_t i) {
-    done[static_cast<std::size_t>(i >> 6)] &= ~(1ull << (i & 63));
-    done_hash ^= zobrist[static_cast<std::size_t>(i)];
-    lo = std::min(lo, i);
-  };
-
-  // The done set as the cache's words, given lo (every op below it is done):
-  // a bitset of the last kDenseOps ops up to the highest done one, and before
-  // that the few undone ops listed one by one. An op that runs long (its
-  // client was descheduled while thousands of others came and went) stays
-  // undone below the others; a bitset from lo would cost a bit for each of
-  // them in every entry. First word: where the bitset starts, and the count.
-  constexpr std::int64_t kDenseOps = 256;
-  std::vector<std::uint64_t> key;
-  auto encode_done = [&] {
-    key.clear();
-    const std::int64_t last = std::max<std::int64_t>(max_done, lo);
-    const std::int64_t lo_word = lo >> 6;
-    const std::int64_t base_word = std::max(lo_word, (last - kDenseOps) >> 6);
-    key.push_back(0);
-    std::uint64_t holes = 0;
-    std::uint64_t pending_half = 0;
-    for (std::int64_t w = lo_word; w < base_word; ++w)
-      for (std::uint64_t open = ~done[static_cast<std::size_t>(w)]; open; open &= open - 1) {
-        const auto i = static_cast<std::uint64_t>(w * 64 + __builtin_ctzll(open));
-        if (holes++ & 1) key.push_back(pending_half | (i << 32));
-        else pending_half = i;
-      }
-    if (holes & 1) key.push_back(pending_half);
-    key[0] = (static_cast<std::uint64_t>(base_word) << 32) | holes;
-    key.insert(key.end(), done.begin() + base_word, done.begin() + (last >> 6) + 1);
-  };
-
-  // After linearizing op `self` into state s, every op whose return is still
-  // listed must come later; each must stay reachable from s unless a reset
-  // op could still come before it. The walk looks at the nearest few only.
-  auto reachable = [&](std::int64_t s, std::int32_t self) {
+  // --- Reach pruning (Model::can_reach). After linearizing op `self` into
+  // state s, every op whose return is still listed must come later; each must
+  // stay reachable from s unless a reset op (the unlinearized one invoked
+  // first) could still come before it. The walk looks at the nearest few only.
+  bool reachable(std::int64_t s, std::int32_t self) {
     std::int64_t first_reset = kNever;
-    for (std::int32_t k : reset_ops)
+    for (std::int32_t k : reset_ops_)
       if (k != self && !is_done(k)) {
-        first_reset = p.ops[static_cast<std::size_t>(k)].call;
+        first_reset = op(k).call;
         break;
       }
     int budget_left = 256;
-    for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != kNil && budget_left-- > 0;
-         e = next[static_cast<std::size_t>(e)]) {
+    for (std::int32_t e = next(head_); e != kNil && budget_left-- > 0; e = next(e)) {
       if (is_call(e) || op_of(e) == self) continue;
-      const SearchOp& must = p.ops[static_cast<std::size_t>(op_of(e))];
+      const SearchOp& must = op(op_of(e));
       if (must.ret > first_reset) break;
-      if (!model.can_reach(s, p.classes[static_cast<std::size_t>(must.cls)], p.values)) return false;
+      if (!model_.can_reach(s, p_.classes[static_cast<std::size_t>(must.cls)], p_.values)) return false;
     }
     return true;
-  };
+  }
 
-  ConfigCache cache;
-  std::vector<Undo> log;
-  log.reserve(static_cast<std::size_t>(n));  // at most every op once: it never doubles
-  std::int64_t remaining_ok = 0;
-  for (const SearchOp& op : p.ops) remaining_ok += op.ok() ? 1 : 0;
-  std::int64_t state = states.initial();
-  std::int64_t linearized = 0;
-  std::size_t accounted = 0;
-  std::uint64_t tick = 0;
+  // --- The done set: a bitset, its Zobrist hash, lo (every op below it is
+  // done) and the highest done op.
+  bool is_done(std::int32_t i) const { return (done_[static_cast<std::size_t>(i >> 6)] >> (i & 63)) & 1; }
+  void mark(std::int32_t i) {
+    done_[static_cast<std::size_t>(i >> 6)] |= 1ull << (i & 63);
+    done_hash_ ^= zobrist_[static_cast<std::size_t>(i)];
+    max_done_ = std::max<std::int64_t>(max_done_, i);
+    if (i == lo_)
+      while (lo_ < n_ && is_done(lo_)) ++lo_;
+  }
+  void unmark(std::int32_t i) {
+    done_[static_cast<std::size_t>(i >> 6)] &= ~(1ull << (i & 63));
+    done_hash_ ^= zobrist_[static_cast<std::size_t>(i)];
+    lo_ = std::min(lo_, i);
+  }
+  // The done set as the cache's words, given lo: a bitset of the last
+  // kDenseOps ops up to the highest done one, and before that the few undone
+  // ops listed one by one. An op that runs long (its client was descheduled
+  // while thousands of others came and went) stays undone below the others; a
+  // bitset from lo would cost a bit for each of them in every entry. First
+  // word: where the bitset starts, and the count.
+  void encode_done() {
+    constexpr std::int64_t kDenseOps = 256;
+    key_.clear();
+    const std::int64_t last = std::max<std::int64_t>(max_done_, lo_);
+    const std::int64_t lo_word = lo_ >> 6;
+    const std::int64_t base_word = std::max(lo_word, (last - kDenseOps) >> 6);
+    key_.push_back(0);
+    std::uint64_t holes = 0;
+    std::uint64_t pending_half = 0;
+    for (std::int64_t w = lo_word; w < base_word; ++w)
+      for (std::uint64_t open = ~done_[static_cast<std::size_t>(w)]; open; open &= open - 1) {
+        const auto i = static_cast<std::uint64_t>(w * 64 + __builtin_ctzll(open));
+        if (holes++ & 1) key_.push_back(pending_half | (i << 32));
+        else pending_half = i;
+      }
+    if (holes & 1) key_.push_back(pending_half);
+    key_[0] = (static_cast<std::uint64_t>(base_word) << 32) | holes;
+    key_.insert(key_.end(), done_.begin() + base_word, done_.begin() + (last >> 6) + 1);
+  }
 
+  // --- The steps of the walk.
   // The ops callable at this node are the calls listed before the first
   // return. On arrival at a node: buries the unknown ops nobody can observe
   // any more (an unknown register write no remaining op can observe is as good
   // as never having happened; sound for register-shaped models) and returns a
   // legal read-only op to force, or kNil.
-  auto arrive = [&]() -> std::int32_t {
+  std::int32_t arrive() {
     std::int32_t forced = kNil;
-    for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != kNil && is_call(e);) {
+    for (std::int32_t e = next(head_); e != kNil && is_call(e);) {
       const std::int32_t i = op_of(e);
-      const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
-      const std::int32_t after = next[static_cast<std::size_t>(e)];
-      if (!op.ok() && bury && (op.produces < 0 || observers[static_cast<std::size_t>(op.produces)] == 0)) {
-        log.push_back(Undo{i, Move::kBuried, 0, state, max_done});
-        count(op, -1);
+      const SearchOp& o = op(i);
+      const std::int32_t after = next(e);
+      if (!o.ok() && bury_ && (o.produces < 0 || observers_[static_cast<std::size_t>(o.produces)] == 0)) {
+        log_.push_back(Undo{i, Move::kBuried, 0, state_, max_done_});
+        count(o, -1);
         mark(i);
         unlink(e);
-      } else if (forced == kNil && tuning.forced_reads && read_only[static_cast<std::size_t>(op.cls)]) {
+      } else if (forced == kNil && tuning_.forced_reads && read_only_[static_cast<std::size_t>(o.cls)]) {
         std::int64_t same = 0;
-        if (states.step(state, op.cls, same) && same == state) forced = i;
+        if (states_.step(state_, o.cls, same) && same == state_) forced = i;
       }
       e = after;
     }
     return forced;
-  };
+  }
   // The children worth trying at this node, in the order tried: each class's
   // earliest-returning callable op (or every callable op without that
   // reduction), earliest return first: the op whose return comes first must
@@ -328,182 +357,191 @@ SearchResult run(Partition& p, const Model& model, States& states, const SearchB
   // bench_linear_busy --ablations by-return). The list is a function of the
   // configuration, so after a child fails it is rebuilt alike and the search
   // goes on with the next one.
-  std::vector<std::int32_t> candidates;
-  auto list_candidates = [&] {
-    candidates.clear();
-    ++stamp;
-    for (std::int32_t e = next[static_cast<std::size_t>(head)]; e != kNil && is_call(e);
-         e = next[static_cast<std::size_t>(e)]) {
+  void list_candidates() {
+    candidates_.clear();
+    ++stamp_;
+    for (std::int32_t e = next(head_); e != kNil && is_call(e); e = next(e)) {
       const std::int32_t i = op_of(e);
-      const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
-      const auto c = static_cast<std::size_t>(op.cls);
-      if (!tuning.interchangeable) {
-        candidates.push_back(i);
-      } else if (best_stamp[c] != stamp) {
-        best_stamp[c] = stamp;
-        best[c] = static_cast<std::int32_t>(candidates.size());
-        candidates.push_back(i);
-      } else if (op.ret < p.ops[static_cast<std::size_t>(candidates[static_cast<std::size_t>(best[c])])].ret) {
-        candidates[static_cast<std::size_t>(best[c])] = i;  // ties keep the earlier call
+      const SearchOp& o = op(i);
+      const auto c = static_cast<std::size_t>(o.cls);
+      if (!tuning_.interchangeable) {
+        candidates_.push_back(i);
+      } else if (best_stamp_[c] != stamp_) {
+        best_stamp_[c] = stamp_;
+        best_[c] = static_cast<std::int32_t>(candidates_.size());
+        candidates_.push_back(i);
+      } else if (o.ret < op(candidates_[static_cast<std::size_t>(best_[c])]).ret) {
+        candidates_[static_cast<std::size_t>(best_[c])] = i;  // ties keep the earlier call
       }
     }
-    if (tuning.by_return)
-      std::sort(candidates.begin(), candidates.end(), [&](std::int32_t a, std::int32_t b) {
-        const std::int64_t ra = p.ops[static_cast<std::size_t>(a)].ret, rb = p.ops[static_cast<std::size_t>(b)].ret;
+    if (tuning_.by_return)
+      std::sort(candidates_.begin(), candidates_.end(), [&](std::int32_t a, std::int32_t b) {
+        const std::int64_t ra = op(a).ret, rb = op(b).ret;
         return ra != rb ? ra < rb : a < b;
       });
     else
-      std::sort(candidates.begin(), candidates.end());
-  };
+      std::sort(candidates_.begin(), candidates_.end());
+  }
   // Linearizes op i next if the model allows it, no pruning forbids it and
   // the configuration is new.
-  auto descend = [&](std::int32_t i, Move move, std::int32_t tried) {
-    const SearchOp& op = p.ops[static_cast<std::size_t>(i)];
+  bool descend(std::int32_t i, Move move, std::int32_t tried) {
+    const SearchOp& o = op(i);
     std::int64_t next_state = 0;
-    if (!states.step(state, op.cls, next_state)) return false;
-    if (reach && !reachable(next_state, i)) return false;
-    if (bury && abandons(state, next_state, op)) return false;
-    const std::int64_t old_max = max_done;
-    const std::int32_t old_lo = lo;
+    if (!states_.step(state_, o.cls, next_state)) return false;
+    if (reach_ && !reachable(next_state, i)) return false;
+    if (bury_ && abandons(state_, next_state, o)) return false;
+    const std::int64_t old_max = max_done_;
+    const std::int32_t old_lo = lo_;
     mark(i);
     encode_done();
-    std::uint64_t h = done_hash ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
+    std::uint64_t h = done_hash_ ^ mix64(static_cast<std::uint64_t>(next_state) * 0x9E3779B97F4A7C15ull + 7);
     std::int64_t cached_state = next_state;
 #if defined(FL_MUTANT_CACHE_IGNORES_STATE)  // planted: Lowe's cache keyed by the done set alone
-    h = done_hash, cached_state = 0;
+    h = done_hash_, cached_state = 0;
 #endif
-    if (!cache.insert(h, cached_state, static_cast<std::uint32_t>(lo), key.data(), static_cast<std::uint32_t>(key.size()))) {
+    if (!cache_.insert(h, cached_state, static_cast<std::uint32_t>(lo_), key_.data(),
+                       static_cast<std::uint32_t>(key_.size()))) {
       unmark(i);
-      lo = old_lo;
-      max_done = old_max;
+      lo_ = old_lo;
+      max_done_ = old_max;
       return false;
     }
-    log.push_back(Undo{i, move, tried, state, old_max});
-    if (bury) count(op, -1);
+    log_.push_back(Undo{i, move, tried, state_, old_max});
+    if (bury_) count(o, -1);
     unlink(2 * i);
-    if (op.ok()) {
+    if (o.ok()) {
       unlink(2 * i + 1);
-      --remaining_ok;
+      --remaining_ok_;
     }
-    state = next_state;
-    ++linearized;
+    state_ = next_state;
+    ++linearized_;
     return true;
-  };
+  }
   // Undoes back to (and including) the last op chosen at a node with
   // alternatives, restoring buried and forced ones on the way, and returns
   // where to go on in that node's candidates; -1 when there is no such node
   // (no linearization exists).
-  auto backtrack = [&]() -> std::int32_t {
-    while (!log.empty()) {
-      const Undo u = log.back();
-      log.pop_back();
-      const SearchOp& uop = p.ops[static_cast<std::size_t>(u.op)];
-      state = u.state;
+  std::int32_t backtrack() {
+    while (!log_.empty()) {
+      const Undo u = log_.back();
+      log_.pop_back();
+      const SearchOp& uop = op(u.op);
+      state_ = u.state;
       unmark(u.op);
-      max_done = u.max_done;
-      if (bury) count(uop, +1);
+      max_done_ = u.max_done;
+      if (bury_) count(uop, +1);
       if (uop.ok()) {
         relink(2 * u.op + 1);
-        ++remaining_ok;
+        ++remaining_ok_;
       }
       relink(2 * u.op);
       if (u.move == Move::kBuried) continue;
-      --linearized;
+      --linearized_;
       if (u.move == Move::kForced) continue;
       return u.tried + 1;
     }
     return -1;
-  };
+  }
+  // A node with no child: the op of the first return listed cannot be
+  // linearized in time. The longest prefix so far is the counterexample.
+  void note_dead_end() {
+    if (linearized_ <= r_.prefix_length && r_.blocked >= 0) return;
+    std::int32_t e = next(head_);
+    r_.pending.clear();
+    for (; e != kNil && is_call(e); e = next(e))
+      if (r_.pending.size() < kPendingShown) r_.pending.push_back(op_of(e));
+    r_.prefix_length = linearized_;
+    r_.blocked = e == kNil ? -1 : op_of(e);
+    r_.prefix_tail.clear();
+    for (auto it = log_.rbegin(); it != log_.rend() && r_.prefix_tail.size() < kTailShown; ++it)
+      if (it->move != Move::kBuried) r_.prefix_tail.push_back(it->op);
+    std::reverse(r_.prefix_tail.begin(), r_.prefix_tail.end());
+  }
 
-  auto release_memory = [&] {
-    if (budget.memory_in_use) budget.memory_in_use->fetch_sub(accounted);
-    accounted = 0;
-  };
+  // --- The budget: time, memory (shared with concurrent searches), cancel.
+  void release_memory() {
+    if (budget_.memory_in_use) budget_.memory_in_use->fetch_sub(accounted_);
+    accounted_ = 0;
+  }
   // Bytes held now, plus the cache's next growth when the next insert may
   // trigger it, so the limit is never overshot by a doubling.
-  auto measure = [&]() -> std::size_t {
-    const std::size_t now = cache.bytes() + log.capacity() * sizeof(Undo) + states.bytes();
-    r.peak_bytes = std::max(r.peak_bytes, now);
+  std::size_t measure() {
+    const std::size_t now = cache_.bytes() + log_.capacity() * sizeof(Undo) + states_.bytes();
+    r_.peak_bytes = std::max(r_.peak_bytes, now);
     std::size_t total = now;
-    if (budget.memory_in_use) {
-      if (now >= accounted) total = budget.memory_in_use->fetch_add(now - accounted) + (now - accounted);
-      else total = budget.memory_in_use->fetch_sub(accounted - now) - (accounted - now);
-      accounted = now;
+    if (budget_.memory_in_use) {
+      if (now >= accounted_) total = budget_.memory_in_use->fetch_add(now - accounted_) + (now - accounted_);
+      else total = budget_.memory_in_use->fetch_sub(accounted_ - now) - (accounted_ - now);
+      accounted_ = now;
     }
-    return total + cache.growth_bytes();
-  };
-  auto out_of_budget = [&]() -> bool {
-    if (budget.cancel && budget.cancel->load(std::memory_order_relaxed)) {
-      r.reason = "cancelled";
+    return total + cache_.growth_bytes();
+  }
+  bool out_of_budget() {
+    if (budget_.cancel && budget_.cancel->load(std::memory_order_relaxed)) {
+      r_.reason = "cancelled";
       return true;
     }
-    if (std::chrono::steady_clock::now() > budget.deadline) {
-      r.reason = "the time limit ran out";
+    if (std::chrono::steady_clock::now() > budget_.deadline) {
+      r_.reason = "the time limit ran out";
       return true;
     }
-    if (cache.size() > budget.max_configurations) {
-      r.reason = "first pass";
+    if (cache_.size() > budget_.max_configurations) {
+      r_.reason = "first pass";
       return true;
     }
-    if (measure() > budget.memory_limit_bytes) {
-      r.reason = "the memory limit ran out";
+    if (measure() > budget_.memory_limit_bytes) {
+      r_.reason = "the memory limit ran out";
       return true;
     }
     return false;
-  };
-  auto finish = [&](Validity v) {
-    r.valid = v;
-    r.configurations = static_cast<std::int64_t>(cache.size());
+  }
+  SearchResult finish(Validity v) {
+    r_.valid = v;
+    r_.configurations = static_cast<std::int64_t>(cache_.size());
     if (v != Validity::Unknown) measure();
     release_memory();
-    return r;
-  };
-
-  // At each node: arrive (bury, force a read), else try the candidates from
-  // `from` on; a node with none left fails, and the search backtracks.
-  std::int32_t from = -1;  // -1: a node just reached
-  while (remaining_ok > 0) {
-    if (((++tick & 0xFFF) == 0 || cache.will_grow()) && out_of_budget()) return finish(Validity::Unknown);
-    if (from < 0) {
-      const std::int32_t forced = arrive();
-      if (forced != kNil) {
-        if (descend(forced, Move::kForced, 0)) continue;
-        if ((from = backtrack()) < 0) return finish(Validity::Invalid);
-        list_candidates();
-        continue;
-      }
-      from = 0;
-      list_candidates();
-    }
-    bool descended = false;
-    for (auto k = static_cast<std::size_t>(from); k < candidates.size(); ++k)
-      if (descend(candidates[k], Move::kChosen, static_cast<std::int32_t>(k))) {
-        descended = true;
-        break;
-      }
-    if (descended) {
-      from = -1;
-      continue;
-    }
-    // No child: the op of the first return listed cannot be linearized in time.
-    if (linearized > r.prefix_length || r.blocked < 0) {
-      std::int32_t e = next[static_cast<std::size_t>(head)];
-      r.pending.clear();
-      for (; e != kNil && is_call(e); e = next[static_cast<std::size_t>(e)])
-        if (r.pending.size() < kPendingShown) r.pending.push_back(op_of(e));
-      r.prefix_length = linearized;
-      r.blocked = e == kNil ? -1 : op_of(e);
-      r.prefix_tail.clear();
-      for (auto it = log.rbegin(); it != log.rend() && r.prefix_tail.size() < kTailShown; ++it)
-        if (it->move != Move::kBuried) r.prefix_tail.push_back(it->op);
-      std::reverse(r.prefix_tail.begin(), r.prefix_tail.end());
-    }
-    if ((from = backtrack()) < 0) return finish(Validity::Invalid);
-    list_candidates();
+    return r_;
   }
-  r.prefix_length = linearized;
-  return finish(Validity::Valid);
-}
+
+  Partition& p_;
+  const Model& model_;
+  States& states_;
+  const SearchBudget& budget_;
+  const SearchTuning& tuning_;
+  const std::int32_t n_;
+  const std::int32_t head_;
+  const bool bury_;   // burying and read-from pruning need register-shaped ops
+  const bool reach_;  // reach pruning needs a single-word model without them
+  SearchResult r_;
+
+  std::vector<std::int32_t> next_, prev_;  // the entry list
+  std::vector<std::int32_t> observers_, ok_observers_, producers_;  // value counts (bury_)
+  std::int64_t top_ = 0;                   // values counted: 0 … top_-1
+  // Per class: read-only (forced when legal), and the op tried for it at the
+  // current node (the earliest-returning callable one), valid while its
+  // stamp is the node's.
+  std::vector<char> read_only_;
+  std::vector<std::int32_t> best_;  // its place in candidates_
+  std::vector<std::uint64_t> best_stamp_;
+  std::uint64_t stamp_ = 0;
+  std::vector<std::int32_t> reset_ops_;  // in invocation order (reach_)
+
+  std::vector<std::uint64_t> done_;
+  std::vector<std::uint64_t> zobrist_;
+  std::uint64_t done_hash_ = 0;
+  std::int32_t lo_ = 0;          // every op below lo_ is done
+  std::int64_t max_done_ = -1;   // highest done op
+  std::vector<std::uint64_t> key_;  // encode_done()'s words
+
+  ConfigCache cache_;
+  std::vector<Undo> log_;
+  std::vector<std::int32_t> candidates_;
+  std::int64_t remaining_ok_ = 0;
+  std::int64_t state_ = 0;
+  std::int64_t linearized_ = 0;
+  std::size_t accounted_ = 0;
+  std::uint64_t tick_ = 0;
+};
 
 }  // namespace
 
@@ -511,10 +549,10 @@ SearchResult search_linearization(Partition& p, const Model& model, const Search
                                   const SearchTuning& tuning) {
   if (model.single_word()) {
     WordStates states(model, p);
-    return run(p, model, states, budget, tuning);
+    return Search<WordStates>(p, model, states, budget, tuning).run();
   }
   TableStates states(model, p);
-  return run(p, model, states, budget, tuning);
+  return Search<TableStates>(p, model, states, budget, tuning).run();
 }
 
 }  // namespace fl

@@ -109,9 +109,8 @@ class WordModel : public Model {
                  ValueTable& values) const override = 0;
 };
 
-// The model of that name ("" = cas-register). Throws std::invalid_argument
-// with a sentence that lists the known models.
-const Model& find_model(std::string_view name);
+// The model of that name ("" = cas-register); nullptr if unknown.
+const Model* find_model(std::string_view name);
 std::vector<const Model*> all_models();
 
 // Helpers for models' encode().

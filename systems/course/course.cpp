@@ -8,8 +8,8 @@
 //           less than linearizability or serves no cas.
 //   http:   any binary (--bin PATH) started the same way: a student's server,
 //           judged as if it promised linearizability.
-// Options (JSON): "design" and "binary" (course) or "bin" and "bin_args"
-// (http), "data_root", "port", "healthy_within_s"; every other option is a
+// Options (JSON): "design" and "binary" (course) or "bin" and "bin-args"
+// (http), "data-root", "port", "healthy-within-s"; every other option is a
 // node flag (`--opt sync` = {"sync": true} → --sync; `--opt reads=primary`
 // → --reads primary).
 #include <algorithm>
@@ -65,9 +65,9 @@ void require_executable(const std::string& path, const std::string& what) {
 CourseDbOptions db_options(const Json& options) {
   CourseDbOptions o;
   if (!options.is_object()) return o;
-  o.data_root = options.value("data_root", o.data_root);
+  o.data_root = options.value("data-root", o.data_root);
   o.port = options.value("port", o.port);
-  o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
+  o.healthy_within_s = options.value("healthy-within-s", o.healthy_within_s);
   return o;
 }
 
@@ -76,10 +76,6 @@ class CourseSystem : public System {
   CourseSystem(std::string name, CourseDbOptions db, Json promises)
       : name_(std::move(name)), db_(std::move(db)), promises_(std::move(promises)) {}
   std::string name() const override { return name_; }
-  std::string description() const override {
-    return name_ == "course" ? "fl-course, the course example designs (COURSE.md): --design NAME [--opt K[=V]]…"
-                             : "any server speaking the course protocol: --bin PATH [--opt K[=V]]…";
-  }
   std::vector<std::string> workloads() const override {
     std::vector<std::string> w;
     if (serves("read") && serves("write")) w = {"register", "kv"};
@@ -139,7 +135,7 @@ std::unique_ptr<System> make_course_system(const Json& options) {
   db.label = "fl-course";
   require_executable(db.binary, "the course system's server");
   db.args = {"--design", design};
-  for (auto& a : flag_args(o, {"design", "binary", "data_root", "port", "healthy_within_s"})) db.args.push_back(a);
+  for (auto& a : flag_args(o, {"design", "binary", "data-root", "port", "healthy-within-s"})) db.args.push_back(a);
   // Ask fl-course whether the design and its flags make sense, and what it
   // promises — before any cluster exists.
   Argv describe = {db.binary, "--describe"};
@@ -167,9 +163,9 @@ std::unique_ptr<System> make_http_system(const Json& options) {
   if (!ec) db.binary = abs.string();
   require_executable(db.binary, "--bin");
   db.label = fs::path(db.binary).filename().string();
-  db.args = flag_args(o, {"bin", "bin_args", "data_root", "port", "healthy_within_s"});
+  db.args = flag_args(o, {"bin", "bin-args", "data-root", "port", "healthy-within-s"});
   // --bin-args: split at spaces, never through a shell.
-  std::istringstream extra(o.value("bin_args", ""));
+  std::istringstream extra(o.value("bin-args", ""));
   for (std::string a; extra >> a;) db.args.push_back(a);
   return std::make_unique<CourseSystem>("http", std::move(db), Json::object());
 }

@@ -41,10 +41,10 @@ void CourseDb::setup(const std::vector<Host*>& hosts) {
   for (Host* h : hosts) {
     while (course_health(url(*h), 0.5).is_null()) {
       if (pids(*h).empty())
-        throw ClusterError(fmt::format("{} on {} exited during startup; see its log {}", opts_.label, h->name(),
+        throw SystemFailure(fmt::format("{} on {} exited during startup; see its log {}", opts_.label, h->name(),
                                        log_path(*h)));
       if (std::chrono::steady_clock::now() > deadline)
-        throw ClusterError(fmt::format("{} on {} did not answer GET /health within {:g} s; see its log {}",
+        throw SystemFailure(fmt::format("{} on {} did not answer GET /health within {:g} s; see its log {}",
                                        opts_.label, h->name(), opts_.healthy_within_s, log_path(*h)));
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -1,5 +1,5 @@
 // The etcd system: EtcdDb on the nodes, EtcdClient for the register and kv
-// workloads. Options (JSON): "data_root", "client_port", "peer_port",
+// workloads. Options (JSON): "data-root", "client-port", "peer-port",
 // "binary" override EtcdOptions' defaults; "serializable": true makes the
 // clients read without a quorum (etcd's weaker, documented read mode).
 #include <memory>
@@ -16,9 +16,6 @@ class EtcdSystem : public System {
  public:
   EtcdSystem(EtcdOptions opts, bool serializable) : db_(std::move(opts)), serializable_(serializable) {}
   std::string name() const override { return "etcd"; }
-  std::string description() const override {
-    return "etcd 3.4 (Debian etcd-server) in network namespaces, via its v3 JSON gateway";
-  }
   std::vector<std::string> workloads() const override { return {"register", "kv"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node,
@@ -50,14 +47,14 @@ std::unique_ptr<System> make_etcd_system(const nlohmann::json& options) {
   if (options.is_object()) {
     try {
       o.binary = options.value("binary", o.binary);
-      o.data_root = options.value("data_root", o.data_root);
-      o.client_port = options.value("client_port", o.client_port);
-      o.peer_port = options.value("peer_port", o.peer_port);
-      o.healthy_within_s = options.value("healthy_within_s", o.healthy_within_s);
+      o.data_root = options.value("data-root", o.data_root);
+      o.client_port = options.value("client-port", o.client_port);
+      o.peer_port = options.value("peer-port", o.peer_port);
+      o.healthy_within_s = options.value("healthy-within-s", o.healthy_within_s);
       serializable = options.value("serializable", false);
     } catch (const nlohmann::json::exception&) {
       throw std::invalid_argument(
-          "an etcd option has the wrong type (binary and data_root are paths, the ports and healthy_within_s numbers, serializable a boolean)");
+          "an etcd option has the wrong type (binary and data-root are paths, the ports and healthy-within-s numbers, serializable a boolean)");
     }
   }
   return std::make_unique<EtcdSystem>(std::move(o), serializable);

@@ -52,9 +52,9 @@ void EtcdDb::setup(const std::vector<Host*>& hosts) {
   for (Host* h : hosts) {
     while (!etcd_healthy(client_url(*h), 1.0)) {
       if (pids(*h).empty())
-        throw ClusterError(fmt::format("etcd on {} exited during startup; see {}", h->name(), log_path(*h)));
+        throw SystemFailure(fmt::format("etcd on {} exited during startup; see {}", h->name(), log_path(*h)));
       if (std::chrono::steady_clock::now() > deadline)
-        throw ClusterError(fmt::format("etcd on {} was not healthy within {:g} s; see {}", h->name(),
+        throw SystemFailure(fmt::format("etcd on {} was not healthy within {:g} s; see {}", h->name(),
                                        opts_.healthy_within_s, log_path(*h)));
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

@@ -130,9 +130,6 @@ class MemorySystem : public System {
   MemorySystem(bool stale_reads, int latency_us, double lost_replies)
       : store_(std::make_shared<Store>(stale_reads)), latency_us_(latency_us), lost_replies_(lost_replies) {}
   std::string name() const override { return "memory"; }
-  std::string description() const override {
-    return "in-process map of registers (no root); --bug stale-read breaks linearizability";
-  }
   bool in_process() const override { return true; }
   std::vector<std::string> workloads() const override { return {"register", "kv"}; }
   Db& db() override { return db_; }
@@ -159,10 +156,10 @@ std::unique_ptr<System> make_memory_system(const nlohmann::json& options) {
     if (bug == "stale-read") stale = true;
     else if (!bug.empty())
       throw std::invalid_argument("unknown bug \"" + bug + "\" for the memory system (known: stale-read)");
-    latency_us = options.value("latency_us", 0);
-    lost_replies = options.value("lost_replies", 0.0);
+    latency_us = options.value("latency-us", 0);
+    lost_replies = options.value("lost-replies", 0.0);
     if (latency_us < 0 || lost_replies < 0 || lost_replies > 1)
-      throw std::invalid_argument("latency_us must be >= 0 and lost_replies within [0, 1]");
+      throw std::invalid_argument("latency-us must be >= 0 and lost-replies within [0, 1]");
   }
   return std::make_unique<MemorySystem>(stale, latency_us, lost_replies);
 }

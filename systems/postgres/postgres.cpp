@@ -11,8 +11,8 @@
 // Options (--opt): isolation=read-committed|repeatable-read|serializable
 // (default serializable); replicas=N (streaming replicas on the next N
 // nodes; read-only transactions of clients bound to a replica run there,
-// at repeatable read, which is what a hot standby offers); bin_dir,
-// data_root, port.
+// at repeatable read, which is what a hot standby offers); bin-dir,
+// data-root, port.
 #include <memory>
 #include <stdexcept>
 
@@ -198,9 +198,6 @@ class PostgresSystem : public System {
  public:
   PostgresSystem(PostgresOptions opts, std::string isolation) : db_(std::move(opts)), isolation_(std::move(isolation)) {}
   std::string name() const override { return "postgres"; }
-  std::string description() const override {
-    return "PostgreSQL (Debian) primary and optional streaming replicas; --opt isolation=…, --opt replicas=N";
-  }
   std::vector<std::string> workloads() const override { return {"list-append", "rw-register", "bank"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node, const ClientOptions& opts) override {
@@ -218,8 +215,8 @@ std::unique_ptr<System> make_postgres_system(const nlohmann::json& options) {
   PostgresOptions o;
   std::string isolation = "serializable";
   if (options.is_object()) {
-    o.bin_dir = options.value("bin_dir", o.bin_dir);
-    o.data_root = options.value("data_root", o.data_root);
+    o.bin_dir = options.value("bin-dir", o.bin_dir);
+    o.data_root = options.value("data-root", o.data_root);
     o.port = options.value("port", o.port);
     o.replicas = options.value("replicas", o.replicas);
     isolation = options.value("isolation", isolation);

@@ -59,9 +59,9 @@ void PostgresDb::wait_ready(Host& h) {
   std::string info = conninfo(h, 1);
   while (!pg_ready(info)) {
     if (pids(h).empty())
-      throw ClusterError(fmt::format("postgres on {} exited during startup; see {}", h.name(), log_path(h)));
+      throw SystemFailure(fmt::format("postgres on {} exited during startup; see {}", h.name(), log_path(h)));
     if (std::chrono::steady_clock::now() > deadline)
-      throw ClusterError(fmt::format("postgres on {} did not accept connections within {:g} s; see {}", h.name(),
+      throw SystemFailure(fmt::format("postgres on {} did not accept connections within {:g} s; see {}", h.name(),
                                      opts_.healthy_within_s, log_path(h)));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

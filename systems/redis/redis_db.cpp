@@ -26,7 +26,7 @@ std::string field(const std::vector<std::pair<std::string, std::string>>& fields
 // Waits until `ready` is true, sleeping between tries; throws with `what` at the deadline.
 void wait_until(Clock::time_point deadline, const std::function<bool()>& ready, const std::function<std::string()>& what) {
   while (!ready()) {
-    if (Clock::now() > deadline) throw ClusterError(what());
+    if (Clock::now() > deadline) throw SystemFailure(what());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
@@ -110,7 +110,7 @@ void RedisDb::setup(const std::vector<Host*>& hosts) {
   };
   for (Host* h : hosts) {
     wait_until(deadline, [&] {
-      if (pids(*h).empty()) throw ClusterError(fmt::format("redis-server on {} exited during startup; see {}", h->name(),
+      if (pids(*h).empty()) throw SystemFailure(fmt::format("redis-server on {} exited during startup; see {}", h->name(),
                                                            log_path(*h, "redis")));
       return redis_once(h->address(), opts_.port, {"PING"}, 1.0).str == "PONG";
     }, late("did not answer PING", *h, "redis"));

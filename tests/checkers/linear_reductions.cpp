@@ -115,7 +115,7 @@ History identical_writes_and_reads(int k) {
 
 // The search alone (no refutation first), on the register model.
 std::int64_t configurations(const History& h, const SearchTuning& tuning) {
-  const Model& model = find_model("register");
+  const Model& model = *find_model("register");
   const std::vector<PartitionPlan> plans = plan_partitions(h);
   REQUIRE(plans.size() == 1);
   Partition p = encode_partition(h, plans[0], model, std::nullopt);

@@ -34,7 +34,7 @@ void check_end_to_end(std::string_view input) {
     try {
       FileResults fr = run_checkers(h, {linear}, by_model);
       (void)summarize("fuzz-input", h, fr);
-      (void)fr.json.dump(2);
+      (void)fr.file.to_json().dump(2);
     } catch (const BadInput&) {
       // The history does not fit this model (a cas on a mutex): refused with file:line.
     }
@@ -44,7 +44,7 @@ void check_end_to_end(std::string_view input) {
     try {
       FileResults fr = run_checkers(h, {c}, opts);
       (void)summarize("fuzz-input", h, fr);
-      (void)fr.json.dump(2);
+      (void)fr.file.to_json().dump(2);
     } catch (const BadInput&) {
     }
   }

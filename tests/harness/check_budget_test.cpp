@@ -61,7 +61,7 @@ TEST_CASE("checkers that finish within the check budget give their own verdict")
   BudgetedResults r = run_checkers_within(tiny_history(), {find_checker("stats")}, CheckOptions{}, 60);
   CHECK_FALSE(r.abandoned);
   CHECK(r.results.valid == Validity::Valid);
-  CHECK(r.results.json["checkers"].contains("stats"));
+  CHECK(r.results.file.to_json()["checkers"].contains("stats"));
 }
 
 TEST_CASE("a checker still running past the check budget is given up on: unknown, with the reason") {
@@ -75,9 +75,9 @@ TEST_CASE("a checker still running past the check budget is given up on: unknown
   CHECK(r.abandoned);
   CHECK(took < 5);  // 0.2 s and the grace, not forever
   CHECK(r.results.valid == Validity::Unknown);
-  CHECK(r.results.json["valid"] == "unknown");
-  CHECK(r.results.json["reason"].get<std::string>().find("check budget of 0.2 s") != std::string::npos);
-  CHECK(r.results.json["checkers"]["waiting"]["valid"] == "unknown");
+  CHECK(r.results.file.to_json()["valid"] == "unknown");
+  CHECK(r.results.file.to_json()["reason"].get<std::string>().find("check budget of 0.2 s") != std::string::npos);
+  CHECK(r.results.file.to_json()["checkers"]["waiting"]["valid"] == "unknown");
   // Let it finish, so nothing runs on once the test is over.
   {
     std::lock_guard<std::mutex> lock(gate->mu);

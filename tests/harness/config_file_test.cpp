@@ -55,7 +55,7 @@ TEST_CASE("a TOML config sets flags by their long names, sections included, and 
                         "schedule = [\"5s quiet\", \"10s kill target=n2\"]\n"
                         "[ssh]\nkey = \"/k\"\nstrict_host_keys = true\n[opt]\nwait = 1\n");
   Flags fl;
-  fl.parse({"--time-limit", "7", "--opt", "down_after_ms=500"});
+  fl.parse({"--time-limit", "7", "--opt", "down-after-ms=500"});
   apply_config_file(fl.app, f, {"opt"}, {});
   CHECK(fl.system == "etcd");
   CHECK(fl.time_limit == 7);  // given on the command line
@@ -64,13 +64,13 @@ TEST_CASE("a TOML config sets flags by their long names, sections included, and 
   CHECK(fl.key == "/k");
   CHECK(fl.strict);
   // K=V options merge; the command line's words come last, so they win.
-  CHECK(fl.opt == std::vector<std::string>{"wait=1", "down_after_ms=500"});
+  CHECK(fl.opt == std::vector<std::string>{"wait=1", "down-after-ms=500"});
 }
 
 TEST_CASE("a JSON config (a run's test.json) sets the same flags, objects becoming K=V words, recorded keys ignored") {
   test::TempStore dir;
   std::string f = write(dir, "test.json",
-                        R"({"system": "redis", "time_limit": 30.0, "nemesis": [], "opt": {"wait": 2, "data_root": "/x"},
+                        R"({"system": "redis", "time_limit": 30.0, "nemesis": [], "opt": {"wait": 2, "data-root": "/x"},
                             "ssh_strict_host_keys": false, "model": "cas-register", "checkers": ["set"]})");
   Flags fl;
   fl.parse({});
@@ -78,7 +78,7 @@ TEST_CASE("a JSON config (a run's test.json) sets the same flags, objects becomi
   CHECK(fl.system == "redis");
   CHECK(fl.time_limit == 30);
   CHECK(fl.nemesis.empty());
-  CHECK(fl.opt == std::vector<std::string>{"data_root=/x", "wait=2"});
+  CHECK(fl.opt == std::vector<std::string>{"data-root=/x", "wait=2"});
   CHECK_FALSE(fl.strict);
 }
 

@@ -64,7 +64,7 @@ TEST_CASE("2pc with unilateral-abort: a participant that decides alone while the
   row.design = "2pc";
   row.opts = {"bug=unilateral-abort"};
   row.workload = "bank";
-  row.workload_params = {{"read_fraction", 0.1}};
+  row.workload_params = {{"read-fraction", 0.1}};
   row.schedule = {R"(1.7s partition grudge={"n1":["n2"],"n2":["n1"]})", "0.5s quiet",
                   R"(1.7s partition grudge={"n1":["n3"],"n3":["n1"]})", "0.5s quiet",
                   "1.5s kill-primaries", "0.5s quiet"};

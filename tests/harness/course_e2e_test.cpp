@@ -67,7 +67,7 @@ TEST_CASE_METHOD(CourseRun, "a server that never answers /health ends the run wi
   TestOptions o;
   o.system = "http";
   o.workload = "register";
-  o.system_options = {{"bin", script}, {"data_root", kCourseDataRoot}, {"healthy_within_s", 2}};
+  o.system_options = {{"bin", script}, {"data-root", kCourseDataRoot}, {"healthy-within-s", 2}};
   o.time_limit_s = 5;
   o.store_dir = store.path;
   o.progress = false;

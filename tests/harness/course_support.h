@@ -42,7 +42,7 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
   TestOptions o;
   o.system = row.system;
   o.workload = row.workload;
-  o.system_options = {{"data_root", kCourseDataRoot}};
+  o.system_options = {{"data-root", kCourseDataRoot}};
   for (const std::string& kv : row.opts) {  // as --opt KEY[=VALUE] would
     auto eq = kv.find('=');
     o.system_options[kv.substr(0, eq)] = eq == std::string::npos ? nlohmann::json(true) : nlohmann::json(kv.substr(eq + 1));

@@ -51,7 +51,7 @@ inline TestOptions etcd_register_run(const std::string& data_root, const std::st
   TestOptions o;
   o.system = "etcd";
   o.workload = "register";
-  o.system_options = {{"data_root", data_root}};
+  o.system_options = {{"data-root", data_root}};
   o.store_dir = store_dir;
   o.progress = false;
   o.print_summary = false;

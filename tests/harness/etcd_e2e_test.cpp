@@ -29,7 +29,7 @@ TEST_CASE("a 20 s register test of a 3-node etcd cluster is linearizable, fully 
   TestOptions o;
   o.system = "etcd";
   o.workload = "register";
-  o.system_options = {{"data_root", data_root}};
+  o.system_options = {{"data-root", data_root}};
   o.nodes = 3;
   o.time_limit_s = 20;
   o.concurrency = 10;

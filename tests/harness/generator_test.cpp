@@ -14,7 +14,6 @@ namespace {
 class CountingWorkload : public Workload {
  public:
   std::string name() const override { return "counting"; }
-  std::string description() const override { return ""; }
   OpSpec next(std::mt19937_64&) override { return {"write", Json(n_.fetch_add(1)), std::nullopt}; }
   std::vector<OpSpec> final_ops() override { return {{"read", nullptr, std::nullopt}}; }
   std::vector<std::string> checkers() const override { return {}; }

@@ -42,7 +42,7 @@ std::optional<TestOutcome> run_postgres(const std::string& isolation) {
   TestOptions o;
   o.system = "postgres";
   o.workload = "list-append";
-  o.system_options = {{"data_root", data_root}, {"isolation", isolation}};
+  o.system_options = {{"data-root", data_root}, {"isolation", isolation}};
   o.nodes = 1;
   o.time_limit_s = 12;
   o.concurrency = 5;

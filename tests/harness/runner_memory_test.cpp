@@ -189,7 +189,7 @@ TEST_CASE("a stale read only the search can rule out, planted after a busy run (
 TEST_CASE("after an info a worker continues as a new process and the old one never invokes again") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 4000);
-  o.system_options = {{"lost_replies", 0.05}};
+  o.system_options = {{"lost-replies", 0.05}};
   o.workload = "kv";
   TestRun run(o);
   TestOutcome out = run.run();
@@ -231,7 +231,7 @@ TEST_CASE("on a stop request in-flight ops get 2 s to finish, then are recorded 
   TestOptions o = memory_test(store.path, 0);
   o.time_limit_s = 60;
   o.concurrency = 4;
-  o.system_options = {{"latency_us", 6000000}};  // every op takes 6 s: none can finish in the drain
+  o.system_options = {{"latency-us", 6000000}};  // every op takes 6 s: none can finish in the drain
   TestRun run(o);
   std::thread stopper([&run] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -299,10 +299,10 @@ TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 10);
   o.system = "nosuch";
-  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown system"));
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown system \"nosuch\" (known: memory, "));
   o = memory_test(store.path, 10);
   o.workload = "nosuch";
-  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown workload"));
+  CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown workload \"nosuch\" (known: register, "));
   o = memory_test(store.path, 10);
   o.system_options = {{"bug", "nosuch"}};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("unknown bug"));
@@ -310,11 +310,15 @@ TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
   // error: [json.exception.type_error.302]" (refused before any cluster).
   o = memory_test(store.path, 10);
   o.system = "redis";
-  o.system_options = {{"data_root", 5}};
+  o.system_options = {{"data-root", 5}};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("wrong type"));
   o = memory_test(store.path, 10);
   o.nemesis = {"nosuch"};
-  CHECK_THROWS_WITH(TestRun(o), Catch::Contains("unknown nemesis"));
+  CHECK_THROWS_WITH(TestRun(o), Catch::Contains("unknown nemesis \"nosuch\" (known: partition, "));
+  o.nemesis = {};
+  o.schedule = {"10s earthquake"};
+  CHECK_THROWS_WITH(TestRun(o), Catch::Contains("unknown nemesis \"earthquake\" (known: partition, "));
+  o.schedule = {};
   o.nemesis = {"partition"};
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("nothing to break"));
 }

@@ -29,7 +29,7 @@ TEST_CASE("a config file's phased schedule puts the nemesis events in the histor
                         << "time_limit = 11\nconcurrency = 4\nquiet_period = 1\nseed = 7\n"
                         << "store = \"" << store.path << "\"\n"
                         << "schedule = [\"2s quiet\", \"3s partition-halves\", \"2s quiet\", \"3s kill target=n2\"]\n"
-                        << "[opt]\ndata_root = \"" << data_root << "\"\n";
+                        << "[opt]\ndata-root = \"" << data_root << "\"\n";
   RunResult r = run_process({FL_BINARY, "test", "--config", config, "--no-progress"}, {std::chrono::seconds(120), {}, {}});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
@@ -52,7 +52,7 @@ TEST_CASE("a config file's phased schedule puts the nemesis events in the histor
   nlohmann::json settings = nlohmann::json::parse(std::ifstream(run / "test.json"));
   CHECK(settings["schedule"].size() == 4);
   CHECK(settings["seed"] == 7);
-  CHECK(settings["opt"]["data_root"] == data_root);
+  CHECK(settings["opt"]["data-root"] == data_root);
   r = run_process({FL_BINARY, "test", "--config", (run / "test.json").string(), "--store", store.path + "/again",
                    "--time-limit", "6", "--no-progress"},
                   {std::chrono::seconds(120), {}, {}});

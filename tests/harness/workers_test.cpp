@@ -23,7 +23,6 @@ namespace {
 class InfoEveryThird : public System {
  public:
   std::string name() const override { return "info-every-third"; }
-  std::string description() const override { return "a test system"; }
   std::vector<std::string> workloads() const override { return {"register"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string&, Host* node, const ClientOptions&) override {

@@ -30,7 +30,7 @@ TEST_CASE("the etcd client reads, writes and compares-and-sets, and says fail on
   FL_REQUIRE_ROOT();
   ClusterGuard guard;
   auto cluster = LocalCluster::up(ClusterSpec{1, ClusterSpec{}.subnet});
-  auto system = make_system("etcd", {{"data_root", "/tmp/faultline-etcd-test"}});
+  auto system = make_system("etcd", {{"data-root", "/tmp/faultline-etcd-test"}});
   REQUIRE(system);
   Host* n1 = cluster->hosts().at(0);
   struct DbGuard {

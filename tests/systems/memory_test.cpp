@@ -39,7 +39,7 @@ TEST_CASE("the stale-read bug makes some reads return one of the last 64 values,
 }
 
 TEST_CASE("lost replies are info, and the op took effect") {
-  auto s = make_system("memory", {{"lost_replies", 1.0}});
+  auto s = make_system("memory", {{"lost-replies", 1.0}});
   auto c = s->make_client("register", nullptr, {});
   CHECK(c->invoke({"write", 5, std::nullopt}).type == OpType::Info);
   CHECK_THROWS_AS(make_system("memory", {{"bug", "nosuch"}}), std::invalid_argument);

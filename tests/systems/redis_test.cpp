@@ -34,7 +34,7 @@ bool redis_installed() { return access("/usr/bin/redis-server", X_OK) == 0 && ac
 
 TEST_CASE("redis options must be integers that fit, and are refused before any cluster exists") {
   // get<int>() wrapped: port=4294967297 became port 1.
-  for (const char* name : {"port", "sentinel_port", "wait", "recheck_ms"}) {
+  for (const char* name : {"port", "sentinel-port", "wait", "recheck-ms"}) {
     INFO(name);
     CHECK_THROWS_AS(make_system("redis", {{name, 4294967297LL}}), std::invalid_argument);
     CHECK_THROWS_AS(make_system("redis", {{name, "6379"}}), std::invalid_argument);
@@ -48,7 +48,7 @@ TEST_CASE("redis clients read, write, compare-and-set and add through the primar
   RedisClusterGuard guard;
   auto cluster = LocalCluster::up(ClusterSpec{3, "10.213.93.0/24"});
   const std::string data_root = "/tmp/faultline-redis-test";
-  auto system = make_system("redis", {{"data_root", data_root}, {"down_after_ms", 1000}, {"failover_timeout_ms", 3000}});
+  auto system = make_system("redis", {{"data-root", data_root}, {"down-after-ms", 1000}, {"failover-timeout-ms", 3000}});
   REQUIRE(system);
   std::vector<Host*> hosts = cluster->hosts();
   struct DbGuard {

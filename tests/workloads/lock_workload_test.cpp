@@ -47,7 +47,7 @@ TEST_CASE("a lock worker writes with the token its acquire got, then releases, t
 
 TEST_CASE("a refused acquire is tried again, and an indeterminate op starts the next process with nothing held") {
   WorkloadOptions o;
-  o.params = {{"pause_rate", 0}};
+  o.params = {{"pause-rate", 0}};
   auto w = make_workload("lock", o);
   std::mt19937_64 rng(2);
   OpSpec a = w->next(rng);

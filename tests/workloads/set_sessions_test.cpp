@@ -10,7 +10,7 @@ using namespace fl;
 
 TEST_CASE("the set workload adds unique values, reads now and then, and ends with a read per node") {
   WorkloadOptions o;
-  o.params = {{"read_fraction", 0.25}, {"final_reads", 3}};
+  o.params = {{"read-fraction", 0.25}, {"final-reads", 3}};
   auto w = make_workload("set", o);
   REQUIRE(w);
   std::mt19937_64 rng(7);
@@ -34,8 +34,8 @@ TEST_CASE("the set workload adds unique values, reads now and then, and ends wit
   REQUIRE(finals.size() == 3);
   for (const OpSpec& op : finals) CHECK(op.f == "read");
   CHECK(w->checkers() == std::vector<std::string>{"set", "stats"});
-  o.params = {{"read_fraction", 2}};
-  CHECK_THROWS_WITH(make_workload("set", o), Catch::Contains("read_fraction"));
+  o.params = {{"read-fraction", 2}};
+  CHECK_THROWS_WITH(make_workload("set", o), Catch::Contains("read-fraction"));
 }
 
 TEST_CASE("sessions makes register and kv write unique values without cas and adds the session and causal checkers") {

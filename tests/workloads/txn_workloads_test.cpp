@@ -90,18 +90,18 @@ TEST_CASE("bank transfers move money between two distinct accounts; the checker 
   CHECK_THROWS_AS(make_workload("bank", WorkloadOptions{1, {{"accounts", 1}}}), std::invalid_argument);
 }
 
-TEST_CASE("bank read_fraction sets the share of reads, within [0, 1]") {
-  auto w = make_workload("bank", WorkloadOptions{1, {{"read_fraction", 0.1}}});
+TEST_CASE("bank read-fraction sets the share of reads, within [0, 1]") {
+  auto w = make_workload("bank", WorkloadOptions{1, {{"read-fraction", 0.1}}});
   std::mt19937_64 rng(5);
   int reads = 0;
   for (int i = 0; i < 2000; ++i) reads += w->next(rng).f == "read";
   CHECK(reads > 120);
   CHECK(reads < 300);
-  auto none = make_workload("bank", WorkloadOptions{1, {{"read_fraction", 0}}});
+  auto none = make_workload("bank", WorkloadOptions{1, {{"read-fraction", 0}}});
   for (int i = 0; i < 200; ++i) CHECK(none->next(rng).f == "transfer");
   CHECK(none->final_ops().size() == 1);  // the final read comes all the same
-  CHECK_THROWS_WITH(make_workload("bank", WorkloadOptions{1, {{"read_fraction", 1.5}}}),
-                    Catch::Contains("read_fraction within [0, 1]"));
+  CHECK_THROWS_WITH(make_workload("bank", WorkloadOptions{1, {{"read-fraction", 1.5}}}),
+                    Catch::Contains("read-fraction within [0, 1]"));
 }
 
 }  // namespace fl::test

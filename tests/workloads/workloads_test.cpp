@@ -44,7 +44,7 @@ TEST_CASE("register ops follow the configured mix over a small value range") {
 
 TEST_CASE("kv ops carry keys that rotate so no key gets a long history") {
   WorkloadOptions o;
-  o.params = {{"keys", 4}, {"ops_per_key", 100}};
+  o.params = {{"keys", 4}, {"ops-per-key", 100}};
   auto w = make_workload("kv", o);
   std::mt19937_64 rng(2);
   std::map<std::int64_t, int> per_key;
