@@ -19,7 +19,7 @@ namespace {
 
 using fl::OpType;
 
-fl::Op op(std::int64_t process, OpType t, const char* f, fl::Json v, std::int64_t line) {
+fl::Op event_at(std::int64_t process, OpType t, const char* f, fl::Json v, std::int64_t line) {
   fl::Op o;
   o.process = process;
   o.type = t;
@@ -32,15 +32,15 @@ fl::Op op(std::int64_t process, OpType t, const char* f, fl::Json v, std::int64_
 
 // A history of nemesis events alone: faults, but no client op to judge.
 fl::History only_nemesis() {
-  return fl::History({op(fl::kNemesis, OpType::Info, "start-partition", "majority", 1),
-                      op(fl::kNemesis, OpType::Info, "stop-partition", nullptr, 2)},
+  return fl::History({event_at(fl::kNemesis, OpType::Info, "start-partition", "majority", 1),
+                      event_at(fl::kNemesis, OpType::Info, "stop-partition", nullptr, 2)},
                      "nemesis.jsonl");
 }
 
 // An op no checker interprets (line 2), after a nemesis event.
 fl::History unreadable() {
-  return fl::History({op(fl::kNemesis, OpType::Info, "start-partition", "majority", 1),
-                      op(0, OpType::Invoke, "frobnicate", 3, 2), op(0, OpType::Ok, "frobnicate", 3, 3)},
+  return fl::History({event_at(fl::kNemesis, OpType::Info, "start-partition", "majority", 1),
+                      event_at(0, OpType::Invoke, "frobnicate", 3, 2), event_at(0, OpType::Ok, "frobnicate", 3, 3)},
                      "frobnicate.jsonl");
 }
 
