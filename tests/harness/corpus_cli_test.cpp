@@ -17,21 +17,21 @@ using namespace fl;
 
 namespace {
 
-const std::string kCorpus = FL_CORPUS_DIR;
+const std::string kCorpusDir = FL_CORPUS_DIR;
 
-struct Row {
+struct CorpusRow {
   std::string path, format, model, init, expected;
 };
 
-std::vector<Row> table() {
-  std::ifstream in(kCorpus + "/expected.tsv");
-  std::vector<Row> out;
+std::vector<CorpusRow> corpus_table() {
+  std::ifstream in(kCorpusDir + "/expected.tsv");
+  std::vector<CorpusRow> out;
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     std::istringstream fields(line);
-    Row r;
+    CorpusRow r;
     std::getline(fields, r.path, '\t');
     std::getline(fields, r.format, '\t');
     std::getline(fields, r.model, '\t');
@@ -42,9 +42,9 @@ std::vector<Row> table() {
   return out;
 }
 
-const std::map<std::string, int> kExitFor = {{"valid", 0}, {"invalid", 1}, {"unknown", 2}};
+const std::map<std::string, int> kCorpusExitFor = {{"valid", 0}, {"invalid", 1}, {"unknown", 2}};
 
-RunResult check(Argv args) {
+RunResult check_cli(Argv args) {
   args.insert(args.begin(), {FL_BINARY, "check"});
   return run_process(args);
 }
@@ -52,20 +52,20 @@ RunResult check(Argv args) {
 }  // namespace
 
 TEST_CASE("every corpus history gets its expected verdict through the command line", "[corpus]") {
-  const std::vector<Row> rows = table();
+  const std::vector<CorpusRow> rows = corpus_table();
   REQUIRE(rows.size() == 230);
   const auto t0 = std::chrono::steady_clock::now();
   int right = 0;
-  for (const Row& row : rows) {
+  for (const CorpusRow& row : rows) {
     Argv args = {"--model", row.model};
     if (row.init != "-") args.insert(args.end(), {"--init", row.init});
-    args.push_back(kCorpus + "/" + row.path);
-    RunResult r = check(args);
+    args.push_back(kCorpusDir + "/" + row.path);
+    RunResult r = check_cli(args);
     INFO(row.path << " (" << row.model << ", expected " << row.expected << "): exit " << r.exit_code << "\n"
                   << r.out << r.err);
-    REQUIRE(kExitFor.count(row.expected) == 1);
-    CHECK(r.exit_code == kExitFor.at(row.expected));
-    if (r.exit_code == kExitFor.at(row.expected)) ++right;
+    REQUIRE(kCorpusExitFor.count(row.expected) == 1);
+    CHECK(r.exit_code == kCorpusExitFor.at(row.expected));
+    if (r.exit_code == kCorpusExitFor.at(row.expected)) ++right;
   }
   CHECK(right == 230);
   std::cout << right << "/" << rows.size() << " corpus histories right through `faultline check` in "
@@ -75,20 +75,20 @@ TEST_CASE("every corpus history gets its expected verdict through the command li
 TEST_CASE("a Knossos multi-register history is checked as one with no --model or --checker", "[corpus]") {
   // Its ops are txns of "read"/"write" micro-ops (Elle's are "r"/"w"): a
   // linearizability history, not an Elle one.
-  const std::string file = kCorpus + "/knossos/multi-register/good/multi-register.edn";
+  const std::string file = kCorpusDir + "/knossos/multi-register/good/multi-register.edn";
   const std::string init = R"({"x":0,"y":0})";
-  RunResult r = check({"--init", init, file});
+  RunResult r = check_cli({"--init", init, file});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("linearizable as a multi-register") != std::string::npos);
   // Without --init its registers start as null (the model's default), which
   // this history's reads of 0 contradict; it is still judged as a multi-register.
-  RunResult no_init = check({file});
+  RunResult no_init = check_cli({file});
   INFO(no_init.out << no_init.err);
   CHECK((no_init.exit_code == 0 || no_init.exit_code == 1));
   CHECK(no_init.out.find("multi-register") != std::string::npos);
   // An explicit --model wins over what the history looks like, and so does --checker.
-  CHECK(check({"--model", "multi-register", "--init", init, file}).exit_code == 0);
-  CHECK(check({"--model", "cas-register", file}).exit_code == 65);
-  CHECK(check({"--checker", "txn-rw-register", file}).exit_code == 65);
+  CHECK(check_cli({"--model", "multi-register", "--init", init, file}).exit_code == 0);
+  CHECK(check_cli({"--model", "cas-register", file}).exit_code == 65);
+  CHECK(check_cli({"--checker", "txn-rw-register", file}).exit_code == 65);
 }

@@ -69,7 +69,7 @@ TEST_CASE("PostgreSQL at serializable gives a strictly serializable list-append 
   const Json& judged = out->results["checkers"]["txn-list-append"];
   INFO(judged.dump());
   CHECK(judged["consistency-models"] == Json::array({"strict-serializable"}));
-  CHECK(beyond_known_postgres_anomaly(judged) == "");
+  CHECK(test::beyond_known_postgres_anomaly(judged) == "");
   // Invalid only by the checker that let PostgreSQL's known cycle through.
   CHECK(out->results["checkers"]["stats"]["valid"] == true);
   CHECK(out->valid == (judged["valid"] == true ? Validity::Valid : Validity::Invalid));
@@ -86,5 +86,5 @@ TEST_CASE("PostgreSQL at read committed fails the serializable case's predicate"
   const Json& judged = out->results["checkers"]["txn-list-append"];
   INFO(judged.dump());
   CHECK(out->valid == Validity::Invalid);
-  CHECK(beyond_known_postgres_anomaly(judged) != "");
+  CHECK(test::beyond_known_postgres_anomaly(judged) != "");
 }
