@@ -299,7 +299,7 @@ TEST_CASE("a streamed check of random odd histories gives the History-based resu
     }
   }
   // Both kinds must be well represented. Since an op that is not a
-  // transaction is refused rather than skipped, 168 of the 500 checks of
+  // transaction is refused rather than skipped, 168 checks of
   // these seeds end in a result.
   CHECK(results > 150);
   CHECK(errors > 30);
