@@ -76,7 +76,9 @@ std::unique_ptr<System> make_system(std::string_view name, const nlohmann::json&
   for (const Entry& e : entries()) {
     if (e.info.name != name) continue;
     if (options.is_object() && !e.info.node_flags)
-      for (const auto& [key, value] : options.items()) {
+      for (const auto& item : options.items()) {
+        // A plain string, not a structured binding: clang before 16 cannot capture one.
+        const std::string key = item.key();
         const auto& k = e.info.knobs;
         if (std::none_of(k.begin(), k.end(), [&](const RegistryEntry& knob) { return knob.name == key; }))
           throw std::invalid_argument(unknown_name("--opt", key, k, "for the " + e.info.name + " system"));

@@ -92,7 +92,9 @@ std::unique_ptr<Workload> make_workload(std::string_view name, const WorkloadOpt
   for (const Entry& e : entries()) {
     if (e.info.name != name) continue;
     if (opts.params.is_object())
-      for (const auto& [key, value] : opts.params.items()) {
+      for (const auto& item : opts.params.items()) {
+        // A plain string, not a structured binding: clang before 16 cannot capture one.
+        const std::string key = item.key();
         const auto& k = e.info.knobs;
         if (std::none_of(k.begin(), k.end(), [&](const RegistryEntry& knob) { return knob.name == key; }))
           throw std::invalid_argument(unknown_name("--workload-opt", key, k, "for the " + e.info.name + " workload"));
