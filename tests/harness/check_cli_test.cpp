@@ -117,7 +117,7 @@ TEST_CASE("an error faultline did not foresee exits 70 with one sentence, never 
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
-TEST_CASE("--init '{}' tells the transactional checkers every key started absent: a read of a value nobody wrote is then an anomaly") {
+TEST_CASE("check with --init '{}' tells the transactional checkers every key started absent: a read of a value nobody wrote is then an anomaly") {
   // Elle's own history reads x = 5, which no transaction writes: Elle takes
   // it for the initial state, and so do we unless told the history started
   // empty.
