@@ -97,4 +97,17 @@ inline std::vector<std::string> processes_using(const std::string& needle) {
   return out;
 }
 
+// The pids of processes running BINARY (their argv[0]), unlike
+// processes_using, not a compiler whose flags merely name it.
+inline std::vector<std::string> processes_running(const std::string& binary) {
+  std::vector<std::string> out;
+  for (const std::string& pid : processes_using(binary)) {
+    std::ifstream in("/proc/" + pid + "/cmdline");
+    std::string argv0;
+    std::getline(in, argv0, '\0');
+    if (argv0 == binary) out.push_back(pid);
+  }
+  return out;
+}
+
 }  // namespace fl::test
