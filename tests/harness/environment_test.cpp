@@ -114,14 +114,6 @@ TEST_CASE("environment: a missing system binary is refused naming its package") 
                  "etcd is not installed (/nonexistent/etcd is missing); install etcd-server (scripts/setup)");
 }
 
-TEST_CASE("environment: a fault that needs a kernel module this kernel lacks is refused naming the module") {
-  FL_REQUIRE_ROOT();
-  if (netem_in_kernel()) FL_SKIP("this kernel has sch_netem, so nothing is missing to refuse");
-  test::ClusterGuard guard;
-  expect_refused(etcd_test({"--nemesis", "partition,delay"}),
-                 "the delay nemesis needs the kernel module sch_netem, which this kernel does not have; load it");
-}
-
 TEST_CASE("environment: a fault the system cannot take (a clock fault on a Go binary) is refused") {
   FL_REQUIRE_ROOT();
   test::ClusterGuard guard;
