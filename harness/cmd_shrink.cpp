@@ -98,6 +98,10 @@ int run_shrink(const ShrinkCommand& c) {
     TrialResult t;
     t.failed = r.exit_code == exit_code::kInvalid;
     if (r.exit_code == 130) stop = true;
+    // Refused or broken (usage, bad input, faultline's own error): every
+    // later candidate would be too, so shrinking stops there.
+    t.broken = r.exit_code == exit_code::kUsage || r.exit_code == exit_code::kBadInput ||
+               r.exit_code == exit_code::kInternal;
     if (!t.failed)
       t.note = r.timed_out ? "timed out"
                : r.exit_code == exit_code::kValid ? "valid"
@@ -117,11 +121,13 @@ int run_shrink(const ShrinkCommand& c) {
   ShrinkStep start;
   start.change = "the run as it was";
   start.settings = *settings;
+  bool start_broken = false;
   for (int i = 0; i < c.runs && !stop; ++i) {
     TrialResult r = try_run(*settings);
     ++start.tried;
     if (!r.failed) {
       start.note = r.note;
+      start_broken = r.broken;
       break;
     }
     ++start.failed;
@@ -139,6 +145,10 @@ int run_shrink(const ShrinkCommand& c) {
     write_json(out / "steps.json", steps);
   };
   record(start, seconds_since(t0));
+  if (start_broken) {
+    std::cerr << fmt::format("faultline: the run as it was could not be made again: {}\n", start.note);
+    return exit_code::kUsage;
+  }
   if (!start.kept) {
     std::cerr << fmt::format("faultline: the run as it was failed {} of {} tries, so no cut can be judged; repeat it "
                              "with a longer --time-limit or try --runs 1\n",
@@ -168,6 +178,12 @@ int run_shrink(const ShrinkCommand& c) {
   std::cout << fmt::format("smallest ({} fault phase{}): {}\n", schedule_faults(result.smallest),
                            schedule_faults(result.smallest) == 1 ? "" : "s", summary(result.smallest));
   if (stop) std::cout << "stopped early (Ctrl-C): the smallest so far\n";
+  if (!result.broken.empty()) {
+    std::cerr << fmt::format("faultline: stopped shrinking, a candidate run could not be made ({}); the smallest so "
+                             "far is written\n",
+                             result.broken);
+    return exit_code::kUsage;
+  }
   if (result.exhausted) std::cout << fmt::format("stopped after {} candidates (--max-trials)\n", c.max_trials);
   std::cout << fmt::format("{} candidates in {:.0f} s; steps: {}\n", n + 1, seconds_since(t0), (out / "steps.json").string());
   std::cout << fmt::format("repeat it: faultline test --config {}\n", (out / "test.json").string());

@@ -53,6 +53,7 @@ class Shrinker {
  private:
   bool done() {
     if (stop_ && stop_()) return true;
+    if (!out_.broken.empty()) return true;
     if (trials_ >= opts_.max_trials) {
       out_.exhausted = true;
       return true;
@@ -71,6 +72,7 @@ class Shrinker {
       if (stop_ && stop_()) break;
       TrialResult r = try_run_(candidate);
       ++step.tried;
+      if (r.broken) out_.broken = r.note;
       if (!r.failed) {
         step.note = r.note;
         break;

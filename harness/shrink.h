@@ -20,6 +20,7 @@ namespace fl {
 // it did not (an error, a refusal) for the step's record.
 struct TrialResult {
   bool failed = false;
+  bool broken = false;  // the run could not be made at all (a refusal, a missing program): shrinking stops
   std::string note;
 };
 using TryRun = std::function<TrialResult(const nlohmann::json& settings)>;
@@ -42,6 +43,7 @@ struct ShrinkOutcome {
   nlohmann::json smallest;        // the smallest settings that failed `runs` of `runs`
   std::vector<ShrinkStep> steps;  // every candidate, in order
   bool exhausted = false;         // stopped at max_trials, not at a fixpoint
+  std::string broken;             // why a run could not be made, when that stopped it
 };
 
 // The fault phases of a schedule (every phase but "quiet").

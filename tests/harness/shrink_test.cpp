@@ -84,6 +84,27 @@ TEST_CASE("shrink keeps no cut that fails only some of its runs", "[no-cluster]"
     if (!s.kept) CHECK(s.note == "valid");
 }
 
+TEST_CASE("shrink stops at a run that could not be made, with the smallest settings found before it", "[no-cluster]") {
+  nlohmann::json start = scheduled({"4s quiet", "4s partition", "4s quiet", "4s kill"});
+  int runs = 0;
+  TryRun fails = [&runs](const nlohmann::json& s) {
+    TrialResult r;
+    if (++runs > 3) {  // the server binary went missing, say
+      r.broken = true;
+      r.note = "exit 64: the course system's server is not an executable file";
+      return r;
+    }
+    r.failed = has_phase(s, "partition");
+    return r;
+  };
+  ShrinkOptions o;
+  o.runs = 1;
+  ShrinkOutcome out = shrink_settings(start, o, fails);
+  CHECK(out.broken == "exit 64: the course system's server is not an executable file");
+  CHECK(out.smallest["schedule"] == nlohmann::json({"4s partition"}));  // kept before it broke
+  CHECK(runs == 4);  // nothing tried after it
+}
+
 TEST_CASE("faultline shrink cuts a failing run to fewer clients and a shorter run that still fails", "[no-cluster]") {
   test::TempStore store;
   RunResult run = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--bug", "stale-read",
