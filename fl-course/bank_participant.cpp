@@ -102,10 +102,20 @@ Reply BankParticipant::finish(const std::string& txid, bool commit) {
     if (commit)
       for (const auto& [a, d] : e->record["deltas"].items())
         changes.push_back({account_key(a), balance(a) + d.get<std::int64_t>()});
-    changes.push_back({txn_key(txid), {{"state", commit ? "committed" : "aborted"}}});
+    Json done = {{"state", commit ? "committed" : "aborted"}};
+    if (commit) done["deltas"] = e->record["deltas"];
+    changes.push_back({txn_key(txid), done});
     seq = store_.put_all(changes);
     unlock(txid);
     state = commit ? "committed" : "aborted";
+  } else if (state == "committed" && commit && reapply_commits_) {
+    // The bug: the commit's changes are applied again for every commit
+    // heard, not once per transfer.
+    std::vector<std::pair<std::string, Json>> changes;
+    const Json deltas = e->record.value("deltas", Json::object());
+    for (const auto& [a, d] : deltas.items())
+      changes.push_back({account_key(a), balance(a) + d.get<std::int64_t>()});
+    if (!changes.empty()) seq = store_.put_all(changes);
   } else if (state.empty()) {
     if (commit) return refused("transfer " + txid + " was never prepared here");
     seq = store_.put(txn_key(txid), {{"state", "aborted"}});  // a late prepare must be refused

@@ -12,8 +12,11 @@
 //   waits for transfers to finish, no new one prepares.
 //   Sagas: one idempotent local step at a time (debit, credit, compensate),
 //   each durable and remembered under its txid, with no locks across steps.
-// `unilateral_abort` is the deliberate bug: a transfer prepared for longer
-// than `decide_alone_ms` with no decision heard is aborted here alone.
+// Deliberate bugs (the coordinator's): `unilateral-abort`, a transfer
+// prepared for longer than `decide_alone_ms` with no decision heard is
+// aborted here alone; and this class's own, set by reapply_commits(): a
+// commit heard again (the coordinator redelivers a decision whose answer it
+// did not get) applies the transfer again, as if commits were idempotent.
 // Every answer is given after what it reports is on disk. Thread-safe.
 #pragma once
 
@@ -40,6 +43,8 @@ class BankParticipant {
   // taken from deltas). 200 = vote yes, 409 = vote no.
   Reply prepare(const Json& body);
   Reply commit(const std::string& txid);   // 409 if this node aborted it
+  // The non-idempotent-commit bug: every commit heard is applied.
+  void reapply_commits(bool on) { reapply_commits_ = on; }
   Reply abort(const std::string& txid);    // remembered even before a prepare arrives
   // Shared locks on every account until unlock or the lease ends;
   // 200 {"balances": {…}}, 409 if a transfer holds one.
@@ -68,6 +73,7 @@ class BankParticipant {
   std::map<std::string, Clock::time_point> readers_;      // txid → end of its shared lock
   std::map<std::string, Clock::time_point> prepared_at_;  // undecided transfers
   int waiting_readers_ = 0;                               // reads waiting for writers to finish
+  bool reapply_commits_ = false;
 };
 
 }  // namespace course

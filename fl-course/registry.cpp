@@ -43,7 +43,9 @@ const std::vector<DesignInfo>& designs() {
         {"redlock", "N", "N independent lock nodes (the first N); a client needs a majority of grants within the lease"}},
        make_lock},
       {"2pc", "a bank (accounts 0-7, 10 each) on n2…nN; n1 coordinates transfers by two-phase commit",
-       {{"bug", "unilateral-abort", "a participant that waited too long for the decision aborts alone"},
+       {{"bug", "unilateral-abort|non-idempotent-commit",
+         "unilateral-abort: a participant that waited too long for the decision aborts alone; "
+         "non-idempotent-commit: a participant applies a transfer again for every commit it hears"},
         {"saga", "", "debit, then credit, with a compensation on failure: no prepare, no locks across nodes"}},
        make_twopc},
   };

@@ -17,6 +17,10 @@
 // Bug `unilateral-abort`: a participant that waited too long for the
 // decision aborts on its own — and if the coordinator had decided commit,
 // the other side of the transfer commits: money is created or destroyed.
+// Bug `non-idempotent-commit`: a participant applies a transfer's changes
+// for every commit it hears. The coordinator redelivers a commit whose
+// answer did not come back in time, so when messages are late (longer than
+// the peer timeout) a transfer is applied twice: money is created.
 // `--saga`: no prepare and no locks across nodes (Garcia-Molina & Salem,
 // 1987): debit the source, then credit the target, and if the credit is
 // refused, credit the source back (compensation). Atomic in the end, but a
@@ -62,9 +66,10 @@ class TwoPc : public Design {
  public:
   explicit TwoPc(Node& node) : Design(node) {
     std::string bug = node.flags->text("bug", "");
-    if (!bug.empty() && bug != "unilateral-abort")
-      throw FlagError("--bug must be unilateral-abort, not \"" + bug + "\"");
-    unilateral_ = !bug.empty();
+    if (!bug.empty() && bug != "unilateral-abort" && bug != "non-idempotent-commit")
+      throw FlagError("--bug must be unilateral-abort or non-idempotent-commit, not \"" + bug + "\"");
+    unilateral_ = bug == "unilateral-abort";
+    reapply_commits_ = bug == "non-idempotent-commit";
     saga_ = node.flags->on("saga");
     if (node.peers && node.members.size() < 2)
       throw FlagError("the 2pc design needs at least 2 nodes: n1 coordinates, the others hold the accounts");
@@ -95,6 +100,7 @@ class TwoPc : public Design {
       for (int i = 0; i < kAccounts; ++i)
         if (owner(std::to_string(i)) == node_.name) mine.push_back(std::to_string(i));
       participant_ = std::make_unique<BankParticipant>(node_.data_dir, node_.durability, mine, kBalance);
+      participant_->reapply_commits(reapply_commits_);
       std::thread([this] { participant_loop(); }).detach();
     }
   }
@@ -238,9 +244,19 @@ class TwoPc : public Design {
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = unacked_.find(txid);
-      if (it == unacked_.end()) return;
+      // One delivery of a transfer at a time: the retry loop leaves alone a
+      // commit whose first delivery is still waiting for its answers.
+      if (it == unacked_.end() || !delivering_.insert(txid).second) return;
       left = it->second;
     }
+    struct Done {
+      TwoPc* self;
+      const std::string& txid;
+      ~Done() {
+        std::lock_guard<std::mutex> lock(self->mu_);
+        self->delivering_.erase(txid);
+      }
+    } done{this, txid};
     for (const std::string& p : left) {
       Call c = node_.peers->call(p, "/peer/2pc/commit", {{"txid", txid}});
       if (c.answered() && c.status == 409)
@@ -410,7 +426,7 @@ class TwoPc : public Design {
     }
   }
 
-  bool unilateral_ = false, saga_ = false;
+  bool unilateral_ = false, reapply_commits_ = false, saga_ = false;
   std::unique_ptr<BankParticipant> participant_;
   std::unique_ptr<Store> log_;  // the coordinator's decisions and sagas
   std::int64_t epoch_ = 0;
@@ -418,6 +434,7 @@ class TwoPc : public Design {
   std::mutex mu_;
   std::set<std::string> inflight_;                          // undecided transfers
   std::map<std::string, std::vector<std::string>> unacked_;  // committed, not yet heard by these
+  std::set<std::string> delivering_;                          // commits being delivered right now
   std::set<std::string> sagas_, running_;                   // unfinished after a restart; being run
 };
 

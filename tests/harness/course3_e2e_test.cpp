@@ -1,6 +1,7 @@
 // The course table's bug knobs, one short run each on the row's own faults
 // (scripts/course-table), each found by the one checker the row counts:
-// raft stale-read and no-persist, 2pc unilateral-abort, Redlock under a
+// raft stale-read and no-persist, 2pc unilateral-abort and
+// non-idempotent-commit (under late packets), Redlock under a
 // clock bump, quorum without read repair, the sloppy quorum, and lww's
 // wall clocks under skew (counted by causal: with agreeing clocks they keep
 // it). Each ≤ 30 s on a real fl- cluster, nothing left behind. Needs root.
@@ -70,6 +71,27 @@ TEST_CASE("2pc with unilateral-abort: a participant that decides alone while the
                   "1.5s kill-primaries", "0.5s quiet"};
   row.repeat_schedule = true;
   row.time_limit_s = 24;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "bank") == "invalid");
+}
+
+TEST_CASE("2pc with non-idempotent-commit: late answers make the coordinator redeliver a commit, applied twice, caught by bank") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "2pc";
+  row.opts = {"bug=non-idempotent-commit"};
+  row.workload = "bank";
+  row.workload_params = {{"read-fraction", 0.1}};
+  // The row's schedule: packets late by a Pareto-distributed delay (50 ms
+  // typical, a long tail) for 6 s, then 2 s on time, again and again. Most
+  // exchanges stay within the coordinator's 400 ms peer timeout; now and
+  // then an answer does not: the commit had arrived, its answer came too
+  // late, and the coordinator delivers it again — applied again. (A normal
+  // delay long enough to pass the timeout often also stops the transfers.)
+  row.schedule = {"6s delay delay_ms=50 jitter_ms=100 distribution=pareto", "2s quiet"};
+  row.repeat_schedule = true;
+  row.time_limit_s = 16;
   TestOutcome out = r.run(row);
   CHECK(verdict_of(out, "bank") == "invalid");
 }

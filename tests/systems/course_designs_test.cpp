@@ -18,6 +18,7 @@
 #include "systems/course/bank_client.h"
 #include "systems/course/course_client.h"
 #include "systems/course/lock_client.h"
+#include "systems/http_session.h"
 #include "systems/system.h"
 
 using namespace fl;
@@ -233,6 +234,31 @@ TEST_CASE("2pc moves money between participants, refuses an overdraft, and every
     CHECK(after.value["0"] == 6);
     CHECK(after.value["1"] == 12);
     CHECK(after.value["3"] == 12);
+  }
+}
+
+TEST_CASE("2pc with non-idempotent-commit applies a transfer again for a commit heard twice; without the bug it is applied once") {
+  for (bool bug : {false, true}) {
+    std::vector<std::string> args = {"--design", "2pc"};
+    if (bug) args.insert(args.end(), {"--bug", "non-idempotent-commit"});
+    LocalNodes nodes(3, args);
+    HttpSession http(3.0);
+    // As the coordinator would: account 0 is on n2, account 1 on n3; both
+    // vote yes, both hear the commit, and n3 hears it again (a redelivery
+    // after its first answer was late).
+    const std::string prepare = R"({"txid": "t-twice", "deltas": {"0": -1, "1": 1}})";
+    const std::string commit = R"({"txid": "t-twice"})";
+    for (int n : {1, 2}) REQUIRE(http.post(nodes.url(n) + "/peer/2pc/prepare", prepare).status == 200);
+    for (int n : {1, 2, 2}) CHECK(http.post(nodes.url(n) + "/peer/2pc/commit", commit).status == 200);
+    BankClient c(nodes.url(0), 3.0);
+    Completion after = design_op(c, "read");
+    REQUIRE(after.type == OpType::Ok);
+    std::int64_t total = 0;
+    for (const auto& [a, b] : after.value.items()) total += b.get<std::int64_t>();
+    INFO("bug " << bug);
+    CHECK(after.value["0"] == 9);
+    CHECK(after.value["1"] == (bug ? 12 : 11));
+    CHECK(total == (bug ? 81 : 80));
   }
 }
 
