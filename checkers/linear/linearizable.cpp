@@ -198,8 +198,8 @@ class LinearizableChecker : public Checker {
       out.summary = "could not decide: " + unknown_reason + ".\n  Hint: " + kUnknownHint + ".\n";
     } else if (out.valid == Validity::Valid) {
       std::string by;
-      for (const auto& [method, count] : methods.items())
-        if (method != "wgl") by += (by.empty() ? ", decided by the " : " and the ") + method;
+      for (auto it = methods.begin(); it != methods.end(); ++it)
+        if (it.key() != "wgl") by += (by.empty() ? ", decided by the " : " and the ") + it.key();
       out.summary = fmt::format("linearizable as a {} ({} part{}, {} configurations explored{})\n",
                                 model.name(), plans.size(), plans.size() == 1 ? "" : "s",
                                 configurations, by);
