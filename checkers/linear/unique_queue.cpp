@@ -14,18 +14,20 @@
 // before the history) and, once repeated ok dequeues are refuted, at most one
 // ok dequeue D(v).
 //
-// Reduction. Unknown dequeues (info or never completed) are dropped, but only
+// Reduction. Unknown dequeues (info or never completed) are dropped, and so
+// are info enqueues of values no ok dequeue returned. Ops of unknown outcome
+// may be left out of a linearization, so a linearization of the reduced
+// history is one of the history: Valid is always sound. The converse holds
 // when every value that surely entered the queue (from --init or an ok
-// enqueue) has an ok dequeue; and info enqueues of values no ok dequeue
-// returned are dropped. Given a linearization of the history, an unknown
-// dequeue in it either met an empty queue (drop it: no state changes) or
-// took a value v no ok dequeue returned, so v came from an info enqueue: drop
-// both, and every other op still sees the same head or the same emptiness.
-// An info enqueue whose value nobody removes stays in the queue to the end:
-// dropping it changes no head, and no empty dequeue came after it. So the
-// reduced history has a linearization iff the history has; in the reduced
-// history an info enqueue is an enqueue that may take effect any time after
-// its invocation.
+// enqueue) has an ok dequeue: given a linearization of the history, an
+// unknown dequeue in it either met an empty queue (drop it: no state
+// changes) or took a value v no ok dequeue returned, so v came from an info
+// enqueue: drop both, and every other op still sees the same head or the
+// same emptiness. An info enqueue whose value nobody removes stays in the
+// queue to the end: dropping it changes no head, and no empty dequeue came
+// after it. Only then are the patterns below used to answer Invalid. In the
+// reduced history an info enqueue is an enqueue that may take effect any
+// time after its invocation.
 //
 // Patterns (after Henzinger, Sezgin & Vafeiadis, "Aspect-oriented
 // linearizability proofs"): each is a violation in any linearization —
@@ -85,12 +87,17 @@ class QueueDecision {
       if (v.deq_ret < v.enq_call)
         return invalid({}, d, "`" + describe(d) + "` completed before `" + describe(v.enq) + "` began");
     }
+    // An unknown dequeue may have taken a value no ok dequeue returned: then
+    // the reduction may lose linearizations, so a pattern proves nothing —
+    // but an order found for what is left still proves Valid.
+    bool refutable = true;
     if (!unknown_dequeues_.empty())
-      for (const QueueValue& v : values_)
-        if (v.sure && v.deq == kNoOp) return std::nullopt;  // an unknown dequeue may have taken it
+      for (const QueueValue& v : values_) refutable = refutable && !(v.sure && v.deq == kNoOp);
     by_ret_ = present_by_enqueue_return();
-    if (auto r = order()) return r;
-    if (auto r = empty()) return r;
+    if (refutable) {
+      if (auto r = order()) return r;
+      if (auto r = empty()) return r;
+    }
     if (!linearize()) return std::nullopt;  // no order found: the search decides
     SearchResult r;
     r.valid = Validity::Valid;

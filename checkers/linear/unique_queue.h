@@ -3,9 +3,10 @@
 // enqueued): O(n log n) instead of the search. Invalid comes with the ops of a
 // bad pattern that no linearization can have; Valid with a linearization it
 // built and checked step by step. nullopt when it cannot decide soundly —
-// repeated values, an unknown dequeue that may have taken a value no ok
-// dequeue returned, or neither a pattern nor an order found — and the search
-// decides. The patterns and the construction are argued in unique_queue.cpp.
+// repeated values, or neither a pattern nor an order found (patterns are not
+// used while an unknown dequeue may have taken a value no ok dequeue
+// returned) — and the search decides. The patterns and the construction are
+// argued in unique_queue.cpp.
 #pragma once
 
 #include <optional>
