@@ -12,6 +12,7 @@
 #include "harness/commands.h"
 #include "harness/report_files.h"
 #include "harness/results.h"
+#include "harness/run_folder.h"
 #include "history/error.h"
 #include "history/format.h"
 
@@ -21,23 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A JSON object of the run (results.json, test.json), or nullopt when it is
-// absent; BadInput when present but not a JSON object.
-std::optional<Json> read_json(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return std::nullopt;
-  std::ifstream in(path);
-  if (!in) throw BadInput(path.string(), 0, "cannot be read");
-  Json j;
-  try {
-    j = Json::parse(in);
-  } catch (const Json::parse_error& e) {
-    throw BadInput(path.string(), 0, fmt::format("is not valid JSON ({})", e.what()));
-  }
-  if (!j.is_object()) throw BadInput(path.string(), 0, "must hold one JSON object, as faultline writes it");
-  return j;
-}
-
 int run_report(const std::string& run_dir) {
   const fs::path dir(run_dir);
   std::error_code ec;
@@ -46,8 +30,8 @@ int run_report(const std::string& run_dir) {
   if (!fs::exists(history_path, ec))
     throw UsageError(fmt::format("{} has no history.jsonl: is it a run's folder (store/<test>/<time>)?", run_dir));
   History h = read_history(history_path.string(), Format::Jsonl);
-  std::optional<Json> results = read_json(dir / "results.json");
-  std::optional<Json> settings = read_json(dir / "test.json");
+  std::optional<Json> results = read_run_json(dir / "results.json");
+  std::optional<Json> settings = read_run_json(dir / "test.json");
 
   ReportRequest req;
   req.dir = dir.string();

@@ -139,6 +139,9 @@ ShaperReport stop_shapers(const std::vector<Host*>& hosts) {
                             "dropped by the kernel): it added delay or loss of its own",
                             h.name(), stats.value("late_p99_us", 0),
                             stats.value("kernel_dropped_queue_full", 0) + stats.value("kernel_dropped_socket_full", 0));
+    // Its log stays behind only when something went wrong, named in the problem.
+    if (problem.empty()) h.run({"rm", "-f", log_path(h)});
+    else problem += fmt::format(" (its log: {} on {})", log_path(h), h.name());
     std::lock_guard<std::mutex> lock(mu);
     if (stats.is_object()) report.stats[h.name()] = stats;
     if (!problem.empty()) report.problem += (report.problem.empty() ? "" : "; ") + problem;

@@ -11,7 +11,7 @@
 
 using namespace fl;
 
-TEST_CASE("the journal writes, reads, updates and removes a file atomically", "[cluster]") {
+TEST_CASE("the journal writes, reads, updates and removes a file atomically", "[cluster][no-cluster]") {
   if (!running_as_root() && access("/run", W_OK) != 0) FL_SKIP("/run is not writable");
   const std::string name = "test-journal-" + std::to_string(getpid()) + ".json";
   journal::write(name, {{"a", 1}});

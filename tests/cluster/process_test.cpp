@@ -14,7 +14,7 @@
 
 using namespace fl;
 
-TEST_CASE("run_process returns the exit code and captures stdout and stderr apart", "[cluster]") {
+TEST_CASE("run_process returns the exit code and captures stdout and stderr apart", "[cluster][no-cluster]") {
   RunResult r = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"});
   CHECK(r.exit_code == 3);
   CHECK_FALSE(r.timed_out);
@@ -23,7 +23,7 @@ TEST_CASE("run_process returns the exit code and captures stdout and stderr apar
   CHECK_FALSE(r.ok());
 }
 
-TEST_CASE("run_process kills a program that outlives its timeout", "[cluster]") {
+TEST_CASE("run_process kills a program that outlives its timeout", "[cluster][no-cluster]") {
   RunOptions o;
   o.timeout = std::chrono::milliseconds(200);
   auto t0 = std::chrono::steady_clock::now();
@@ -34,7 +34,7 @@ TEST_CASE("run_process kills a program that outlives its timeout", "[cluster]") 
   CHECK(took < std::chrono::seconds(5));
 }
 
-TEST_CASE("run_process feeds a large stdin while reading a large stdout without deadlock", "[cluster]") {
+TEST_CASE("run_process feeds a large stdin while reading a large stdout without deadlock", "[cluster][no-cluster]") {
   RunOptions o;
   o.input = std::string(3 << 20, 'x');
   RunResult r = run_process({"cat"}, o);
@@ -42,18 +42,18 @@ TEST_CASE("run_process feeds a large stdin while reading a large stdout without 
   CHECK(r.out.size() == o.input.size());
 }
 
-TEST_CASE("run_process adds environment variables", "[cluster]") {
+TEST_CASE("run_process adds environment variables", "[cluster][no-cluster]") {
   RunOptions o;
   o.env = {{"FL_TEST_VALUE", "42"}};
   RunResult r = run_process({"sh", "-c", "echo $FL_TEST_VALUE"}, o);
   CHECK(r.out == "42\n");
 }
 
-TEST_CASE("run_process says clearly when a program does not exist", "[cluster]") {
+TEST_CASE("run_process says clearly when a program does not exist", "[cluster][no-cluster]") {
   CHECK_THROWS_WITH(run_process({"fl-no-such-program"}), Catch::Contains("cannot run fl-no-such-program"));
 }
 
-TEST_CASE("spawn_daemon appends output to its log and stop ends it without leaving a zombie", "[cluster]") {
+TEST_CASE("spawn_daemon appends output to its log and stop ends it without leaving a zombie", "[cluster][no-cluster]") {
   std::string log = "/tmp/fl-test-daemon-" + std::to_string(getpid()) + ".log";
   std::filesystem::remove(log);
   int pid = spawn_daemon({"sh", "-c", "echo started; echo oops >&2; exec sleep 30"}, log);
@@ -78,7 +78,7 @@ TEST_CASE("spawn_daemon appends output to its log and stop ends it without leavi
   std::filesystem::remove(log);
 }
 
-TEST_CASE("stop_process escalates to SIGKILL when SIGTERM is ignored", "[cluster]") {
+TEST_CASE("stop_process escalates to SIGKILL when SIGTERM is ignored", "[cluster][no-cluster]") {
   int pid = spawn_daemon({"sh", "-c", "trap '' TERM; while true; do sleep 0.05; done"}, "/dev/null");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   auto t0 = std::chrono::steady_clock::now();

@@ -57,14 +57,14 @@ std::shared_ptr<const History> tiny_history() {
 
 }  // namespace
 
-TEST_CASE("checkers that finish within the check budget give their own verdict") {
+TEST_CASE("checkers that finish within the check budget give their own verdict", "[no-cluster]") {
   BudgetedResults r = run_checkers_within(tiny_history(), {find_checker("stats")}, CheckOptions{}, 60);
   CHECK_FALSE(r.abandoned);
   CHECK(r.results.valid == Validity::Valid);
   CHECK(r.results.file.to_json()["checkers"].contains("stats"));
 }
 
-TEST_CASE("a checker still running past the check budget is given up on: unknown, with the reason") {
+TEST_CASE("a checker still running past the check budget is given up on: unknown, with the reason", "[no-cluster]") {
   // The checker must outlive the thread that runs it: static here, as the
   // registry's checkers are.
   static const auto gate = std::make_shared<Gate>();

@@ -23,7 +23,7 @@ const std::string kCorpus = FL_CORPUS_DIR;
 
 }  // namespace
 
-TEST_CASE("check exits 0 for a linearizable corpus history and 1 for a broken one") {
+TEST_CASE("check exits 0 for a linearizable corpus history and 1 for a broken one", "[no-cluster]") {
   CHECK(check({"--model", "cas-register", "--init", "0", kCorpus + "/knossos/cas-register/good/memstress3-0.edn"})
             .exit_code == 0);
   RunResult bad = check({"--model", "cas-register", "--init", "0", kCorpus + "/knossos/cas-register/bad/cas-failure.edn"});
@@ -31,7 +31,7 @@ TEST_CASE("check exits 0 for a linearizable corpus history and 1 for a broken on
   CHECK(bad.out.find("not linearizable as a cas-register") != std::string::npos);
 }
 
-TEST_CASE("an unknown model, checker or format is a usage error with one sentence") {
+TEST_CASE("an unknown model, checker or format is a usage error with one sentence", "[no-cluster]") {
   const std::string file = kCorpus + "/knossos/cas-register/bad/cas-failure.edn";
   for (const Argv& args : {Argv{"--model", "nope", file}, Argv{"--checker", "nope", file},
                            Argv{"--format", "xml", file}, Argv{"--init", "[1", file},
@@ -44,7 +44,7 @@ TEST_CASE("an unknown model, checker or format is a usage error with one sentenc
   }
 }
 
-TEST_CASE("check --out writes results.json in DESIGN.md's shape, and --json prints the same") {
+TEST_CASE("check --out writes results.json in DESIGN.md's shape, and --json prints the same", "[no-cluster]") {
   test::TempStore dir;
   const std::string file = kCorpus + "/porcupine/etcd/etcd_000.log";
   RunResult r = check({"--model", "cas-register", "--init", "null", "--checker", "linearizable,stats",
@@ -61,7 +61,7 @@ TEST_CASE("check --out writes results.json in DESIGN.md's shape, and --json prin
   CHECK(nlohmann::json::parse(j.out) == results);
 }
 
-TEST_CASE("a history of transactions checked alone (streamed) gets what a check that reads it whole (--out) gets") {
+TEST_CASE("a history of transactions checked alone (streamed) gets what a check that reads it whole (--out) gets", "[no-cluster]") {
   // --json streams the file into the txn checker; --out reads it into a
   // History for the report. Verdict, results.json and errors must agree.
   test::TempStore dir;
@@ -95,7 +95,7 @@ TEST_CASE("a history of transactions checked alone (streamed) gets what a check 
   }
 }
 
-TEST_CASE("several histories give the worst verdict and a result per file") {
+TEST_CASE("several histories give the worst verdict and a result per file", "[no-cluster]") {
   test::TempStore dir;
   RunResult r = check({"--model", "cas-register", "--init", "0", "--out", dir.path,
                        kCorpus + "/knossos/cas-register/good/memstress3-0.edn",
@@ -107,7 +107,7 @@ TEST_CASE("several histories give the worst verdict and a result per file") {
   CHECK(results["files"].size() == 2);
 }
 
-TEST_CASE("an error faultline did not foresee exits 70 with one sentence, never a stack trace") {
+TEST_CASE("an error faultline did not foresee exits 70 with one sentence, never a stack trace", "[no-cluster]") {
   // Results that cannot be written (a folder inside a file of /proc) are no
   // mistake of the history nor of the command line: an internal error.
   RunResult r = check({"--model", "cas-register", "--init", "0", "--out", "/proc/version/results",
@@ -117,7 +117,7 @@ TEST_CASE("an error faultline did not foresee exits 70 with one sentence, never 
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
-TEST_CASE("check with --init '{}' tells the transactional checkers every key started absent: a read of a value nobody wrote is then an anomaly") {
+TEST_CASE("check with --init '{}' tells the transactional checkers every key started absent: a read of a value nobody wrote is then an anomaly", "[no-cluster]") {
   // Elle's own history reads x = 5, which no transaction writes: Elle takes
   // it for the initial state, and so do we unless told the history started
   // empty.

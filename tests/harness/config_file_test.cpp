@@ -48,7 +48,7 @@ std::string write(const test::TempStore& dir, const std::string& name, const std
 
 }  // namespace
 
-TEST_CASE("a TOML config sets flags by their long names, sections included, and the command line wins") {
+TEST_CASE("a TOML config sets flags by their long names, sections included, and the command line wins", "[no-cluster]") {
   test::TempStore dir;
   std::string f = write(dir, "c.toml",
                         "system = \"etcd\"\ntime_limit = 30\nnemesis = [\"partition\", \"kill\"]\n"
@@ -67,7 +67,7 @@ TEST_CASE("a TOML config sets flags by their long names, sections included, and 
   CHECK(fl.opt == std::vector<std::string>{"wait=1", "down-after-ms=500"});
 }
 
-TEST_CASE("a JSON config (a run's test.json) sets the same flags, objects becoming K=V words, recorded keys ignored") {
+TEST_CASE("a JSON config (a run's test.json) sets the same flags, objects becoming K=V words, recorded keys ignored", "[no-cluster]") {
   test::TempStore dir;
   std::string f = write(dir, "test.json",
                         R"({"system": "redis", "time_limit": 30.0, "nemesis": [], "opt": {"wait": 2, "data-root": "/x"},
@@ -82,7 +82,7 @@ TEST_CASE("a JSON config (a run's test.json) sets the same flags, objects becomi
   CHECK_FALSE(fl.strict);
 }
 
-TEST_CASE("a config key that is no setting is a usage error naming the file, bad JSON is bad input with its line") {
+TEST_CASE("a config key that is no setting is a usage error naming the file, bad JSON is bad input with its line", "[no-cluster]") {
   test::TempStore dir;
   Flags fl;
   fl.parse({});
@@ -100,7 +100,7 @@ TEST_CASE("a config key that is no setting is a usage error naming the file, bad
   CHECK_THROWS_AS(apply_config_file(fl.app, dir.path + "/missing.toml", {"opt"}, {}), UsageError);
 }
 
-TEST_CASE("every example config under examples/ names only settings of `faultline test`") {
+TEST_CASE("every example config under examples/ names only settings of `faultline test`", "[no-cluster]") {
   RunResult list = run_process({FL_BINARY, "list"});
   int checked = 0;
   for (const auto& e : fs::directory_iterator(std::string(FL_SOURCE_DIR) + "/examples")) {

@@ -51,7 +51,7 @@ RunResult check_cli(Argv args) {
 
 }  // namespace
 
-TEST_CASE("every corpus history gets its expected verdict through the command line", "[corpus]") {
+TEST_CASE("every corpus history gets its expected verdict through the command line", "[corpus][no-cluster]") {
   const std::vector<CorpusRow> rows = corpus_table();
   REQUIRE(rows.size() == 230);
   const auto t0 = std::chrono::steady_clock::now();
@@ -72,7 +72,7 @@ TEST_CASE("every corpus history gets its expected verdict through the command li
             << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
 }
 
-TEST_CASE("a Knossos multi-register history is checked as one with no --model or --checker", "[corpus]") {
+TEST_CASE("a Knossos multi-register history is checked as one with no --model or --checker", "[corpus][no-cluster]") {
   // Its ops are txns of "read"/"write" micro-ops (Elle's are "r"/"w"): a
   // linearizability history, not an Elle one.
   const std::string file = kCorpusDir + "/knossos/multi-register/good/multi-register.edn";

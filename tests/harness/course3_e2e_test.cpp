@@ -100,11 +100,24 @@ TEST_CASE("quorum with W + R > N and no read repair returns a new value, then an
   KnobRun r;
   CourseRow row;
   row.design = "quorum";
+  // The row's faults. Any two replicas share one with the newest completed
+  // write, so a value goes back only while a write is in flight: a partition
+  // or a kill that cuts one between its replicas. That shows in most 20 s
+  // runs, not all (6 of 7 in the table; 1 CI run missed it; reordered
+  // packets did no better): the case makes up to three runs and passes on
+  // the first that finds it.
   row.nemesis = {"partition", "kill"};
-  row.time_limit_s = 20;  // the row's length and interval: in 10 s it stayed linearizable (1 run of 1)
+  row.time_limit_s = 20;
   row.interval_s = 4;
-  TestOutcome out = r.run(row);
-  CHECK(verdict_of(out, "linearizable") == "invalid");
+  std::string verdict;
+  int runs = 0;
+  while (verdict != "invalid" && runs < 3) {
+    TestOutcome out = r.run(row);
+    verdict = verdict_of(out, "linearizable");
+    ++runs;
+  }
+  INFO("runs made: " << runs);
+  CHECK(verdict == "invalid");
 }
 
 TEST_CASE("a sloppy quorum under partitions acknowledges writes that later reads miss, caught by linearizable") {
@@ -114,7 +127,15 @@ TEST_CASE("a sloppy quorum under partitions acknowledges writes that later reads
   row.design = "quorum";
   row.opts = {"sloppy"};
   row.nodes = 5;
-  row.nemesis = {"partition"};
+  // The row's schedule: halves (2 | 3) for 3 s, then 1 s healed, again and
+  // again. Cut into two sides of at least two nodes each, both sides take
+  // writes (the side without two owners hands them to stand-ins as hints),
+  // so each side reads its own writes and not the other's. Random grudges
+  // (the nemesis `partition`) sometimes cut off one node alone, which
+  // cannot write, and a 12 s run could then stay linearizable (1 CI run).
+  row.schedule = {"3s partition grudge=halves", "1s quiet"};
+  row.repeat_schedule = true;
+  row.rate = 100;  // gaps between a side's writes, where its reads miss the other side's
   row.time_limit_s = 12;
   TestOutcome out = r.run(row);
   CHECK(verdict_of(out, "linearizable") == "invalid");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -39,6 +40,9 @@ struct CourseRow {
 };
 
 inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
+  // Packet faults run on fl-shaper, which faultline finds beside itself; a
+  // test binary lives elsewhere, so it names the one it was built with.
+  setenv("FL_SHAPER", FL_SHAPER_BINARY, 1);
   TestOptions o;
   o.system = row.system;
   o.workload = row.workload;

@@ -35,7 +35,7 @@ std::int64_t drain(Generator& g, int threads) {
 
 }  // namespace
 
-TEST_CASE("an ops limit hands out exactly that many ops however many workers race for them") {
+TEST_CASE("an ops limit hands out exactly that many ops however many workers race for them", "[no-cluster]") {
   CountingWorkload w;
   GeneratorOptions o;
   o.ops_limit = 10000;
@@ -46,7 +46,7 @@ TEST_CASE("an ops limit hands out exactly that many ops however many workers rac
   CHECK(g.over());
 }
 
-TEST_CASE("a time limit ends the main phase") {
+TEST_CASE("a time limit ends the main phase", "[no-cluster]") {
   CountingWorkload w;
   GeneratorOptions o;
   o.time_limit_s = 0.2;
@@ -61,7 +61,7 @@ TEST_CASE("a time limit ends the main phase") {
   CHECK(g.over());
 }
 
-TEST_CASE("a rate limits the ops of all workers together") {
+TEST_CASE("a rate limits the ops of all workers together", "[no-cluster]") {
   CountingWorkload w;
   GeneratorOptions o;
   o.time_limit_s = 0.5;
@@ -73,7 +73,7 @@ TEST_CASE("a rate limits the ops of all workers together") {
   CHECK(n < 200);  // unthrottled it would be millions
 }
 
-TEST_CASE("stop ends the phase for workers waiting on the rate") {
+TEST_CASE("stop ends the phase for workers waiting on the rate", "[no-cluster]") {
   CountingWorkload w;
   GeneratorOptions o;
   o.time_limit_s = 60;
@@ -91,7 +91,7 @@ TEST_CASE("stop ends the phase for workers waiting on the rate") {
   CHECK(g.over());
 }
 
-TEST_CASE("the final ops are handed out once") {
+TEST_CASE("the final ops are handed out once", "[no-cluster]") {
   CountingWorkload w;
   GeneratorOptions o;
   o.ops_limit = 1;
@@ -100,7 +100,7 @@ TEST_CASE("the final ops are handed out once") {
   CHECK(g.final_ops().empty());
 }
 
-TEST_CASE("nonsense generator options are refused") {
+TEST_CASE("nonsense generator options are refused", "[no-cluster]") {
   CountingWorkload w;
   GeneratorOptions o;
   o.rate = -1;

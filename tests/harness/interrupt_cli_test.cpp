@@ -73,7 +73,7 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a second Ctrl-C tears down at once and exits 130, writing no results.json") {
+TEST_CASE("a second Ctrl-C tears down at once and exits 130, writing no results.json", "[no-cluster]") {
   test::TempStore store;
   fs::create_directories(store.path);
   // Unthrottled for a moment: the history is then long enough that the
@@ -103,7 +103,7 @@ TEST_CASE("a second Ctrl-C tears down at once and exits 130, writing no results.
   CHECK(read_jsonl(lines, history).size() > 0);
 }
 
-TEST_CASE("a first Ctrl-C stops the run, which still checks, writes results.json and says it was interrupted") {
+TEST_CASE("a first Ctrl-C stops the run, which still checks, writes results.json and says it was interrupted", "[no-cluster]") {
   test::TempStore store;
   fs::create_directories(store.path);
   Child run({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--time-limit", "60", "--rate",

@@ -9,7 +9,7 @@
 
 using namespace fl;
 
-TEST_CASE("the first Ctrl-C asks to stop and the second to tear down at once") {
+TEST_CASE("the first Ctrl-C asks to stop and the second to tear down at once", "[no-cluster]") {
   std::atomic<int> first{0}, second{0};
   struct sigaction before {};
   sigaction(SIGINT, nullptr, &before);

@@ -29,7 +29,7 @@ Argv memory_run(const fl::test::TempStore& store, Argv more) {
 
 }  // namespace
 
-TEST_CASE("an unknown --workload-opt key is a usage error naming the workload's knobs") {
+TEST_CASE("an unknown --workload-opt key is a usage error naming the workload's knobs", "[no-cluster]") {
   test::TempStore store;
   RunResult r = faultline(memory_run(store, {"--workload-opt", "no-such-knob=1"}));
   CHECK(r.exit_code == 64);
@@ -39,7 +39,7 @@ TEST_CASE("an unknown --workload-opt key is a usage error naming the workload's 
   CHECK_FALSE(std::filesystem::exists(store.path));  // refused before the store was made
 }
 
-TEST_CASE("a knob spelt with underscores is refused, and the sentence names its spelling with dashes") {
+TEST_CASE("a knob spelt with underscores is refused, and the sentence names its spelling with dashes", "[no-cluster]") {
   test::TempStore store;
   // The bank workload is refused for its knob before the memory system is
   // found not to run it: the knob is checked where the workload is made.
@@ -51,7 +51,7 @@ TEST_CASE("a knob spelt with underscores is refused, and the sentence names its 
                    "max-transfer, read-fraction); names are spelt with dashes: read-fraction") != std::string::npos);
 }
 
-TEST_CASE("an unknown --opt key is a usage error naming the system's knobs") {
+TEST_CASE("an unknown --opt key is a usage error naming the system's knobs", "[no-cluster]") {
   test::TempStore store;
   RunResult r = faultline(memory_run(store, {"--opt", "latency_us=5"}));
   CHECK(r.exit_code == 64);
@@ -61,7 +61,7 @@ TEST_CASE("an unknown --opt key is a usage error naming the system's knobs") {
   CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("the help says knobs are spelt with dashes, and list names each system's and workload's knobs") {
+TEST_CASE("the help says knobs are spelt with dashes, and list names each system's and workload's knobs", "[no-cluster]") {
   RunResult help = faultline({"test", "--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("Knobs are spelt with dashes") != std::string::npos);
@@ -71,7 +71,7 @@ TEST_CASE("the help says knobs are spelt with dashes, and list names each system
   CHECK(list.out.find("--opt: bug, latency-us, lost-replies") != std::string::npos);
 }
 
-TEST_CASE("check --memory-limit's help says what 0 means: a quarter of the machine's memory") {
+TEST_CASE("check --memory-limit's help says what 0 means: a quarter of the machine's memory", "[no-cluster]") {
   RunResult help = faultline({"check", "--help"});
   CHECK(help.exit_code == 0);
   const auto at = help.out.find("--memory-limit");

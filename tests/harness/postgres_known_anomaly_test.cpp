@@ -41,7 +41,7 @@ const std::string kPostgresCycle =
     line(2, "invoke", R"([["r","x",null],["r","y",null]])") + line(1, "ok", R"([["append","x",1]])") +
     line(0, "ok", R"([["r","x",[]],["append","y",1]])") + line(2, "ok", R"([["r","x",[1]],["r","y",[]]])");
 
-TEST_CASE("the predicate accepts PostgreSQL's known G2-item: three transactions, two rw edges in a row") {
+TEST_CASE("the predicate accepts PostgreSQL's known G2-item: three transactions, two rw edges in a row", "[no-cluster]") {
   Json r = judged(kPostgresCycle);
   INFO(r.dump(1));
   REQUIRE(r["valid"] == false);
@@ -51,7 +51,7 @@ TEST_CASE("the predicate accepts PostgreSQL's known G2-item: three transactions,
 
 // The variant the README also saw: T3 appends to x after T2 (ww) instead of
 // reading it; a later read shows the order of x's appends and P's append.
-TEST_CASE("the predicate accepts the known cycle with a ww edge in place of the wr edge") {
+TEST_CASE("the predicate accepts the known cycle with a ww edge in place of the wr edge", "[no-cluster]") {
   const std::string h =
       line(0, "invoke", R"([["r","x",null],["append","y",1]])") + line(1, "invoke", R"([["append","x",1]])") +
       line(2, "invoke", R"([["r","y",null],["append","x",2]])") + line(1, "ok", R"([["append","x",1]])") +
@@ -67,7 +67,7 @@ TEST_CASE("the predicate accepts the known cycle with a ww edge in place of the 
 // Its realtime form: T3 begins after T2 committed and reads y without P's
 // append; P still read x before T2's append. P -rw-> T2 -realtime-> T3
 // -rw-> P.
-TEST_CASE("the predicate accepts the realtime form of the known cycle") {
+TEST_CASE("the predicate accepts the realtime form of the known cycle", "[no-cluster]") {
   const std::string h =
       line(0, "invoke", R"([["r","x",null],["append","y",1]])") + line(1, "invoke", R"([["append","x",1]])") +
       line(1, "ok", R"([["append","x",1]])") + line(2, "invoke", R"([["r","y",null]])") +
@@ -79,7 +79,7 @@ TEST_CASE("the predicate accepts the realtime form of the known cycle") {
   CHECK(beyond_known_postgres_anomaly(r) == "");
 }
 
-TEST_CASE("the predicate accepts a valid result and refuses one judged against a weaker model") {
+TEST_CASE("the predicate accepts a valid result and refuses one judged against a weaker model", "[no-cluster]") {
   const std::string h = line(0, "invoke", R"([["append","x",1]])") + line(0, "ok", R"([["append","x",1]])") +
                         line(1, "invoke", R"([["r","x",null]])") + line(1, "ok", R"([["r","x",[1]]])");
   CHECK(beyond_known_postgres_anomaly(judged(h)) == "");
@@ -93,7 +93,7 @@ TEST_CASE("the predicate accepts a valid result and refuses one judged against a
 // What snapshot isolation (PostgreSQL's REPEATABLE READ) lets through and
 // SERIALIZABLE must not: a write skew, two transactions each reading what
 // the other appends to — a G2-item, but of two transactions.
-TEST_CASE("the predicate refuses a write skew, the G2-item of repeatable read") {
+TEST_CASE("the predicate refuses a write skew, the G2-item of repeatable read", "[no-cluster]") {
   const std::string h = line(0, "invoke", R"([["r","x",null],["r","y",null],["append","x",1]])") +
                         line(1, "invoke", R"([["r","x",null],["r","y",null],["append","y",1]])") +
                         line(0, "ok", R"([["r","x",[]],["r","y",[]],["append","x",1]])") +
@@ -106,7 +106,7 @@ TEST_CASE("the predicate refuses a write skew, the G2-item of repeatable read") 
 // What read committed lets through: two transactions read x empty and both
 // append to it (a lost update); and a read that sees one transaction's
 // append to x but not its append to y (read skew, G-single).
-TEST_CASE("the predicate refuses the anomalies of read committed") {
+TEST_CASE("the predicate refuses the anomalies of read committed", "[no-cluster]") {
   const std::string lost = line(0, "invoke", R"([["r","x",null],["append","x",1]])") +
                            line(1, "invoke", R"([["r","x",null],["append","x",2]])") +
                            line(0, "ok", R"([["r","x",[]],["append","x",1]])") +
@@ -126,7 +126,7 @@ TEST_CASE("the predicate refuses the anomalies of read committed") {
   CHECK_THAT(beyond_known_postgres_anomaly(r), Catch::Contains("G-single-item is not"));
 }
 
-TEST_CASE("the predicate refuses a result whose cycles were not all kept, or whose rw edges are apart") {
+TEST_CASE("the predicate refuses a result whose cycles were not all kept, or whose rw edges are apart", "[no-cluster]") {
   Json r = judged(kPostgresCycle);
   r["anomaly-counts"]["G2-item"] = 101;
   CHECK_THAT(beyond_known_postgres_anomaly(r), Catch::Contains("only 1 kept"));

@@ -18,7 +18,7 @@
 
 using namespace fl;
 
-TEST_CASE("concurrent clients produce a history in index and time order that reads back paired") {
+TEST_CASE("concurrent clients produce a history in index and time order that reads back paired", "[no-cluster]") {
   test::TempStore dir;
   std::filesystem::create_directories(dir.path);
   std::string path = dir.path + "/history.jsonl";
@@ -55,7 +55,7 @@ TEST_CASE("concurrent clients produce a history in index and time order that rea
   CHECK(saw_nemesis);
 }
 
-TEST_CASE("every recorded op is on disk before close, line by line") {
+TEST_CASE("every recorded op is on disk before close, line by line", "[no-cluster]") {
   test::TempStore dir;
   std::filesystem::create_directories(dir.path);
   std::string path = dir.path + "/history.jsonl";
@@ -75,7 +75,7 @@ TEST_CASE("every recorded op is on disk before close, line by line") {
   CHECK(text.find("\"error\":\"timeout\"") != std::string::npos);
 }
 
-TEST_CASE("with recording off the recorder counts but writes nothing") {
+TEST_CASE("with recording off the recorder counts but writes nothing", "[no-cluster]") {
   Recorder r("");
   OpSpec op{"read", nullptr, std::nullopt};
   r.invoke(0, op, "");
@@ -85,7 +85,7 @@ TEST_CASE("with recording off the recorder counts but writes nothing") {
   CHECK(r.counts().ok == 1);
 }
 
-TEST_CASE("a failed or indeterminate completion carries the op's argument") {
+TEST_CASE("a failed or indeterminate completion carries the op's argument", "[no-cluster]") {
   test::TempStore dir;
   std::filesystem::create_directories(dir.path);
   std::string path = dir.path + "/history.jsonl";
@@ -101,7 +101,7 @@ TEST_CASE("a failed or indeterminate completion carries the op's argument") {
   CHECK(h[1].error == "compare failed");
 }
 
-TEST_CASE("while the writer is behind, invocations wait but a completion is recorded at once") {
+TEST_CASE("while the writer is behind, invocations wait but a completion is recorded at once", "[no-cluster]") {
   // The history goes into a pipe that nobody reads yet: the writer blocks
   // once the pipe is full, and the recorder's queue fills up.
   test::TempStore dir;

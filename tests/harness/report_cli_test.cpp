@@ -29,7 +29,7 @@ std::string report_cli_slurp(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a run writes report.html and its plots into its folder and ends with the report's path") {
+TEST_CASE("a run writes report.html and its plots into its folder and ends with the report's path", "[no-cluster]") {
   test::TempStore store;
   RunResult r = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--ops-limit", "3000",
                              "--time-limit", "10", "--bug", "stale-read", "--no-progress", "--store", store.path});
@@ -47,7 +47,7 @@ TEST_CASE("a run writes report.html and its plots into its folder and ends with 
   CHECK(html.find("stale-read") != std::string::npos);
 }
 
-TEST_CASE("faultline report rebuilds a run's report from its history, results and settings alone") {
+TEST_CASE("faultline report rebuilds a run's report from its history, results and settings alone", "[no-cluster]") {
   test::TempStore store;
   RunResult r = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--ops-limit", "2000",
                              "--time-limit", "10", "--no-progress", "--store", store.path});
@@ -74,7 +74,7 @@ TEST_CASE("faultline report rebuilds a run's report from its history, results an
   CHECK(std::count(wrong.err.begin(), wrong.err.end(), '\n') == 1);
 }
 
-TEST_CASE("faultline report refuses a results.json or test.json of the wrong shape with one sentence, exit 65") {
+TEST_CASE("faultline report refuses a results.json or test.json of the wrong shape with one sentence, exit 65", "[no-cluster]") {
   // They ended in "internal error: [json.exception.type_error.306] …", exit 70.
   test::TempStore store;
   const std::string dir = store.path + "/run";
@@ -106,7 +106,7 @@ TEST_CASE("faultline report refuses a results.json or test.json of the wrong sha
   }
 }
 
-TEST_CASE("check --out writes report.html beside results.json and ends with its path") {
+TEST_CASE("check --out writes report.html beside results.json and ends with its path", "[no-cluster]") {
   test::TempStore out;
   const std::string history = std::string(FL_CORPUS_DIR) + "/knossos/cas-register/bad/cas-failure.edn";
   RunResult r = run_process({FL_BINARY, "check", "--model", "cas-register", "--init", "0", history, "--out", out.path});
@@ -122,7 +122,7 @@ TEST_CASE("check --out writes report.html beside results.json and ends with its 
   CHECK(j.err.find("report: " + out.path + "/report.html") != std::string::npos);
 }
 
-TEST_CASE("check --out draws both plots of a history whose ops all happen at one instant") {
+TEST_CASE("check --out draws both plots of a history whose ops all happen at one instant", "[no-cluster]") {
   // The throughput plot's only bucket lay past the x range [0, 0]: gnuplot
   // refused it ("all points y value undefined!") and the warning showed its
   // first, empty line of output: "gnuplot could not draw rate.png ()".

@@ -41,7 +41,7 @@ TestOptions memory_test(const std::string& store, std::int64_t ops) {
 
 }  // namespace
 
-TEST_CASE("a memory register run stores a complete run whose history re-checks to the same verdict") {
+TEST_CASE("a memory register run stores a complete run whose history re-checks to the same verdict", "[no-cluster]") {
   test::TempStore store;
   TestRun run(memory_test(store.path, 20000));
   TestOutcome out = run.run();
@@ -63,7 +63,7 @@ TEST_CASE("a memory register run stores a complete run whose history re-checks t
   CHECK_FALSE(results.contains("run-problems"));
 }
 
-TEST_CASE("the memory system's stale-read bug is found as a linearizability anomaly") {
+TEST_CASE("the memory system's stale-read bug is found as a linearizability anomaly", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 5000);
   o.system_options = {{"bug", "stale-read"}};
@@ -74,7 +74,7 @@ TEST_CASE("the memory system's stale-read bug is found as a linearizability anom
   CHECK(out.results["checkers"]["linearizable"]["valid"] == false);
 }
 
-TEST_CASE("the register writes fresh values and its cas, expecting what a read saw, often succeeds") {
+TEST_CASE("the register writes fresh values and its cas, expecting what a read saw, often succeeds", "[no-cluster]") {
   test::TempStore store;
   TestOutcome out = TestRun(memory_test(store.path, 5000)).run();
   REQUIRE(!out.run_dir.empty());
@@ -97,7 +97,7 @@ TEST_CASE("the register writes fresh values and its cas, expecting what a read s
   CHECK(out.valid == Validity::Valid);
 }
 
-TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and invalid with stale reads") {
+TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and invalid with stale reads", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 30000);
   o.concurrency = 50;
@@ -162,7 +162,7 @@ History plant_stale_read(const History& run) {
 
 }  // namespace
 
-TEST_CASE("a stale read only the search can rule out, planted after a busy run (50 workers), is decided invalid", "[soak]") {
+TEST_CASE("a stale read only the search can rule out, planted after a busy run (50 workers), is decided invalid", "[soak][no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 30000);
   o.concurrency = 50;
@@ -193,7 +193,7 @@ TEST_CASE("a stale read only the search can rule out, planted after a busy run (
             << r.detail["configurations"] << " configurations, " << took << " s\n";
 }
 
-TEST_CASE("after an info a worker continues as a new process and the old one never invokes again") {
+TEST_CASE("after an info a worker continues as a new process and the old one never invokes again", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 4000);
   o.system_options = {{"lost-replies", 0.05}};
@@ -215,7 +215,7 @@ TEST_CASE("after an info a worker continues as a new process and the old one nev
   CHECK(out.valid == Validity::Valid);
 }
 
-TEST_CASE("a stop request ends the run early, and the run still checks and writes its results") {
+TEST_CASE("a stop request ends the run early, and the run still checks and writes its results", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 0);
   o.time_limit_s = 60;
@@ -233,7 +233,7 @@ TEST_CASE("a stop request ends the run early, and the run still checks and write
   CHECK(out.counts.ok > 0);
 }
 
-TEST_CASE("on a stop request in-flight ops get 2 s to finish, then are recorded as info, and the run still checks") {
+TEST_CASE("on a stop request in-flight ops get 2 s to finish, then are recorded as info, and the run still checks", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 0);
   o.time_limit_s = 60;
@@ -266,7 +266,7 @@ TEST_CASE("on a stop request in-flight ops get 2 s to finish, then are recorded 
   CHECK(out.results["checkers"]["linearizable"]["valid"] == true);
 }
 
-TEST_CASE("a check that runs past its budget makes the run unknown, with the reason in results.json") {
+TEST_CASE("a check that runs past its budget makes the run unknown, with the reason in results.json", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 20000);
   o.check_time_limit_s = 1e-6;
@@ -283,7 +283,7 @@ TEST_CASE("a check that runs past its budget makes the run unknown, with the rea
   CHECK_THROWS_WITH([&] { o.check_time_limit_s = 0; TestRun bad(o); }(), Catch::Contains("--check-time-limit"));
 }
 
-TEST_CASE("a SIGKILLed run leaves a history that is valid up to its last complete line") {
+TEST_CASE("a SIGKILLed run leaves a history that is valid up to its last complete line", "[no-cluster]") {
   test::TempStore store;
   RunOptions ro;
   ro.timeout = std::chrono::milliseconds(1500);  // then run_process sends SIGKILL
@@ -302,7 +302,7 @@ TEST_CASE("a SIGKILLed run leaves a history that is valid up to its last complet
   CHECK_FALSE(fs::exists(store.path + "/latest/results.json"));
 }
 
-TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
+TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors", "[no-cluster]") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 10);
   o.system = "nosuch";
@@ -330,7 +330,7 @@ TEST_CASE("unknown systems, workloads, nemeses and bugs are usage errors") {
   CHECK_THROWS_WITH(TestRun(o).run(), Catch::Contains("nothing to break"));
 }
 
-TEST_CASE("times and rates that are not finite numbers are usage errors") {
+TEST_CASE("times and rates that are not finite numbers are usage errors", "[no-cluster]") {
   // CLI11 reads "nan" and "inf" as doubles; `--time-limit nan` passed the
   // `<= 0` test and ran until killed, and `--quiet-period nan` cast NaN
   // seconds to integer nanoseconds (UB).

@@ -56,7 +56,7 @@ struct Serving {
 
 }  // namespace
 
-TEST_CASE("serve lists the store's runs newest first and serves each report") {
+TEST_CASE("serve lists the store's runs newest first and serves each report", "[no-cluster]") {
   test::TempStore store;
   stored_run(store.path, "older-test", 1700000000, true);
   stored_run(store.path, "newer-test", 1800000000, false);
@@ -94,7 +94,7 @@ TEST_CASE("serve lists the store's runs newest first and serves each report") {
   CHECK(history->get_header_value("Content-Security-Policy") == "default-src 'none'");
 }
 
-TEST_CASE("serve refuses ../ paths and any file outside the store") {
+TEST_CASE("serve refuses ../ paths and any file outside the store", "[no-cluster]") {
   test::TempStore outside;
   fs::create_directories(outside.path + "/store");
   const std::string root = outside.path + "/store";
@@ -121,7 +121,7 @@ TEST_CASE("serve refuses ../ paths and any file outside the store") {
   CHECK(folder->status == 302);
 }
 
-TEST_CASE("faultline serve binds 127.0.0.1 and stops cleanly on Ctrl-C") {
+TEST_CASE("faultline serve binds 127.0.0.1 and stops cleanly on Ctrl-C", "[no-cluster]") {
   test::TempStore store;
   stored_run(store.path, "t", 1700000000, true);
   const std::string log = store.path + "/../serve-" + std::to_string(getpid()) + ".log";

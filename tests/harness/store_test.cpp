@@ -8,7 +8,7 @@
 using namespace fl;
 namespace fs = std::filesystem;
 
-TEST_CASE("a run's folder is store/<test>/<YYYYmmddTHHMMSS>/ with nodes/, and latest points at it") {
+TEST_CASE("a run's folder is store/<test>/<YYYYmmddTHHMMSS>/ with nodes/, and latest points at it", "[no-cluster]") {
   test::TempStore root;
   std::time_t t = 1795000000;  // 2026-11-18T11:06:40Z
   RunStore s = RunStore::create(root.path, "etcd-register", t);
@@ -21,7 +21,7 @@ TEST_CASE("a run's folder is store/<test>/<YYYYmmddTHHMMSS>/ with nodes/, and la
   CHECK(s.history_path() == s.dir() + "/history.jsonl");
 }
 
-TEST_CASE("a new run's folder already holds an empty history.jsonl, so a run killed during setup is checkable") {
+TEST_CASE("a new run's folder already holds an empty history.jsonl, so a run killed during setup is checkable", "[no-cluster]") {
   test::TempStore root;
   RunStore s = RunStore::create(root.path, "etcd-register", 1795000000);
   CHECK(fs::is_regular_file(s.history_path()));
@@ -29,7 +29,7 @@ TEST_CASE("a new run's folder already holds an empty history.jsonl, so a run kil
   CHECK_FALSE(fs::exists(s.log_path()));
 }
 
-TEST_CASE("two runs in the same second get separate folders and latest follows the newer") {
+TEST_CASE("two runs in the same second get separate folders and latest follows the newer", "[no-cluster]") {
   test::TempStore root;
   std::time_t t = 1795000000;
   RunStore a = RunStore::create(root.path, "memory-register", t);
@@ -39,7 +39,7 @@ TEST_CASE("two runs in the same second get separate folders and latest follows t
   CHECK(fs::equivalent(root.path + "/latest", b.dir()));
 }
 
-TEST_CASE("a test name that would escape the store is refused") {
+TEST_CASE("a test name that would escape the store is refused", "[no-cluster]") {
   test::TempStore root;
   CHECK_THROWS(RunStore::create(root.path, "../x", 0));
   CHECK_THROWS(RunStore::create(root.path, "latest", 0));

@@ -20,7 +20,7 @@ TestOptions memory_run() {
 
 }  // namespace
 
-TEST_CASE("a phase's length must be a finite positive number of seconds") {
+TEST_CASE("a phase's length must be a finite positive number of seconds", "[no-cluster]") {
   CHECK(parse_phase("20s partition-halves").seconds == 20);
   CHECK(parse_phase("1.5m quiet").seconds == 90);
   // stod reads "nan" and "inf": a NaN length passed the `<= 0` test, and the
@@ -30,7 +30,7 @@ TEST_CASE("a phase's length must be a finite positive number of seconds") {
     CHECK_THROWS_WITH(parse_phase(word), Catch::Contains("must read"));
 }
 
-TEST_CASE("a phase's options are KEY=VALUE words, VALUE read as JSON when it parses") {
+TEST_CASE("a phase's options are KEY=VALUE words, VALUE read as JSON when it parses", "[no-cluster]") {
   NemesisPhase p = parse_phase("15s kill target=n1 grudge={\"n1\":[\"n2\"]}");
   CHECK(p.fault == "kill");
   CHECK(p.options == nlohmann::json{{"target", "n1"}, {"grudge", {{"n1", {"n2"}}}}});
@@ -38,7 +38,7 @@ TEST_CASE("a phase's options are KEY=VALUE words, VALUE read as JSON when it par
   CHECK_THROWS_WITH(parse_phase("15s quiet target=n1"), Catch::Contains("takes no options"));
 }
 
-TEST_CASE("a knob word is KEY=VALUE, VALUE JSON when it parses and text otherwise, a bare KEY true") {
+TEST_CASE("a knob word is KEY=VALUE, VALUE JSON when it parses and text otherwise, a bare KEY true", "[no-cluster]") {
   CHECK(parse_knob("keys=4", "--workload-opt") == std::pair<std::string, nlohmann::json>{"keys", 4});
   CHECK(parse_knob("values=small", "--workload-opt").second == "small");
   CHECK(parse_knob("sync", "--opt").second == true);
@@ -46,7 +46,7 @@ TEST_CASE("a knob word is KEY=VALUE, VALUE JSON when it parses and text otherwis
   CHECK_THROWS_WITH(parse_knob("=1", "--opt"), Catch::Contains("--opt takes KEY=VALUE, not \"=1\""));
 }
 
-TEST_CASE("the plan holds the schedule's phases and every fault the run may start, read once") {
+TEST_CASE("the plan holds the schedule's phases and every fault the run may start, read once", "[no-cluster]") {
   TestOptions o = memory_run();
   o.schedule = {"5s partition-halves", "2s quiet", "3s kill target=n1"};
   TestPlan plan = plan_test(o);
@@ -59,7 +59,7 @@ TEST_CASE("the plan holds the schedule's phases and every fault the run may star
   CHECK(plan.options.seed != 0);
 }
 
-TEST_CASE("the plan refuses an unknown fault, in --nemesis or in a phase, naming the known ones") {
+TEST_CASE("the plan refuses an unknown fault, in --nemesis or in a phase, naming the known ones", "[no-cluster]") {
   TestOptions o = memory_run();
   o.nemesis = {"earthquake"};
   CHECK_THROWS_WITH(plan_test(o), Catch::Contains("unknown nemesis \"earthquake\" (known: partition, "));

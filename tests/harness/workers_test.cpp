@@ -45,7 +45,7 @@ class InfoEveryThird : public System {
 
 }  // namespace
 
-TEST_CASE("a worker keeps its node after an info retires its process, whatever the concurrency") {
+TEST_CASE("a worker keeps its node after an info retires its process, whatever the concurrency", "[no-cluster]") {
   test::TempStore dir;
   std::filesystem::create_directories(dir.path);
   std::string path = dir.path + "/history.jsonl";

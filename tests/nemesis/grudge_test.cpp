@@ -14,7 +14,7 @@ bool drops(const Grudge& g, const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-TEST_CASE("halves cuts the first half of the nodes off from the rest, both ways", "[nemesis]") {
+TEST_CASE("halves cuts the first half of the nodes off from the rest, both ways", "[nemesis][no-cluster]") {
   std::mt19937_64 rng(1);
   Grudge g = make_grudge("halves", {"n1", "n2", "n3"}, rng);
   CHECK(drops(g, "n1", "n2"));
@@ -24,7 +24,7 @@ TEST_CASE("halves cuts the first half of the nodes off from the rest, both ways"
   CHECK_FALSE(drops(g, "n3", "n2"));
 }
 
-TEST_CASE("one isolates exactly one node from all the others", "[nemesis]") {
+TEST_CASE("one isolates exactly one node from all the others", "[nemesis][no-cluster]") {
   std::mt19937_64 rng(7);
   Grudge g = make_grudge("one", five, rng);
   int isolated = 0;
@@ -34,7 +34,7 @@ TEST_CASE("one isolates exactly one node from all the others", "[nemesis]") {
   for (const auto& n : five) CHECK((g[n].size() == 4 || g[n].size() == 1));
 }
 
-TEST_CASE("majorities-ring gives every node a majority, and no two nodes the same one", "[nemesis]") {
+TEST_CASE("majorities-ring gives every node a majority, and no two nodes the same one", "[nemesis][no-cluster]") {
   std::mt19937_64 rng(3);
   Grudge g = make_grudge("majorities-ring", five, rng);
   std::set<std::set<std::string>> views;
@@ -49,7 +49,7 @@ TEST_CASE("majorities-ring gives every node a majority, and no two nodes the sam
   CHECK(views.size() == 5);
 }
 
-TEST_CASE("bridge joins two halves that drop each other through one node that sees both", "[nemesis]") {
+TEST_CASE("bridge joins two halves that drop each other through one node that sees both", "[nemesis][no-cluster]") {
   std::mt19937_64 rng(5);
   Grudge g = make_grudge("bridge", five, rng);
   std::string bridge;
@@ -62,12 +62,12 @@ TEST_CASE("bridge joins two halves that drop each other through one node that se
   CHECK(cut == 8);  // 2×2 nodes dropping each other both ways
 }
 
-TEST_CASE("random-halves is seeded: the same seed gives the same grudge", "[nemesis]") {
+TEST_CASE("random-halves is seeded: the same seed gives the same grudge", "[nemesis][no-cluster]") {
   std::mt19937_64 a(11), b(11);
   CHECK(make_grudge("random-halves", five, a) == make_grudge("random-halves", five, b));
 }
 
-TEST_CASE("a custom grudge is read from JSON and must name only cluster nodes", "[nemesis]") {
+TEST_CASE("a custom grudge is read from JSON and must name only cluster nodes", "[nemesis][no-cluster]") {
   Grudge g = grudge_from_json(nlohmann::json::parse(R"({"n1": ["n2"], "n2": ["n1"]})"), five);
   CHECK(drops(g, "n1", "n2"));
   CHECK_FALSE(drops(g, "n1", "n3"));

@@ -68,6 +68,7 @@ TEST_CASE("without sch_netem, delay runs fl-shaper on every node: 50 ms ± 10 ms
   CHECK_FALSE(shape_chain_in("fl-n2"));
   CHECK_FALSE(queue_bound_in("fl-n1"));
   CHECK_FALSE(running(pid));
+  CHECK(test::read_text("/run/faultline/fl-shaper-n1.log").empty());  // its log went with it
   CHECK(journaled_faults().empty());
   CHECK(test::udp_delivered("fl-n1", "fl-n2", test_address(2), 7311, 50) >= 49);
 }
@@ -95,5 +96,6 @@ TEST_CASE("faultline heal removes the shaper's rules and stops fl-shaper after a
   CHECK_FALSE(queue_bound_in("fl-n2"));
   CHECK_FALSE(running(pid1));
   CHECK_FALSE(running(pid2));
+  CHECK(test::read_text("/run/faultline/fl-shaper-n2.log").empty());
   CHECK(journaled_faults().empty());
 }

@@ -38,7 +38,7 @@ std::vector<double> delays_ms(ShapeParams p, int n) {
 
 }  // namespace
 
-TEST_CASE("a normal delay of 50 ms ± 10 ms has that mean and standard deviation", "[shaper]") {
+TEST_CASE("a normal delay of 50 ms ± 10 ms has that mean and standard deviation", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 50;
   p.jitter_ms = 10;
@@ -50,7 +50,7 @@ TEST_CASE("a normal delay of 50 ms ± 10 ms has that mean and standard deviation
   CHECK(std::abs(m.lag1) < 0.02);  // uncorrelated unless asked
 }
 
-TEST_CASE("a pareto delay keeps the mean and jitter but has a long tail of late packets", "[shaper]") {
+TEST_CASE("a pareto delay keeps the mean and jitter but has a long tail of late packets", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 50;
   p.jitter_ms = 10;
@@ -66,7 +66,7 @@ TEST_CASE("a pareto delay keeps the mean and jitter but has a long tail of late 
   CHECK(*std::min_element(v.begin(), v.end()) >= 50 - 10 * 0.5 / std::sqrt(0.75) - 1e-9);  // Pareto's floor
 }
 
-TEST_CASE("a correlated delay follows the previous one by the asked correlation, keeping mean and jitter", "[shaper]") {
+TEST_CASE("a correlated delay follows the previous one by the asked correlation, keeping mean and jitter", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 50;
   p.jitter_ms = 10;
@@ -78,7 +78,7 @@ TEST_CASE("a correlated delay follows the previous one by the asked correlation,
   CHECK(m.sd == Approx(10).margin(0.4));
 }
 
-TEST_CASE("a delay is never negative and without jitter is exact", "[shaper]") {
+TEST_CASE("a delay is never negative and without jitter is exact", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 5;
   p.jitter_ms = 20;
@@ -91,7 +91,7 @@ TEST_CASE("a delay is never negative and without jitter is exact", "[shaper]") {
   CHECK_FALSE(d.original.flip_bit);
 }
 
-TEST_CASE("reorder sends the asked fraction at once and delays the rest", "[shaper]") {
+TEST_CASE("reorder sends the asked fraction at once and delays the rest", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 20;
   p.reorder = 0.25;
@@ -107,7 +107,7 @@ TEST_CASE("reorder sends the asked fraction at once and delays the rest", "[shap
   CHECK(at_once / double(n) == Approx(0.25).margin(0.01));
 }
 
-TEST_CASE("duplicate delivers a copy of the asked fraction, each with a delay of its own", "[shaper]") {
+TEST_CASE("duplicate delivers a copy of the asked fraction, each with a delay of its own", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 50;
   p.jitter_ms = 10;
@@ -127,7 +127,7 @@ TEST_CASE("duplicate delivers a copy of the asked fraction, each with a delay of
 }
 
 TEST_CASE("corrupt flips one bit past the IP header in the asked fraction, never in a packet without payload",
-          "[shaper]") {
+          "[shaper][no-cluster]") {
   ShapeParams p;
   p.corrupt = 0.1;
   p.seed = 13;
@@ -144,7 +144,7 @@ TEST_CASE("corrupt flips one bit past the IP header in the asked fraction, never
   CHECK(flipped / double(n) == Approx(0.1).margin(0.005));
 }
 
-TEST_CASE("a seed gives the same decisions every time", "[shaper]") {
+TEST_CASE("a seed gives the same decisions every time", "[shaper][no-cluster]") {
   ShapeParams p;
   p.delay_ms = 50;
   p.jitter_ms = 10;
@@ -166,7 +166,7 @@ TEST_CASE("a seed gives the same decisions every time", "[shaper]") {
   CHECK(differ > 500);
 }
 
-TEST_CASE("the command line takes netem's units and refuses what it cannot use", "[shaper]") {
+TEST_CASE("the command line takes netem's units and refuses what it cannot use", "[shaper][no-cluster]") {
   ShaperOptions o = parse_options({"--queue", "7", "--delay-ms", "50", "--jitter-ms", "10", "--distribution", "pareto",
                                    "--correlation", "25", "--duplicate", "5", "--corrupt", "1", "--seed", "99",
                                    "--stats", "/tmp/x.json"});

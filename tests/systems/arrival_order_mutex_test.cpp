@@ -6,7 +6,7 @@
 
 #include "systems/memory/arrival_order_mutex.h"
 
-TEST_CASE("the arrival-order mutex serves its waiters first come, first served") {
+TEST_CASE("the arrival-order mutex serves its waiters first come, first served", "[no-cluster]") {
   fl::ArrivalOrderMutex mu;
   std::mutex order_mu;
   std::vector<int> order;

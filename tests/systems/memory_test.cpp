@@ -4,7 +4,7 @@
 
 using namespace fl;
 
-TEST_CASE("the memory system is a register with read, write and cas") {
+TEST_CASE("the memory system is a register with read, write and cas", "[no-cluster]") {
   auto s = make_system("memory");
   REQUIRE(s);
   CHECK(s->in_process());
@@ -20,7 +20,7 @@ TEST_CASE("the memory system is a register with read, write and cas") {
   CHECK(c->invoke({"read", nullptr, Json(1)}).value.is_null());
 }
 
-TEST_CASE("the stale-read bug makes some reads return one of the last 64 values, not only the previous one") {
+TEST_CASE("the stale-read bug makes some reads return one of the last 64 values, not only the previous one", "[no-cluster]") {
   auto s = make_system("memory", {{"bug", "stale-read"}});
   auto c = s->make_client("register", nullptr, {});
   for (int v = 1; v <= 100; ++v) c->invoke({"write", v, std::nullopt});
@@ -38,7 +38,7 @@ TEST_CASE("the stale-read bug makes some reads return one of the last 64 values,
   CHECK(fresh + previous + older == 400);
 }
 
-TEST_CASE("lost replies are info, and the op took effect") {
+TEST_CASE("lost replies are info, and the op took effect", "[no-cluster]") {
   auto s = make_system("memory", {{"lost-replies", 1.0}});
   auto c = s->make_client("register", nullptr, {});
   CHECK(c->invoke({"write", 5, std::nullopt}).type == OpType::Info);

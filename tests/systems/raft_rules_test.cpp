@@ -54,7 +54,7 @@ struct TempDir {
 
 }  // namespace
 
-TEST_CASE("a log is at least as up-to-date as another when its last term is later, or equal and it is as long") {
+TEST_CASE("a log is at least as up-to-date as another when its last term is later, or equal and it is as long", "[no-cluster]") {
   CHECK(log_up_to_date(3, 1, 2, 10));
   CHECK_FALSE(log_up_to_date(2, 10, 3, 1));
   CHECK(log_up_to_date(3, 5, 3, 5));
@@ -63,7 +63,7 @@ TEST_CASE("a log is at least as up-to-date as another when its last term is late
   CHECK(log_up_to_date(0, 0, 0, 0));
 }
 
-TEST_CASE("a vote goes to the first candidate of a term whose log is up to date, and to no other in that term") {
+TEST_CASE("a vote goes to the first candidate of a term whose log is up to date, and to no other in that term", "[no-cluster]") {
   RaftLog log = log_of({1, 1, 2}, 2);
   VoteAnswer a = receive_vote(log, {3, "n2", 3, 2});
   CHECK(a.granted);
@@ -78,7 +78,7 @@ TEST_CASE("a vote goes to the first candidate of a term whose log is up to date,
   CHECK(log.vote() == "n3");
 }
 
-TEST_CASE("a vote is refused to an older term and to a candidate whose log is behind, yet its newer term is adopted") {
+TEST_CASE("a vote is refused to an older term and to a candidate whose log is behind, yet its newer term is adopted", "[no-cluster]") {
   RaftLog log = log_of({1, 2, 2}, 5);
   VoteAnswer old = receive_vote(log, {4, "n2", 3, 2});
   CHECK_FALSE(old.granted);
@@ -92,7 +92,7 @@ TEST_CASE("a vote is refused to an older term and to a candidate whose log is be
   CHECK(receive_vote(log, {6, "n3", 3, 2}).granted);
 }
 
-TEST_CASE("AppendEntries is refused for an older term and when the log has no matching entry at prevLogIndex") {
+TEST_CASE("AppendEntries is refused for an older term and when the log has no matching entry at prevLogIndex", "[no-cluster]") {
   RaftLog log = log_of({1, 1, 2}, 3);
   CHECK_FALSE(receive_append(log, append(2, 3, 2, {2})).success);
   AppendAnswer missing = receive_append(log, append(3, 5, 3, {3}));
@@ -104,7 +104,7 @@ TEST_CASE("AppendEntries is refused for an older term and when the log has no ma
   CHECK(terms_of(log) == std::vector<std::uint64_t>{1, 1, 2});  // nothing changed
 }
 
-TEST_CASE("AppendEntries deletes a conflicting entry and all that follow, then appends the leader's") {
+TEST_CASE("AppendEntries deletes a conflicting entry and all that follow, then appends the leader's", "[no-cluster]") {
   RaftLog log = log_of({1, 1, 2, 2, 2}, 2);
   AppendAnswer a = receive_append(log, append(4, 2, 1, {3, 4}));
   CHECK(a.success);
@@ -113,7 +113,7 @@ TEST_CASE("AppendEntries deletes a conflicting entry and all that follow, then a
   CHECK(log.term() == 4);
 }
 
-TEST_CASE("a delayed, shorter AppendEntries never cuts entries that match") {
+TEST_CASE("a delayed, shorter AppendEntries never cuts entries that match", "[no-cluster]") {
   RaftLog log = log_of({1, 1, 1, 1}, 1);
   AppendAnswer a = receive_append(log, append(1, 1, 1, {1}));
   CHECK(a.success);
@@ -122,7 +122,7 @@ TEST_CASE("a delayed, shorter AppendEntries never cuts entries that match") {
   CHECK(terms_of(log) == std::vector<std::uint64_t>{1, 1, 1, 1});
 }
 
-TEST_CASE("after AppendEntries two logs that agree on an entry's index and term agree on everything before it") {
+TEST_CASE("after AppendEntries two logs that agree on an entry's index and term agree on everything before it", "[no-cluster]") {
   // Log Matching: the leader's log, and followers that start anywhere
   // behind or diverged, end up identical up to what was sent.
   std::vector<std::uint64_t> leader = {1, 1, 1, 4, 4, 5, 5, 6, 6, 6};
@@ -146,13 +146,13 @@ TEST_CASE("after AppendEntries two logs that agree on an entry's index and term 
   }
 }
 
-TEST_CASE("a follower commits up to the leader's commit index but never past the entries it was sent") {
+TEST_CASE("a follower commits up to the leader's commit index but never past the entries it was sent", "[no-cluster]") {
   CHECK(follower_commit(2, append(1, 3, 1, {1, 1}, 10)) == 5);
   CHECK(follower_commit(2, append(1, 3, 1, {1, 1}, 4)) == 4);
   CHECK(follower_commit(6, append(1, 3, 1, {1}, 4)) == 6);  // never goes back
 }
 
-TEST_CASE("the leader commits the largest index a majority holds, but only counting an entry of its own term") {
+TEST_CASE("the leader commits the largest index a majority holds, but only counting an entry of its own term", "[no-cluster]") {
   RaftLog log = log_of({1, 1, 2, 3, 3}, 3);
   // Five servers (the leader's own match first).
   CHECK(leader_commit(log, 3, 0, {5, 5, 4, 1, 0}) == 4);
@@ -166,7 +166,7 @@ TEST_CASE("the leader commits the largest index a majority holds, but only count
   CHECK(leader_commit(log, 3, 1, {5, 5, 5}) == 5);        // three servers
 }
 
-TEST_CASE("term, vote and log survive a restart from the node's directory; with no-persist nothing does") {
+TEST_CASE("term, vote and log survive a restart from the node's directory; with no-persist nothing does", "[no-cluster]") {
   TempDir dir;
   {
     RaftLog log(dir.path, Durability::Fsync);
@@ -192,7 +192,7 @@ TEST_CASE("term, vote and log survive a restart from the node's directory; with 
   CHECK(restarted.last_index() == 0);
 }
 
-TEST_CASE("the durable index covers only entries whose write has been synced") {
+TEST_CASE("the durable index covers only entries whose write has been synced", "[no-cluster]") {
   RaftLog log("", Durability::None);
   std::uint64_t t1 = log.append({{1, Json(1), 0}, {1, Json(2), 0}});
   std::uint64_t t2 = log.append({{1, Json(3), 0}});
