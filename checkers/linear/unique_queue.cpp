@@ -78,7 +78,7 @@ class QueueDecision {
       const QueueValue& v = value_of(repeated_);
       return invalid({v.enq, first}, repeated_,
                      "both `" + describe(first) + "` and `" + describe(repeated_) + "` returned " +
-                         text(repeated_) + ", which was enqueued once");
+                         text(repeated_) + ", but each value is enqueued at most once");
     }
     for (std::int32_t d : dequeues_) {
       const QueueValue& v = value_of(d);

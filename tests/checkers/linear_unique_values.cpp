@@ -80,7 +80,7 @@ TEST_CASE("unique-value queue: each bad pattern is refuted with the ops that sho
   }
   SECTION("a value dequeued twice") {
     expect_invalid(cat({seq(0, "enqueue", 1, 1), seq(1, "dequeue", nullptr, 1), seq(2, "dequeue", nullptr, 1)}),
-                   "enqueued once");
+                   "enqueued at most once");
   }
   SECTION("dequeued in the opposite order of enqueues that did not overlap") {
     expect_invalid(cat({seq(0, "enqueue", 1, 1), seq(0, "enqueue", 2, 2), seq(1, "dequeue", nullptr, 2),
