@@ -3,6 +3,9 @@
 // history is split by key, each part is refuted cheaply when it can be
 // (unique writes) and otherwise searched (Wing & Gong / Lowe), on
 // CheckOptions.threads threads. A budget that runs out gives Unknown.
+// fifo-queue and set parts whose values are unique are decided in near-linear
+// time instead (unique_queue.h, unique_set.h) unless params
+// {"unique-values": false} asks for the search alone.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -17,6 +20,8 @@
 #include "checkers/linear/refute.h"
 #include "checkers/linear/search.h"
 #include "checkers/linear/timeline.h"
+#include "checkers/linear/unique_queue.h"
+#include "checkers/linear/unique_set.h"
 #include "checkers/registry.h"
 
 namespace fl {
@@ -76,6 +81,7 @@ class LinearizableChecker : public Checker {
         opts.memory_limit_mb > 0 ? opts.memory_limit_mb * (std::size_t{1} << 20) : default_memory_bound();
 
     base.memory_in_use = &memory_in_use;
+    const bool unique_values = opts.params.value("unique-values", true);
 
     // Biggest parts first, so the last thread does not start the longest one.
     std::vector<std::size_t> order(plans.size());
@@ -102,11 +108,15 @@ class LinearizableChecker : public Checker {
             if (first) {
               encoded[i] = encode_partition(h, plans[i], model, opts.init);
               parts[i].ops = encoded[i].ops.size();
-              std::optional<SearchResult> refuted = refute_unique_writes(encoded[i], model);
-              if (!refuted) refuted = refute_stale_windows(encoded[i], model);
-              if (refuted) {
-                parts[i].search = std::move(*refuted);
-                for (std::size_t j = 0; j < cancel.size(); ++j) if (j != i) cancel[j] = true;
+              std::optional<SearchResult> decided;
+              if (unique_values) decided = decide_unique_queue(encoded[i], model);
+              if (!decided && unique_values) decided = decide_unique_set(encoded[i], model);
+              if (!decided) decided = refute_unique_writes(encoded[i], model);
+              if (!decided) decided = refute_stale_windows(encoded[i], model);
+              if (decided) {
+                parts[i].search = std::move(*decided);
+                if (parts[i].search.valid == Validity::Invalid)
+                  for (std::size_t j = 0; j < cancel.size(); ++j) if (j != i) cancel[j] = true;
                 continue;
               }
             }
@@ -176,14 +186,23 @@ class LinearizableChecker : public Checker {
     out.detail["configurations"] = configurations;
     out.detail["memory_bytes"] = peak;
     out.detail["anomalies"] = anomalies;
+    // Which algorithms decided the parts (the search, or a fast path).
+    Json methods = Json::object();
+    for (const PartResult& part : parts)
+      if (part.search.valid != Validity::Unknown && !part.search.method.empty())
+        methods[part.search.method] = methods.value(part.search.method, 0) + 1;
+    out.detail["methods"] = methods;
     if (out.valid == Validity::Unknown) {
       out.detail["reason"] = unknown_reason;
       out.detail["hint"] = kUnknownHint;
       out.summary = "could not decide: " + unknown_reason + ".\n  Hint: " + kUnknownHint + ".\n";
     } else if (out.valid == Validity::Valid) {
-      out.summary = fmt::format("linearizable as a {} ({} part{}, {} configurations explored)\n",
+      std::string by;
+      for (auto it = methods.begin(); it != methods.end(); ++it)
+        if (it.key() != "wgl") by += (by.empty() ? ", decided by the " : " and the ") + it.key();
+      out.summary = fmt::format("linearizable as a {} ({} part{}, {} configurations explored{})\n",
                                 model.name(), plans.size(), plans.size() == 1 ? "" : "s",
-                                configurations);
+                                configurations, by);
     }
     return out;
   }

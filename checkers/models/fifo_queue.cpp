@@ -5,12 +5,11 @@
 // invalid. FIFO makes that step deterministic. State: the values, head first.
 #include <memory>
 
+#include "checkers/models/collection_ops.h"
 #include "checkers/models/model.h"
 
 namespace fl {
 namespace {
-
-enum QueueF : std::int32_t { kEnqueue = 0, kDequeue = 1, kDequeueUnknown = 2 };
 
 class FifoQueueModel : public Model {
  public:
@@ -27,12 +26,12 @@ class FifoQueueModel : public Model {
                  ValueTable& values) const override {
     ModelOp m;
     if (inv.f == "enqueue") {
-      m.f = kEnqueue;
+      m.f = fifo_ops::kEnqueue;
       m.a = values.id(inv.value);
     } else if (inv.f == "dequeue") {
-      m.f = ok ? kDequeue : kDequeueUnknown;
+      m.f = ok ? fifo_ops::kDequeue : fifo_ops::kDequeueUnknown;
 #if defined(FL_MUTANT_FIFO_UNKNOWN_DEQUEUE_NULL)  // planted: Knossos's reading, a dequeue of null
-      m.f = kDequeue;
+      m.f = fifo_ops::kDequeue;
 #endif
       m.a = ok ? values.id(op_result(inv, done)) : ValueTable::kNull;
     } else {
@@ -41,12 +40,12 @@ class FifoQueueModel : public Model {
     return m;
   }
   bool step(const State& s, const ModelOp& op, State& next, ValueTable&) const override {
-    if (op.f == kEnqueue) {
+    if (op.f == fifo_ops::kEnqueue) {
       next = s;
       next.push_back(op.a);
       return true;
     }
-    if (op.f == kDequeueUnknown) {  // took the head, if there was one
+    if (op.f == fifo_ops::kDequeueUnknown) {  // took the head, if there was one
       if (s.empty()) next = s;
       else next.assign(s.begin() + 1, s.end());
       return true;
@@ -59,10 +58,10 @@ class FifoQueueModel : public Model {
     next.assign(s.begin() + 1, s.end());
     return true;
   }
-  bool read_only(const ModelOp& op) const override { return op.f == kDequeue && op.a == ValueTable::kNull; }
+  bool read_only(const ModelOp& op) const override { return op.f == fifo_ops::kDequeue && op.a == ValueTable::kNull; }
   std::string describe(const ModelOp& op, const ValueTable& v) const override {
-    if (op.f == kDequeueUnknown) return "dequeue ?";
-    return (op.f == kEnqueue ? "enqueue " : "dequeue ") + v.text(op.a);
+    if (op.f == fifo_ops::kDequeueUnknown) return "dequeue ?";
+    return (op.f == fifo_ops::kEnqueue ? "enqueue " : "dequeue ") + v.text(op.a);
   }
 };
 

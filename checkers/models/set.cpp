@@ -4,12 +4,11 @@
 #include <algorithm>
 #include <memory>
 
+#include "checkers/models/collection_ops.h"
 #include "checkers/models/model.h"
 
 namespace fl {
 namespace {
-
-enum SetF : std::int32_t { kSetAdd = 0, kSetRead = 1 };
 
 State sorted_ids(const Json& list, ValueTable& values, const char* what) {
   if (!list.is_array()) throw OpMismatch(std::string(what) + " must be a list, not " + list.dump());
@@ -32,10 +31,10 @@ class SetModel : public Model {
                  ValueTable& values) const override {
     ModelOp m;
     if (inv.f == "add") {
-      m.f = kSetAdd;
+      m.f = set_ops::kAdd;
       m.a = values.id(inv.value);
     } else if (inv.f == "read") {
-      m.f = kSetRead;
+      m.f = set_ops::kRead;
       if (ok) m.xs = sorted_ids(op_result(inv, done), values, "a set read's result");
     } else {
       throw OpMismatch("the set model has no operation \"" + inv.f + "\" (it knows add, read)");
@@ -43,7 +42,7 @@ class SetModel : public Model {
     return m;
   }
   bool step(const State& s, const ModelOp& op, State& next, ValueTable&) const override {
-    if (op.f == kSetRead) {
+    if (op.f == set_ops::kRead) {
       next = s;
 #if defined(FL_MUTANT_SET_READ_SUBSET)  // planted: a read may miss elements
       return std::includes(s.begin(), s.end(), op.xs.begin(), op.xs.end());
@@ -55,9 +54,9 @@ class SetModel : public Model {
     if (it == next.end() || *it != op.a) next.insert(it, op.a);
     return true;
   }
-  bool read_only(const ModelOp& op) const override { return op.f == kSetRead; }
+  bool read_only(const ModelOp& op) const override { return op.f == set_ops::kRead; }
   std::string describe(const ModelOp& op, const ValueTable& v) const override {
-    if (op.f == kSetAdd) return "add " + v.text(op.a);
+    if (op.f == set_ops::kAdd) return "add " + v.text(op.a);
     std::string out = "read {";
     for (std::size_t i = 0; i < op.xs.size(); ++i) out += (i ? " " : "") + v.text(op.xs[i]);
     return out + "}";
