@@ -46,7 +46,7 @@ TEST_CASE("a write skew is a G2-item cycle with each step explained in a sentenc
   CHECK(r.detail["not"] == Json::array({"repeatable-read"}));
 }
 
-TEST_CASE("the verdict is against the models asked for; what they allow is still reported") {
+TEST_CASE("the verdict is against the models asked for, what they allow is still reported") {
   CheckResult r = check("txn-rw-register", jsonl(kWriteSkew), {{"consistency-models", "snapshot-isolation"}});
   CHECK(r.valid == Validity::Valid);
   CHECK(r.detail["also-found"] == Json::array({"G2-item"}));

@@ -76,7 +76,7 @@ TEST_CASE("list-append: an element no transaction appended is a garbage-read, wh
 // saw an aborted write — G1a, Elle's aborted read, not a garbage-read. And by
 // one whose outcome is unknown (info): it may have committed, and the read
 // shows it did; nothing is wrong.
-TEST_CASE("list-append: an element a failed transaction appended is G1a; one an info transaction appended is fine") {
+TEST_CASE("list-append: an element a failed transaction appended is G1a, one an info transaction appended is fine") {
   const std::string head = R"({"process":0,"type":"invoke","f":"txn","value":[["append",1,1]]}
 {"process":0,"type":"ok","f":"txn","value":[["append",1,1]]}
 {"process":2,"type":"invoke","f":"txn","value":[["append",1,99]]}
@@ -201,7 +201,7 @@ TEST_CASE("rw-register: a value nobody wrote is a garbage-read where the initial
 
 // A read of nil with the initial state known is a read of the initial
 // state, and a read of a failed write stays G1a (not garbage-read).
-TEST_CASE("rw-register with the initial state known: nil is the initial state; a failed write read is G1a") {
+TEST_CASE("rw-register with the initial state known: nil is the initial state, a failed write read is G1a") {
   const std::string h = R"({"process":0,"type":"invoke","f":"txn","value":[["w","x",1]]}
 {"process":0,"type":"fail","f":"txn","value":[["w","x",1]]}
 {"process":1,"type":"invoke","f":"txn","value":[["r","x",null],["r","y",null],["w","y",2]]}

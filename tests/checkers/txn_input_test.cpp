@@ -53,7 +53,7 @@ TEST_CASE("a malformed micro-op is bad input at the line of its op") {
   CHECK(bad_line("txn-rw-register", R"({"process":0,"type":"invoke","f":"txn","value":[["append",1,1]]})") == 1);
 }
 
-TEST_CASE("list-append refuses a value appended twice to one key; rw-register a value written twice and read") {
+TEST_CASE("list-append refuses a value appended twice to one key, rw-register a value written twice and read") {
   std::string what;
   CHECK(bad_line("txn-list-append",
                  std::string(kInvoke) + "\n" + R"({"process":0,"type":"ok","f":"txn","value":[["append",1,1]]})" +

@@ -69,7 +69,7 @@ TEST_CASE("a malformed elle-cli JSON history is refused at the line of the probl
   CHECK(json_bad_line("{\"process\":0}") == 1);
 }
 
-TEST_CASE("Jepsen EDN transactions without :f are txn ops; [:r x] is a read of unknown value") {
+TEST_CASE("Jepsen EDN transactions without :f are txn ops, [:r x] is a read of unknown value") {
   std::istringstream in(
       "{:process 1, :index 1, :type :invoke, :value [[:r x] [:append x 1]]}\n"
       "{:process 1, :index 2, :type :ok, :value [[:r x []] [:append x 1]]}\n");

@@ -122,7 +122,7 @@ Completion retried(Client& c, const std::string& f, Json value, std::chrono::mil
 
 }  // namespace
 
-TEST_CASE("raft elects one leader; a follower relays to it, or with --followers refuse answers 503 naming it") {
+TEST_CASE("raft elects one leader, a follower relays to it, or with --followers refuse answers 503 naming it") {
   LocalNodes relay(3, {"--design", "raft"});
   int l = relay.leader();
   REQUIRE(l >= 0);
@@ -237,7 +237,7 @@ TEST_CASE("2pc moves money between participants, refuses an overdraft, and every
   }
 }
 
-TEST_CASE("2pc with non-idempotent-commit applies a transfer again for a commit heard twice; without the bug it is applied once") {
+TEST_CASE("2pc with non-idempotent-commit applies a transfer again for a commit heard twice, and without the bug only once") {
   for (bool bug : {false, true}) {
     std::vector<std::string> args = {"--design", "2pc"};
     if (bug) args.insert(args.end(), {"--bug", "non-idempotent-commit"});

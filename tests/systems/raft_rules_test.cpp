@@ -166,7 +166,7 @@ TEST_CASE("the leader commits the largest index a majority holds, but only count
   CHECK(leader_commit(log, 3, 1, {5, 5, 5}) == 5);        // three servers
 }
 
-TEST_CASE("term, vote and log survive a restart from the node's directory; with no-persist nothing does", "[no-cluster]") {
+TEST_CASE("term, vote and log survive a restart from the node's directory, with no-persist nothing does", "[no-cluster]") {
   TempDir dir;
   {
     RaftLog log(dir.path, Durability::Fsync);

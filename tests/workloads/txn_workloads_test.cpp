@@ -67,7 +67,7 @@ TEST_CASE("the write-skew pattern reads two keys and appends to one of them") {
   CHECK(strict->check_params() == Json{{"consistency-models", "serializable"}});
 }
 
-TEST_CASE("bank transfers move money between two distinct accounts; the checker learns the total") {
+TEST_CASE("bank transfers move money between two distinct accounts, the checker learns the total") {
   auto w = make_workload("bank", WorkloadOptions{1, {{"accounts", 4}, {"total", 103}}});
   std::mt19937_64 rng(5);
   int transfers = 0, reads = 0;
