@@ -20,7 +20,7 @@ std::vector<std::string> phases_of(const Json& s) {
   return out;
 }
 
-bool is_quiet(const std::string& phase) { return parse_phase(phase).fault == "quiet"; }
+bool is_quiet(const std::string& phase) { return parse_phase(phase).fault.empty(); }  // parse_phase: quiet = no fault
 
 // The phase with its length replaced (the first word), options kept verbatim.
 std::string with_seconds(const std::string& phase, double seconds) {

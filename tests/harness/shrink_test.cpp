@@ -52,6 +52,7 @@ TEST_CASE("shrink keeps only the phases, length and clients the failure needs", 
   ShrinkOutcome out = shrink_settings(start, o, fails);
   CHECK(out.smallest["schedule"] == nlohmann::json({"1s partition-primaries", "1s kill"}));
   CHECK(schedule_faults(out.smallest) == 2);
+  CHECK(schedule_faults(scheduled({"1s quiet", "2s partition-primaries"})) == 1);  // a quiet phase is no fault
   CHECK(out.smallest["time_limit"] == 4.0);
   CHECK(out.smallest["concurrency"] == 2);
   CHECK_FALSE(out.exhausted);
