@@ -14,6 +14,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cluster/process.h"
 #include "tests/skip.h"
@@ -192,18 +193,23 @@ TEST_CASE("fl-diskfs refuses a bad command with exit 65 and a sentence, and its 
   auto usage = fl::run_process({FL_DISKFS_BINARY});
   CHECK(usage.exit_code == 64);
 
-  // The daemon is the process whose argv names this mount point.
-  int daemon = 0;
+  // The daemon is a process whose argv names this mount point — every one
+  // of them: the launcher that returns once mounted may not have exited yet
+  // on a busy machine, and killing only it would leave the daemon serving.
+  std::vector<int> daemons;
   for (const auto& e : fsys::directory_iterator("/proc")) {
     std::string name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::string cmdline = contents(e.path().string() + "/cmdline");
-    if (cmdline.find(std::string("fl-diskfs") + '\0') != std::string::npos &&
-        cmdline.find(m.point + '\0') != std::string::npos && cmdline.find("ctl") == std::string::npos)
-      daemon = std::stoi(name);
+    // By the program run (argv[0]): fusermount3's auto_unmount helper also
+    // names the mount point, and "subtype=fl-diskfs", and must live on.
+    std::string program = cmdline.substr(0, cmdline.find('\0'));
+    bool is_diskfs = program.size() >= 9 && program.compare(program.size() - 9, 9, "fl-diskfs") == 0;
+    if (is_diskfs && cmdline.find(m.point + '\0') != std::string::npos && cmdline.find("ctl") == std::string::npos)
+      daemons.push_back(std::stoi(name));
   }
-  REQUIRE(daemon > 0);
-  fl::signal_process(daemon, SIGKILL);
+  REQUIRE_FALSE(daemons.empty());
+  for (int daemon : daemons) fl::signal_process(daemon, SIGKILL);
   bool gone = false;
   for (int i = 0; i < 400 && !gone; ++i) {  // up to 20 s on a busy machine
     gone = !mounted(m.point);

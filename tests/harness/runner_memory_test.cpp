@@ -97,7 +97,10 @@ TEST_CASE("the register writes fresh values and its cas, expecting what a read s
   CHECK(out.valid == Validity::Valid);
 }
 
-TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and invalid with stale reads", "[no-cluster]") {
+// Not [no-cluster]: its 50 workers' timing decides how hard the history is,
+// and beside the CPU-heavy unlocked cases (the corpus through the CLI, the
+// oracle) a CI run's stale-read check ended unknown.
+TEST_CASE("a busy small-values register run (50 workers) is decided: valid, and invalid with stale reads") {
   test::TempStore store;
   TestOptions o = memory_test(store.path, 30000);
   o.concurrency = 50;

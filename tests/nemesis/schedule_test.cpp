@@ -33,7 +33,19 @@ TEST_CASE("a schedule alternates fault and heal, records each, and always ends h
   });
   std::atomic<bool> stop{false};
   std::thread t([&] { schedule.run(stop); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // Until two faults came and went (at least 1.1 s): on a loaded machine one
+  // iptables call can take most of a second (a CI run saw 2 events in 1.1 s).
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::size_t n;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      n = events.size();
+    }
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if ((n >= 4 && waited >= std::chrono::milliseconds(1100)) || waited >= std::chrono::seconds(15)) break;
+  }
   stop = true;
   t.join();
   schedule.heal_all();  // safe twice
