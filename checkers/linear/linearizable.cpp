@@ -1,7 +1,8 @@
 // The `linearizable` checker: is the history linearizable for the model
 // (Herlihy & Wing), under Knossos's semantics of ok / fail / info? The
 // history is split by key, each part is refuted cheaply when it can be
-// (unique writes) and otherwise searched (Wing & Gong / Lowe), on
+// (unique writes, stale windows, a stretch after a point where nothing is
+// open: cut.h) and otherwise searched (Wing & Gong / Lowe), on
 // CheckOptions.threads threads. A budget that runs out gives Unknown.
 // fifo-queue and set parts whose values are unique are decided in near-linear
 // time instead (unique_queue.h, unique_set.h) unless params
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "checkers/checker.h"
+#include "checkers/linear/cut.h"
 #include "checkers/linear/partition.h"
 #include "checkers/linear/refute.h"
 #include "checkers/linear/search.h"
@@ -113,6 +115,11 @@ class LinearizableChecker : public Checker {
               if (!decided && unique_values) decided = decide_unique_set(encoded[i], model);
               if (!decided) decided = refute_unique_writes(encoded[i], model);
               if (!decided) decided = refute_stale_windows(encoded[i], model);
+              if (!decided) {
+                SearchBudget budget = base;
+                budget.cancel = &cancel[i];
+                decided = refute_after_cuts(encoded[i], model, budget);
+              }
               if (decided) {
                 parts[i].search = std::move(*decided);
                 if (parts[i].search.valid == Validity::Invalid)
@@ -260,8 +267,8 @@ class LinearizableChecker : public Checker {
         const SearchOp& op = p.ops[static_cast<std::size_t>(*it)];
         word = op.produces >= 0 ? op.produces : op.observes;
       }
-      if (word < 0 && s.prefix_length == static_cast<std::int64_t>(s.prefix_tail.size()) && p.init.size() == 1)
-        word = p.init[0];
+      if (word < 0 && s.prefix_length == static_cast<std::int64_t>(s.prefix_tail.size()))
+        word = s.entry_state >= 0 ? s.entry_state : p.init.size() == 1 ? p.init[0] : -1;
       const std::string text = word >= 0 ? model.describe_state(State{word}, p.values) : "";
       if (!text.empty()) states.push_back(text);
     }

@@ -241,24 +241,32 @@ class Search {
   // again (read-from pruning; with unique writes it forbids every stale order
   // at once).
   void count_values() {
-    for (const SearchOp& o : p_.ops) top_ = std::max({top_, o.observes + 1, o.produces + 1});
-    observers_.assign(static_cast<std::size_t>(top_), 0);
-    ok_observers_.assign(static_cast<std::size_t>(top_), 0);
-    producers_.assign(static_cast<std::size_t>(top_), 0);
+    // Counted from the lowest value on, so a stretch of a long history
+    // (cut.h) counts only the values it holds.
+    low_value_ = INT64_MAX;
+    for (const SearchOp& o : p_.ops) {
+      top_ = std::max({top_, o.observes + 1, o.produces + 1});
+      for (std::int64_t v : {o.observes, o.produces})
+        if (v >= 0) low_value_ = std::min(low_value_, v);
+    }
+    if (low_value_ > top_) low_value_ = top_;
+    observers_.assign(static_cast<std::size_t>(top_ - low_value_), 0);
+    ok_observers_.assign(static_cast<std::size_t>(top_ - low_value_), 0);
+    producers_.assign(static_cast<std::size_t>(top_ - low_value_), 0);
     for (const SearchOp& o : p_.ops) count(o, +1);
   }
   void count(const SearchOp& o, int d) {
     if (o.observes >= 0) {
-      observers_[static_cast<std::size_t>(o.observes)] += d;
-      if (o.ok()) ok_observers_[static_cast<std::size_t>(o.observes)] += d;
+      observers_[static_cast<std::size_t>(o.observes - low_value_)] += d;
+      if (o.ok()) ok_observers_[static_cast<std::size_t>(o.observes - low_value_)] += d;
     }
-    if (o.produces >= 0) producers_[static_cast<std::size_t>(o.produces)] += d;
+    if (o.produces >= 0) producers_[static_cast<std::size_t>(o.produces - low_value_)] += d;
   }
   bool abandons(std::int64_t from, std::int64_t to, const SearchOp& o) const {
-    if (from == to || from < 0 || from >= top_) return false;
+    if (from == to || from < low_value_ || from >= top_) return false;
     const std::int32_t needed =
-        ok_observers_[static_cast<std::size_t>(from)] - (o.ok() && o.observes == from ? 1 : 0);
-    return needed > 0 && producers_[static_cast<std::size_t>(from)] == 0;
+        ok_observers_[static_cast<std::size_t>(from - low_value_)] - (o.ok() && o.observes == from ? 1 : 0);
+    return needed > 0 && producers_[static_cast<std::size_t>(from - low_value_)] == 0;
   }
 
   // --- Reach pruning (Model::can_reach). After linearizing op `self` into
@@ -335,7 +343,7 @@ class Search {
       const std::int32_t i = op_of(e);
       const SearchOp& o = op(i);
       const std::int32_t after = next(e);
-      if (!o.ok() && bury_ && (o.produces < 0 || observers_[static_cast<std::size_t>(o.produces)] == 0)) {
+      if (!o.ok() && bury_ && (o.produces < 0 || observers_[static_cast<std::size_t>(o.produces - low_value_)] == 0)) {
         log_.push_back(Undo{i, Move::kBuried, 0, state_, max_done_});
         count(o, -1);
         mark(i);
@@ -516,7 +524,7 @@ class Search {
 
   std::vector<std::int32_t> next_, prev_;  // the entry list
   std::vector<std::int32_t> observers_, ok_observers_, producers_;  // value counts (bury_)
-  std::int64_t top_ = 0;                   // values counted: 0 … top_-1
+  std::int64_t low_value_ = 0, top_ = 0;   // values counted: low_value_ … top_-1
   // Per class: read-only (forced when legal), and the op tried for it at the
   // current node (the earliest-returning callable one), valid while its
   // stamp is the node's.

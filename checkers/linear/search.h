@@ -39,6 +39,7 @@ struct SearchResult {
   std::int32_t blocked = -1;              // the op that could not be linearized after it
   std::vector<std::int32_t> pending;      // ops concurrent with it, not yet linearized
   std::string explanation;                // one sentence
+  std::int64_t entry_state = -1;          // the state the prefix starts from, when not the initial one
 };
 
 // The reductions, all on by default; switching one off (a benchmark measures
