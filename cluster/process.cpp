@@ -308,6 +308,13 @@ void stop_process(int pid, std::chrono::milliseconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
+std::string last_output_line(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  const auto p = t.rfind('\n');
+  return p == std::string::npos ? t : t.substr(p + 1);
+}
+
 std::string find_program(const std::string& program) {
   if (program.empty()) return "";
   if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0 ? program : "";

@@ -26,6 +26,10 @@ int spawn_daemon(const Argv& argv, const std::string& log_path, const Env& env =
 // holds a '/', else the first executable of that name on PATH; "" if none.
 std::string find_program(const std::string& program);
 
+// The last line of a program's output, trailing newlines and spaces dropped:
+// the one line an error message quotes.
+std::string last_output_line(const std::string& text);
+
 // True if pid exists and is not a zombie; reaps it if it was our child and died.
 bool process_alive(int pid);
 // Sends sig; a missing process is not an error.

@@ -36,13 +36,6 @@ struct ShrinkCommand {
   int max_trials = 60;
 };
 
-std::string last_line(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
-  auto p = t.rfind('\n');
-  return p == std::string::npos ? t : t.substr(p + 1);
-}
-
 void write_json(const fs::path& path, const Json& j) {
   std::ofstream out(path);
   out << j.dump(2) << "\n";
@@ -106,7 +99,7 @@ int run_shrink(const ShrinkCommand& c) {
       t.note = r.timed_out ? "timed out"
                : r.exit_code == exit_code::kValid ? "valid"
                : r.exit_code == exit_code::kUnknown ? "unknown"
-                                                    : fmt::format("exit {}: {}", r.exit_code, last_line(r.err));
+                                                    : fmt::format("exit {}: {}", r.exit_code, last_output_line(r.err));
     return t;
   };
 

@@ -56,12 +56,6 @@ int live_shaper_pid(Host& h, const nlohmann::json& stats) {
   return pid;
 }
 
-std::string last_line(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  auto p = text.rfind('\n');
-  return p == std::string::npos ? text : text.substr(p + 1);
-}
-
 }  // namespace
 
 std::string shaper_binary() {
@@ -111,7 +105,7 @@ void start_shapers(const std::vector<Host*>& hosts, const PacketFault& fault, st
     RunResult log = h.run({"tail", "-n", "5", log_path(h)});
     if (h.alive(pid)) h.stop(pid, std::chrono::seconds(2));
     throw ClusterError(fmt::format("fl-shaper did not start on {}: {}", h.name(),
-                                   log.ok() && !log.out.empty() ? last_line(log.out) : "it wrote nothing"));
+                                   log.ok() && !log.out.empty() ? last_output_line(log.out) : "it wrote nothing"));
   });
   apply_shaper_queue(hosts, kShaperQueue, kShaperMark);
 }
