@@ -11,15 +11,7 @@ constexpr const char* kWindow = "stale-window refutation";
 
 SearchResult refuted(std::vector<std::int32_t> witnesses, std::int32_t blocked, std::string why,
                      const char* method = "unique-writes refutation") {
-  SearchResult r;
-  r.valid = Validity::Invalid;
-  r.method = method;
-  for (std::int32_t w : witnesses)
-    if (w >= 0) r.prefix_tail.push_back(w);
-  r.prefix_length = static_cast<std::int64_t>(r.prefix_tail.size());
-  r.blocked = blocked;
-  r.explanation = std::move(why);
-  return r;
+  return witnessed_invalid(method, witnesses, blocked, std::move(why));
 }
 
 }  // namespace

@@ -553,6 +553,20 @@ class Search {
 
 }  // namespace
 
+SearchResult witnessed_invalid(const char* method, const std::vector<std::int32_t>& witnesses,
+                               std::int32_t blocked, std::string why) {
+  SearchResult r;
+  r.valid = Validity::Invalid;
+  r.method = method;
+  for (std::int32_t w : witnesses)
+    if (w >= 0 && std::find(r.prefix_tail.begin(), r.prefix_tail.end(), w) == r.prefix_tail.end())
+      r.prefix_tail.push_back(w);
+  r.prefix_length = static_cast<std::int64_t>(r.prefix_tail.size());
+  r.blocked = blocked;
+  r.explanation = std::move(why);
+  return r;
+}
+
 SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget,
                                   const SearchTuning& tuning) {
   if (model.single_word()) {

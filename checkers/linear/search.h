@@ -42,6 +42,12 @@ struct SearchResult {
   std::int64_t entry_state = -1;          // the state the prefix starts from, when not the initial one
 };
 
+// An Invalid result of a fast path that needs no search: its witnesses (the
+// ops that fix the order; negative ones and repeats dropped) as the prefix
+// shown, the op they leave no place for, and why, in one sentence.
+SearchResult witnessed_invalid(const char* method, const std::vector<std::int32_t>& witnesses,
+                               std::int32_t blocked, std::string why);
+
 // The reductions, all on by default; switching one off (a benchmark measures
 // what each is worth) never changes a verdict, only the work.
 struct SearchTuning {

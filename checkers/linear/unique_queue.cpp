@@ -403,16 +403,7 @@ class QueueDecision {
   }
 
   SearchResult invalid(std::vector<std::int32_t> witnesses, std::int32_t blocked, std::string why) const {
-    SearchResult r;
-    r.valid = Validity::Invalid;
-    r.method = kQueueMethod;
-    for (std::int32_t w : witnesses)
-      if (w >= 0 && std::find(r.prefix_tail.begin(), r.prefix_tail.end(), w) == r.prefix_tail.end())
-        r.prefix_tail.push_back(w);
-    r.prefix_length = static_cast<std::int64_t>(r.prefix_tail.size());
-    r.blocked = blocked;
-    r.explanation = std::move(why);
-    return r;
+    return witnessed_invalid(kQueueMethod, witnesses, blocked, std::move(why));
   }
 
   const Partition& p_;

@@ -131,15 +131,7 @@ class SetDecision {
   }
 
   SearchResult invalid(std::vector<std::int32_t> witnesses, std::int32_t blocked, std::string why) const {
-    SearchResult r;
-    r.valid = Validity::Invalid;
-    r.method = kSetMethod;
-    for (std::int32_t w : witnesses)
-      if (w >= 0) r.prefix_tail.push_back(w);
-    r.prefix_length = static_cast<std::int64_t>(r.prefix_tail.size());
-    r.blocked = blocked;
-    r.explanation = std::move(why);
-    return r;
+    return witnessed_invalid(kSetMethod, witnesses, blocked, std::move(why));
   }
 
   const Partition& p_;
