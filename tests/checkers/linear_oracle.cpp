@@ -247,12 +247,13 @@ int cuts_agree_with_oracle(const Case& c, std::uint64_t seed, int histories) {
 
 }  // namespace
 
-TEST_CASE("a refutation after a point where nothing is open agrees with the oracle on 10,000 random registers",
+TEST_CASE("a refutation after a point where nothing is open agrees with the oracle on 5,000 random registers",
           "[linear][oracle]") {
-  // Enough refutations to mean something: a sequential history cuts after
-  // every op, so many stretches are searched from their possible states.
-  CHECK(cuts_agree_with_oracle({"register", register_op, std::nullopt}, 20261206, 10000) > 500);
-  CHECK(cuts_agree_with_oracle({"cas-register", cas_register_op, std::nullopt}, 20261207, 10000) > 500);
+  // Enough refutations to mean something (about half the histories): a
+  // sequential history cuts after every op, so many stretches are searched
+  // from their possible states.
+  CHECK(cuts_agree_with_oracle({"register", register_op, std::nullopt}, 20261206, 5000) > 1000);
+  CHECK(cuts_agree_with_oracle({"cas-register", cas_register_op, std::nullopt}, 20261207, 5000) > 1000);
 }
 
 TEST_CASE("the checker agrees with an independent oracle on 10,000 random histories of each model",
