@@ -18,17 +18,36 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   const auto failed = index_list(a.value("failed_op", Json()));
   const std::int64_t n = a.value("prefix_length", Json(0)).is_number_integer() ? a["prefix_length"].get<std::int64_t>() : 0;
   out << "<ol class=\"steps\">";
+  // A refutation after a cut: the order below starts at the cut, from one
+  // of the states the ops before it can leave.
+  const Json* cut = a.contains("cut") && a["cut"].is_object() ? &a["cut"] : nullptr;
+  std::string from_cut;
+  if (cut && cut->value("first_op", Json()).is_number_integer()) {
+    const Json& entries = cut->value("entry_states", Json::array());
+    std::string listed;
+    for (const Json& st : entries)
+      listed += (listed.empty() ? "" : ", ") + std::string("<code>") +
+                html_text(st.is_string() ? clip(st.get<std::string>(), 200) : short_json(st, 200)) + "</code>";
+    const Json& entry = cut->value("entry_state", Json());
+    out << "<li>Every op before " << op_button(ops, (*cut)["first_op"].get<std::int64_t>())
+        << " completed before it began, so there the model is in " << (entries.size() == 1 ? "the state " : "one of the states ")
+        << listed << ". The ops from there on were searched from each of them; from <code>"
+        << html_text(entry.is_string() ? clip(entry.get<std::string>(), 200) : short_json(entry, 200))
+        << "</code> the search got furthest.</li>";
+    from_cut = " from there on";
+  }
   if (!tail.empty()) {
     std::string listed;
     for (std::int64_t x : tail) listed += (listed.empty() ? "" : ", ") + op_button(ops, x);
     if (n == 1 && tail.size() == 1)
-      out << fmt::format("<li>The model can take this op first: {}.</li>", listed);
+      out << fmt::format("<li>The model can take this op first{}: {}.</li>", from_cut, listed);
     else if (n == static_cast<std::int64_t>(tail.size()))
-      out << fmt::format("<li>The model can take these {} ops one after another, in this order: {}.</li>", n, listed);
+      out << fmt::format("<li>The model can take these {} ops{} one after another, in this order: {}.</li>", n,
+                         from_cut, listed);
     else
-      out << fmt::format("<li>The model can take the first {} ops one after another; the last {} of that order are, "
-                         "in order: {}.</li>",
-                         n, tail.size(), listed);
+      out << fmt::format("<li>The model can take the first {} ops{} one after another; the last {} of that order "
+                         "are, in order: {}.</li>",
+                         n, from_cut, tail.size(), listed);
   }
   if (a.contains("states") && a["states"].is_array() && !a["states"].empty()) {
     std::string s;
@@ -45,7 +64,8 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   }
   if (!failed.empty())
     out << "<li>" << op_button(ops, failed[0])
-        << " must take effect before it returns, but no order of the ops above lets the model accept it.</li>";
+        << " must take effect before it returns, but no order of the ops above lets the model accept it"
+        << (cut ? ", and from none of the other states does any order get through either" : "") << ".</li>";
   out << "</ol>";
 }
 
@@ -76,7 +96,7 @@ void write_steps(std::ostream& out, const Json& a, const OpFinder& ops) {
 }
 
 const std::set<std::string> kShownElsewhere = {"kind", "ops", "explanation", "key", "linearized_prefix_tail",
-                                               "pending", "failed_op", "states"};
+                                               "pending", "failed_op", "states", "cut"};
 
 }  // namespace
 
@@ -142,6 +162,8 @@ std::set<std::int64_t> named_ops(const std::vector<AnomalyRef>& anomalies) {
     const Json& a = *ref.anomaly;
     for (const char* k : {"ops", "linearized_prefix_tail", "pending", "failed_op"})
       for (std::int64_t x : index_list(a.value(k, Json()))) wanted.insert(x);
+    if (a.contains("cut") && a["cut"].is_object())
+      for (std::int64_t x : index_list(a["cut"].value("first_op", Json()))) wanted.insert(x);
     for (auto f = a.begin(); f != a.end(); ++f)
       if (f.value().is_array())
         for (const Json& step : f.value())

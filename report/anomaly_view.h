@@ -1,6 +1,7 @@
 // How one anomaly reads in the report: the checker's sentence; for a
 // linearizability counterexample the last ops of the order the model
-// accepts, the state that order leaves it in, the ops still running and the
+// accepts (after a cut: where it starts and the states it was searched
+// from), the state that order leaves it in, the ops still running and the
 // op that cannot go next; a cycle's edges in words; the other facts of the
 // anomaly; and every op it names as a button that finds the op in the big
 // timeline. Every string is escaped.

@@ -144,7 +144,9 @@ std::optional<SearchResult> refute_after_cuts(Partition& p, const Model& model, 
       out.method = "wgl after a cut";
       out.configurations = spent;
       out.peak_bytes = peak;
+      out.cut_at = off;
       out.entry_state = worst_entry;
+      out.entry_states = s.entries;
       std::string values;
       for (std::size_t k = 0; k < s.entries.size() && k < kValuesShown; ++k)
         values += (k ? ", " : "") + p.values.text(s.entries[k]);

@@ -282,6 +282,14 @@ class LinearizableChecker : public Checker {
               {"method", s.method},
               {"explanation", explanation}};
     if (!states.empty()) a["states"] = states;
+    if (s.cut_at >= 0) {
+      // Where the refuted stretch began and the states it was searched from.
+      Json entries = Json::array();
+      for (std::int64_t v : s.entry_states) entries.push_back(model.describe_state(State{v}, p.values));
+      a["cut"] = {{"first_op", op_index(s.cut_at)},
+                  {"entry_state", model.describe_state(State{s.entry_state}, p.values)},
+                  {"entry_states", entries}};
+    }
     return a;
   }
 };

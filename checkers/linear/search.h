@@ -39,7 +39,12 @@ struct SearchResult {
   std::int32_t blocked = -1;              // the op that could not be linearized after it
   std::vector<std::int32_t> pending;      // ops concurrent with it, not yet linearized
   std::string explanation;                // one sentence
-  std::int64_t entry_state = -1;          // the state the prefix starts from, when not the initial one
+  // A refutation after a cut (cut.h): the prefix starts at op cut_at (not at
+  // the first op) in entry_state, one of entry_states, none of which let the
+  // ops from there on through. cut_at = -1 for every other result.
+  std::int32_t cut_at = -1;
+  std::int64_t entry_state = -1;
+  std::vector<std::int64_t> entry_states;
 };
 
 // An Invalid result of a fast path that needs no search: its witnesses (the

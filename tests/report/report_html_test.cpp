@@ -7,12 +7,15 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "report/html.h"
 #include "report/page_data.h"
 #include "report/plot_series.h"
 #include "report/plots.h"
 #include "report/report.h"
 #include "report/timeline_data.h"
+#include "tests/report/report_support.h"
 #include "tests/report/synthetic_history.h"
 #include "tests/report/xss_probe.h"
 
@@ -231,4 +234,43 @@ TEST_CASE("the gnuplot images and the page's canvas plots take their colours and
   REQUIRE(!script.empty());
   CHECK(script.find("D.palette") != std::string::npos);
   for (const char* colour : kSeriesPalette) CHECK(script.find(colour) == std::string::npos);
+}
+
+TEST_CASE("a refutation after a cut says where its order starts and which states it was searched from",
+          "[report]") {
+  // 40 rounds of two overlapping writes (1, 2) and a read, then a stale read
+  // after a point where nothing is open: the linearizable checker refutes
+  // the stretch after the cut from both states the rounds can leave.
+  std::vector<Op> ops;
+  std::int64_t t = 0;
+  auto add = [&](std::int64_t p, OpType type, const char* f, Json v) { ops.push_back(event(p, type, f, std::move(v), t++)); };
+  for (int r = 0; r < 40; ++r) {
+    add(1, OpType::Invoke, "write", 1);
+    add(2, OpType::Invoke, "write", 2);
+    add(1, OpType::Ok, "write", 1);
+    add(2, OpType::Ok, "write", 2);
+    add(3, OpType::Invoke, "read", nullptr);
+    add(3, OpType::Ok, "read", r % 2 ? 1 : 2);
+  }
+  add(5, OpType::Invoke, "write", 3);
+  add(6, OpType::Invoke, "write", 4);
+  for (int v : {3, 4, 3}) {
+    add(7, OpType::Invoke, "read", nullptr);
+    add(7, OpType::Ok, "read", v);
+  }
+  add(5, OpType::Ok, "write", 3);
+  add(6, OpType::Ok, "write", 4);
+  add(7, OpType::Invoke, "write", 3);
+  add(7, OpType::Ok, "write", 3);
+  const History h(std::move(ops), "cut.jsonl");
+  const Json results = test::check_history(h, {"linearizable"}, "register", std::nullopt);
+  const Json& a = results["checkers"]["linearizable"]["anomalies"].at(0);
+  REQUIRE(a["method"] == "wgl after a cut");
+  REQUIRE(a["cut"]["entry_states"] == Json::array({"1", "2"}));
+  const std::string html = report_of(h, results);
+  CHECK(html.find("so there the model is in one of the states <code>1</code>, <code>2</code>") != std::string::npos);
+  CHECK(html.find(" ops from there on one after another") != std::string::npos);
+  CHECK(html.find("from none of the other states does any order get through either") != std::string::npos);
+  // The op the cut comes before is a button like every op the anomaly names.
+  CHECK(html.find(fmt::format("data-op=\"{}\"", a["cut"]["first_op"].get<std::int64_t>())) != std::string::npos);
 }
