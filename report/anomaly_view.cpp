@@ -12,6 +12,19 @@ std::string op_button(const OpFinder& ops, std::int64_t index) {
                      html_text(ops.describe(index)));
 }
 
+// A model state as the checker wrote it (a string, or any JSON), escaped, as code.
+std::string state_code(const Json& st) {
+  return "<code>" + html_text(st.is_string() ? clip(st.get<std::string>(), 200) : short_json(st, 200)) + "</code>";
+}
+
+// States as code, separated by commas.
+std::string state_list(const Json& states) {
+  std::string s;
+  if (states.is_array())
+    for (const Json& st : states) s += (s.empty() ? "" : ", ") + state_code(st);
+  return s;
+}
+
 void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) {
   const auto tail = index_list(a.value("linearized_prefix_tail", Json()));
   const auto pending = index_list(a.value("pending", Json()));
@@ -23,17 +36,11 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   const Json* cut = a.contains("cut") && a["cut"].is_object() ? &a["cut"] : nullptr;
   std::string from_cut;
   if (cut && cut->value("first_op", Json()).is_number_integer()) {
-    const Json& entries = cut->value("entry_states", Json::array());
-    std::string listed;
-    for (const Json& st : entries)
-      listed += (listed.empty() ? "" : ", ") + std::string("<code>") +
-                html_text(st.is_string() ? clip(st.get<std::string>(), 200) : short_json(st, 200)) + "</code>";
-    const Json& entry = cut->value("entry_state", Json());
+    const Json entries = cut->value("entry_states", Json::array());
     out << "<li>Every op before " << op_button(ops, (*cut)["first_op"].get<std::int64_t>())
         << " completed before it began, so there the model is in " << (entries.size() == 1 ? "the state " : "one of the states ")
-        << listed << ". The ops from there on were searched from each of them; from <code>"
-        << html_text(entry.is_string() ? clip(entry.get<std::string>(), 200) : short_json(entry, 200))
-        << "</code> the search got furthest.</li>";
+        << state_list(entries) << ". The ops from there on were searched from each of them; from "
+        << state_code(cut->value("entry_state", Json())) << " the search got furthest.</li>";
     from_cut = " from there on";
   }
   if (!tail.empty()) {
@@ -50,12 +57,8 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
                          n, from_cut, tail.size(), listed);
   }
   if (a.contains("states") && a["states"].is_array() && !a["states"].empty()) {
-    std::string s;
-    for (const Json& st : a["states"])
-      s += (s.empty() ? "" : ", ") + std::string("<code>") +
-           html_text(st.is_string() ? clip(st.get<std::string>(), 200) : short_json(st, 200)) + "</code>";
-    out << "<li>That order leaves the model in " << (a["states"].size() == 1 ? "the state " : "one of the states ") << s
-        << ".</li>";
+    out << "<li>That order leaves the model in " << (a["states"].size() == 1 ? "the state " : "one of the states ")
+        << state_list(a["states"]) << ".</li>";
   }
   if (!pending.empty()) {
     std::string s;
