@@ -206,7 +206,7 @@ void write_wire(std::ostream& out, const Json& anomaly, const OpFinder& ops, con
   }
   if (rows.empty()) return;
   std::stable_sort(rows.begin(), rows.end(), [](const WireExchange* a, const WireExchange* b) { return a->sent < b->sent; });
-  out << "<details class=\"wire\"><summary>What the clients said on the wire: " << rows.size()
+  out << "<details class=\"wire\"" << (rows.size() <= 20 ? " open" : "") << "><summary>What the clients said on the wire: " << rows.size()
       << (rows.size() == 1 ? " exchange" : " exchanges") << " of these ops, in the order they were sent</summary>"
       << "<table><thead><tr><th>op</th><th>process</th><th>node</th><th>sent (s)</th><th>answered (s)</th>"
          "<th>request</th><th>answer</th></tr></thead><tbody>";
