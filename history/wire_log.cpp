@@ -48,8 +48,9 @@ std::int64_t WireLog::ns(std::chrono::steady_clock::time_point t) const {
 void WireLog::add(std::int64_t process, std::int64_t op, const std::string& node,
                   std::chrono::steady_clock::time_point sent,
                   std::optional<std::chrono::steady_clock::time_point> answered, const std::string& request,
-                  const std::string& answer) {
+                  const std::string& answer, const std::string& to) {
   nlohmann::json j = {{"process", process}, {"op", op}, {"node", node}, {"sent", ns(sent)}};
+  if (!to.empty()) j["to"] = to;
   if (answered) j["answered"] = ns(*answered);
   j["request"] = cut(request);
   j["answer"] = cut(answer);
@@ -91,10 +92,10 @@ bool wire_recording() { return t_scope.open && g_active.load() != nullptr; }
 
 void wire_exchange(std::chrono::steady_clock::time_point sent,
                    std::optional<std::chrono::steady_clock::time_point> answered, const std::string& request,
-                   const std::string& answer) {
+                   const std::string& answer, const std::string& to) {
   WireLog* log = g_active.load();
   if (!log || !t_scope.open) return;
-  log->add(t_scope.process, t_scope.op, t_scope.node, sent, answered, request, answer);
+  log->add(t_scope.process, t_scope.op, t_scope.node, sent, answered, request, answer, to);
 }
 
 std::map<std::int64_t, std::vector<WireExchange>> read_wire_log(const std::string& path,
@@ -111,6 +112,7 @@ std::map<std::int64_t, std::vector<WireExchange>> read_wire_log(const std::strin
     x.process = j.value("process", std::int64_t{0});
     x.op = op;
     x.node = j.value("node", "");
+    x.to = j.value("to", "");
     x.sent = j.value("sent", std::int64_t{0});
     if (j.contains("answered") && j["answered"].is_number_integer()) x.answered = j["answered"].get<std::int64_t>();
     x.request = j.value("request", "");

@@ -2,10 +2,12 @@
 // a node and the answer it got (an SQL statement and its rows, a Redis
 // command and its reply, an HTTP request and its response), with their
 // times — written beside the history as wire.jsonl, one exchange a line:
-//   {"process":3,"op":1207,"node":"n2","sent":81234567,"answered":81299001,
-//    "request":"UPDATE …","answer":"UPDATE 1"}
+//   {"process":3,"op":1207,"node":"n2","to":"10.213.77.13:6379","sent":81234567,
+//    "answered":81299001,"request":"UPDATE …","answer":"UPDATE 1"}
 // `op` is the history index of the invoke the exchange served (so every op
-// can be traced to its statements), `sent`/`answered` are on the history's
+// can be traced to its statements), `node` the node the op's client is
+// bound to and `to` where the request went when that says more (a Redis
+// client follows Sentinel to the primary), `sent`/`answered` are on the history's
 // clock (ns since the run began), `answered` is absent when nothing came.
 // Texts longer than kMaxText bytes are cut (ending "…"), and the file stops
 // growing at its byte limit (truncated() then says so): bounded on any run.
@@ -38,7 +40,7 @@ class WireLog {
 
   void add(std::int64_t process, std::int64_t op, const std::string& node, std::chrono::steady_clock::time_point sent,
            std::optional<std::chrono::steady_clock::time_point> answered, const std::string& request,
-           const std::string& answer);
+           const std::string& answer, const std::string& to = "");
   void close();  // flushes; later adds are dropped
   bool truncated() const;
   std::uint64_t exchanges() const;
@@ -68,14 +70,15 @@ class WireScope {
 // Whether exchanges are being recorded on this thread (skip building texts if not).
 bool wire_recording();
 // One exchange of the current thread's op; nothing without an active log.
+// `to`: where the request went ("host:port"), when not plain from the request.
 void wire_exchange(std::chrono::steady_clock::time_point sent,
                    std::optional<std::chrono::steady_clock::time_point> answered, const std::string& request,
-                   const std::string& answer);
+                   const std::string& answer, const std::string& to = "");
 
 // One line of wire.jsonl, read back.
 struct WireExchange {
   std::int64_t process = 0, op = -1;
-  std::string node;
+  std::string node, to;
   std::int64_t sent = 0;
   std::optional<std::int64_t> answered;
   std::string request, answer;

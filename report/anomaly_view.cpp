@@ -212,7 +212,7 @@ void write_wire(std::ostream& out, const Json& anomaly, const OpFinder& ops, con
          "<th>request</th><th>answer</th></tr></thead><tbody>";
   for (std::size_t i = 0; i < rows.size() && i < kMaxRows; ++i) {
     const WireExchange& e = *rows[i];
-    out << "<tr><td>" << op_button(ops, e.op) << "</td><td>" << e.process << "</td><td>" << html_text(e.node)
+    out << "<tr><td>" << op_button(ops, e.op) << "</td><td>" << e.process << "</td><td>" << html_text(e.to.empty() ? e.node : e.node + " → " + e.to)
         << "</td><td>" << fmt::format("{:.6f}", static_cast<double>(e.sent) / 1e9) << "</td><td>"
         << (e.answered ? fmt::format("{:.6f}", static_cast<double>(*e.answered) / 1e9) : std::string("—"))
         << "</td><td><code>" << html_text(e.request) << "</code></td><td><code>" << html_text(e.answer)

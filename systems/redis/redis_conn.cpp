@@ -80,7 +80,7 @@ RedisReply RedisConnection::command(const std::vector<std::string>& argv) {
     answered = std::chrono::steady_clock::now();
   std::string request;
   for (const auto& a : argv) request += (request.empty() ? "" : " ") + a;
-  wire_exchange(sent, answered, request, reply_text(r));
+  wire_exchange(sent, answered, request, reply_text(r), host_ + ":" + std::to_string(port_));
   return r;
 }
 
