@@ -29,12 +29,17 @@ class Pairing {
 
  private:
   struct Open {
+    bool open;  // false once completed: the entry waits for the process's next invocation
     std::int64_t pair, invoke;
     std::string f;
     std::int64_t line;
   };
   std::string source_;
-  std::unordered_map<std::int64_t, Open> open_;  // process -> its open invocation
+  // process -> its last invocation. A process's entry stays while it may
+  // invoke again (no allocation per op); one that ended in info is retired
+  // (Jepsen's rule) and its entry dropped, so the table holds the live
+  // processes, not every process a long run has had.
+  std::unordered_map<std::int64_t, Open> open_;
   std::int64_t next_pair_ = 0;
 };
 
