@@ -20,9 +20,36 @@ inline const char* skip_ws(const char* p, const char* end) {
   return p;
 }
 
+// Eight bytes at p, the first in the low byte (SWAR below is little-endian).
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+
+// The high bit of each byte of v that is zero (exact up to the first such byte).
+inline std::uint64_t zero_bytes(std::uint64_t v) { return (v - kOnes) & ~v & kHighs; }
+
 // A string without escapes, control characters or non-ASCII bytes; p is
 // past the opening quote. Returns the position after the closing quote.
+// Eight bytes at a time while the line has them: the first byte that is a
+// quote, a backslash, a control character or non-ASCII ends the run.
 inline const char* plain_string(const char* p, const char* end) {
+  while (end - p >= 8) {
+    std::uint64_t v = load8(p);
+    std::uint64_t special = zero_bytes(v ^ (kOnes * '"')) | zero_bytes(v ^ (kOnes * '\\')) |
+                            ((v - kOnes * 0x20) & ~v & kHighs) | (v & kHighs);
+    if (special) {
+      p += __builtin_ctzll(special) >> 3;
+      return *p == '"' ? p + 1 : nullptr;
+    }
+    p += 8;
+  }
   while (p < end) {
     auto c = static_cast<unsigned char>(*p);
     if (c == '"') return p + 1;
@@ -32,6 +59,21 @@ inline const char* plain_string(const char* p, const char* end) {
   return nullptr;
 }
 
+// How many of the eight bytes of v, from the first, are ASCII digits.
+inline int leading_digits(std::uint64_t v) {
+  // A byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+  std::uint64_t not_digit = ((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + kOnes * 6) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) ^
+                            0x3333333333333333ull;
+  return not_digit ? __builtin_ctzll(not_digit) >> 3 : 8;
+}
+
+// The value of eight ASCII digits, the first the most significant.
+inline std::uint64_t eight_digits(std::uint64_t v) {
+  v = (v & 0x0F0F0F0F0F0F0F0Full) * 2561 >> 8;
+  v = (v & 0x00FF00FF00FF00FFull) * 6553601 >> 16;
+  return (v & 0x0000FFFF0000FFFFull) * 42949672960001ull >> 32;
+}
+
 // An integer of at most 18 digits (so it fits in int64) without a leading
 // zero and other than "-0", followed by something that cannot continue a
 // number (a fraction or an exponent is left to nlohmann).
@@ -39,12 +81,19 @@ inline const char* small_int(const char* p, const char* end, std::int64_t& out) 
   bool neg = p < end && *p == '-';
   if (neg) ++p;
   const char* digits = p;
-  std::int64_t x = 0;
-  while (p < end && static_cast<unsigned>(*p - '0') < 10) x = x * 10 + (*p++ - '0');
+  std::uint64_t x = 0;  // unsigned: a longer number wraps harmlessly before it is refused
+  if (end - p >= 8) {
+    std::uint64_t v = load8(p);
+    if (leading_digits(v) == 8) {
+      x = eight_digits(v);
+      p += 8;
+    }
+  }
+  while (p < end && static_cast<unsigned>(*p - '0') < 10) x = x * 10 + static_cast<unsigned>(*p++ - '0');
   auto n = p - digits;
   if (n == 0 || n > 18 || (*digits == '0' && (n > 1 || neg))) return nullptr;
   if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) return nullptr;
-  out = neg ? -x : x;
+  out = neg ? -static_cast<std::int64_t>(x) : static_cast<std::int64_t>(x);
   return p;
 }
 
