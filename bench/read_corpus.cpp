@@ -6,6 +6,7 @@
 // second of the reading thread, so a machine busy with other work gives
 // nearly the same figures (wall-clock seconds are printed too).
 //   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000] [--file HISTORY.jsonl] [--rounds ROUNDS=5]
+//   bench_read_corpus --write OPS FILE    writes a kv history of OPS ops (for --file) and exits
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -97,6 +98,51 @@ std::vector<Op> synthetic_ops(std::size_t n) {
   return ops;
 }
 
+// A kv workload of `n` ops over 20 client slots, written with JsonlWriter:
+// reads, writes and cas on a key (keys move on as the run goes), the node
+// on completions, timeouts (info) retiring their process, cas mismatches.
+void write_kv(std::size_t n, const std::string& path) {
+  JsonlWriter w(path);
+  std::vector<Op> batch;
+  std::int64_t t = 0, index = 0;
+  unsigned seed = 12345;
+  auto rnd = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  std::int64_t process[20];
+  for (int i = 0; i < 20; ++i) process[i] = i;
+  while (static_cast<std::size_t>(index) + 2 <= n) {
+    Op inv;
+    int slot = static_cast<int>(rnd() % 20);
+    inv.process = process[slot];
+    inv.time = t += 1000 + rnd() % 100000;
+    int kind = static_cast<int>(rnd() % 3);
+    inv.f = kind == 0 ? "read" : kind == 1 ? "write" : "cas";
+    if (kind == 1) inv.value = rnd() % 5;
+    if (kind == 2) inv.value = Json::array({rnd() % 5, rnd() % 5});
+    inv.key = (index / 2000) * 7 + rnd() % 7;
+    Op done = inv;
+    done.time = t += 500 + rnd() % 1000000;
+    int r = static_cast<int>(rnd() % 10);
+    done.type = r < 7 ? OpType::Ok : r < 9 ? OpType::Fail : OpType::Info;
+    done.node = "n" + std::to_string(1 + slot % 5);
+    if (kind == 0 && done.type == OpType::Ok) done.value = rnd() % 5;
+    if (done.type == OpType::Info) {
+      done.error = "timeout";
+      process[slot] += 20;
+    }
+    if (done.type == OpType::Fail && kind == 2) done.error = "cas-mismatch";
+    inv.index = index++;
+    batch.push_back(inv);
+    done.index = index++;
+    batch.push_back(done);
+    if (batch.size() >= 10000) {
+      w.write(batch);
+      batch.clear();
+    }
+  }
+  w.write(batch);
+  w.close();
+}
+
 std::string edn_value(const Json& v) {
   if (v.is_null()) return "nil";
   if (v.is_array()) {
@@ -141,6 +187,10 @@ int main(int argc, char** argv) {
   std::string file;
   for (int i = 1, positional = 0; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--write" && i + 2 < argc) {
+      write_kv(std::strtoull(argv[i + 1], nullptr, 10), argv[i + 2]);
+      return 0;
+    }
     if (a == "--file" && i + 1 < argc)
       file = argv[++i];
     else if (a == "--rounds" && i + 1 < argc)
@@ -265,6 +315,17 @@ int main(int argc, char** argv) {
                         }
                       }, {}, {}});
 #endif
+    // Our parse alone, the counterpart of simdjson's per line: every op
+    // built (values as stream_history leaves them), none paired or handed on.
+    add("lines + parse_jsonl_op_lazy per line", [&](std::istream& in) {
+      LineReader lines(in);
+      std::string_view line, text;
+      Op op;
+      while (lines.next(line)) {
+        parse_jsonl_op_lazy(op, line, jsonl, lines.line_number(), lines.unterminated(), text);
+        sink += text.size();
+      }
+    });
     stages.push_back({"stream_history (ops one at a time)", [&] {
                         StreamCounts c = stream_history(jsonl, Format::Jsonl, [&](const OpRef& op) {
                           sink += op.value_text().size();
