@@ -23,7 +23,12 @@
 // values); `early-ack` acknowledges a write or add once the leader alone has
 // it on disk (a new leader may never have it); `no-persist` keeps term, vote
 // and log only in memory (a restarted node forgets its vote and what it
-// acknowledged).
+// acknowledged); `relay-retry` has a follower send a relayed request to the
+// leader once more when no answer came within 100 ms — but no answer yet is
+// not "not received": a request that was only late is applied twice (a cas
+// applies, and its second copy answers that it failed; a write comes back
+// after a later one). Without late packets the leader answers well inside
+// 100 ms.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -69,8 +74,8 @@ class Raft : public Design {
  public:
   explicit Raft(Node& node) : Design(node) {
     bug_ = node.flags->text("bug", "");
-    if (!bug_.empty() && bug_ != "stale-read" && bug_ != "early-ack" && bug_ != "no-persist")
-      throw FlagError("--bug must be one of stale-read, early-ack, no-persist, not \"" + bug_ + "\"");
+    if (!bug_.empty() && bug_ != "stale-read" && bug_ != "early-ack" && bug_ != "no-persist" && bug_ != "relay-retry")
+      throw FlagError("--bug must be one of stale-read, early-ack, no-persist, relay-retry, not \"" + bug_ + "\"");
     forward_ = node.flags->choice("followers", "relay", {"relay", "refuse"}) == "relay";
     election_ms_ = node.flags->integer("election-ms", 300, 20, 60000);
     heartbeat_ms_ = node.flags->integer("heartbeat-ms", 50, 5, 60000);
@@ -161,12 +166,23 @@ class Raft : public Design {
     if (role_ != Role::Leader) {
       std::string leader = leader_;
       lk.unlock();
-      if (may_forward && forward_ && !leader.empty() && leader != node_.name)
+      if (may_forward && forward_ && !leader.empty() && leader != node_.name) {
+        if (bug_ == "relay-retry") return relay_with_retries(op, leader);
         return relay(node_.peers->call(leader, "/peer/raft/op", op, kRequestWait + Ms(500)), leader);
+      }
       return unavailable(leader.empty() ? "no leader is known" : "not the leader", leader);
     }
     if (f == "read") return read_index(lk, op["key"].get<std::string>());
     return propose(lk, op);
+  }
+
+  // The relay-retry bug: no answer within 100 ms (a refused connection
+  // too), and the same request goes once more, whose answer is the one the
+  // client gets. Both attempts may have reached the leader and been applied.
+  Reply relay_with_retries(const Json& op, const std::string& leader) {
+    Call first = node_.peers->call(leader, "/peer/raft/op", op, Ms(100));
+    if (first.answered()) return relay(first, leader);
+    return relay(node_.peers->call(leader, "/peer/raft/op", op, kRequestWait), leader);
   }
 
   // A write, cas or add: one log entry, answered with its result once it is

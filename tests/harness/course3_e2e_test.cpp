@@ -1,7 +1,7 @@
 // The course table's bug knobs, one short run each on the row's own faults
 // (scripts/course-table), each found by the one checker the row counts:
-// raft stale-read and no-persist, 2pc unilateral-abort and
-// non-idempotent-commit (under late packets), Redlock under a
+// raft stale-read, no-persist and relay-retry (under late packets), 2pc
+// unilateral-abort and non-idempotent-commit (under late packets), Redlock under a
 // clock bump, quorum without read repair, the sloppy quorum, and lww's
 // wall clocks under skew (counted by causal: with agreeing clocks they keep
 // it). Each ≤ 30 s on a real fl- cluster, nothing left behind. Needs root.
@@ -94,6 +94,27 @@ TEST_CASE("2pc with non-idempotent-commit: late answers make the coordinator red
   row.time_limit_s = 16;
   TestOutcome out = r.run(row);
   CHECK(verdict_of(out, "bank") == "invalid");
+}
+
+TEST_CASE("raft with relay-retry: a follower sends a late relayed request again, applied twice, caught by linearizable") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "raft";
+  row.opts = {"bug=relay-retry"};
+  row.workload = "register";
+  // Half reads, 4 ops in 10 a cas: the register changes seldom enough that a
+  // cas often applies, and its second copy then answers that it failed.
+  row.workload_params = {{"mix", {{"read", 0.5}, {"write", 0.1}, {"cas", 0.4}}}};
+  // The row's schedule: every packet 30 ms late. A relayed request that waits
+  // on replication over late packets passes the follower's 100 ms, is sent
+  // again, and both copies are applied: a cas applies and then answers that
+  // it failed, or a write comes back after a later one.
+  row.schedule = {"6s delay delay_ms=30 jitter_ms=5", "2s quiet"};
+  row.repeat_schedule = true;
+  row.time_limit_s = 16;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
 }
 
 TEST_CASE("Redlock on 5 lock nodes: a clock bump on a majority ends a lease early and two clients hold the lock, caught by lock") {
