@@ -255,9 +255,8 @@ inline const char* optional_string(const char* p, const char* end, std::string& 
 
 }  // namespace fast_line
 
-using namespace fast_line;
-
 bool fast_jsonl_op(std::string_view line, std::int64_t line_no, Op& op, std::string_view* value_text) {
+  using namespace fast_line;  // here only: in a unity build a file-wide one would reach the files after this one
   op.index = -1;
   op.time = -1;
   op.process = 0;
@@ -381,7 +380,7 @@ bool fast_jsonl_op(std::string_view line, std::int64_t line_no, Op& op, std::str
 
 Json fast_json_value(std::string_view text) {
   Json j;
-  build_value(text.data(), text.data() + text.size(), 1, j);
+  fast_line::build_value(text.data(), text.data() + text.size(), 1, j);
   return j;
 }
 
