@@ -1,9 +1,12 @@
 // How fast the history readers are: every corpus file (held in memory, read
-// N times) per format, then a large synthetic JSONL and EDN history written
-// to /tmp and read back from the file. Prints MB/s; never asserts a time.
-// Rates are per CPU second of the reading thread, so a machine busy with
-// other work gives the same figures (wall-clock seconds are printed too).
-//   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000]
+// N times) per format, then a large JSONL history — synthetic, written to
+// /tmp, or the one given with --file — read from the file stage by stage
+// beside simdjson, ROUNDS times with the stages interleaved (medians
+// printed). Prints MB/s and ops/s; never asserts a time. Rates are per CPU
+// second of the reading thread, so a machine busy with other work gives
+// nearly the same figures (wall-clock seconds are printed too).
+//   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000] [--file HISTORY.jsonl] [--rounds ROUNDS=5]
+//   bench_read_corpus --write OPS FILE    writes a kv history of OPS ops (for --file) and exits
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -11,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -25,6 +29,7 @@
 #include "history/format.h"
 #include "history/jsonl.h"
 #include "history/line_reader.h"
+#include "history/op_stream.h"
 
 using namespace fl;
 using Clock = std::chrono::steady_clock;
@@ -93,6 +98,51 @@ std::vector<Op> synthetic_ops(std::size_t n) {
   return ops;
 }
 
+// A kv workload of `n` ops over 20 client slots, written with JsonlWriter:
+// reads, writes and cas on a key (keys move on as the run goes), the node
+// on completions, timeouts (info) retiring their process, cas mismatches.
+void write_kv(std::size_t n, const std::string& path) {
+  JsonlWriter w(path);
+  std::vector<Op> batch;
+  std::int64_t t = 0, index = 0;
+  unsigned seed = 12345;
+  auto rnd = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  std::int64_t process[20];
+  for (int i = 0; i < 20; ++i) process[i] = i;
+  while (static_cast<std::size_t>(index) + 2 <= n) {
+    Op inv;
+    int slot = static_cast<int>(rnd() % 20);
+    inv.process = process[slot];
+    inv.time = t += 1000 + rnd() % 100000;
+    int kind = static_cast<int>(rnd() % 3);
+    inv.f = kind == 0 ? "read" : kind == 1 ? "write" : "cas";
+    if (kind == 1) inv.value = rnd() % 5;
+    if (kind == 2) inv.value = Json::array({rnd() % 5, rnd() % 5});
+    inv.key = (index / 2000) * 7 + rnd() % 7;
+    Op done = inv;
+    done.time = t += 500 + rnd() % 1000000;
+    int r = static_cast<int>(rnd() % 10);
+    done.type = r < 7 ? OpType::Ok : r < 9 ? OpType::Fail : OpType::Info;
+    done.node = "n" + std::to_string(1 + slot % 5);
+    if (kind == 0 && done.type == OpType::Ok) done.value = rnd() % 5;
+    if (done.type == OpType::Info) {
+      done.error = "timeout";
+      process[slot] += 20;
+    }
+    if (done.type == OpType::Fail && kind == 2) done.error = "cas-mismatch";
+    inv.index = index++;
+    batch.push_back(inv);
+    done.index = index++;
+    batch.push_back(done);
+    if (batch.size() >= 10000) {
+      w.write(batch);
+      batch.clear();
+    }
+  }
+  w.write(batch);
+  w.close();
+}
+
 std::string edn_value(const Json& v) {
   if (v.is_null()) return "nil";
   if (v.is_array()) {
@@ -132,8 +182,24 @@ Tally time_file(const std::string& path, Format fmt, int reps) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int reps = argc > 1 ? std::atoi(argv[1]) : 20;
-  std::size_t n = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000;
+  int reps = 20, rounds = 5;
+  std::size_t n = 1000000;
+  std::string file;
+  for (int i = 1, positional = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--write" && i + 2 < argc) {
+      write_kv(std::strtoull(argv[i + 1], nullptr, 10), argv[i + 2]);
+      return 0;
+    }
+    if (a == "--file" && i + 1 < argc)
+      file = argv[++i];
+    else if (a == "--rounds" && i + 1 < argc)
+      rounds = std::max(1, std::atoi(argv[++i]));
+    else if (positional++ == 0)
+      reps = std::atoi(a.c_str());
+    else
+      n = std::strtoull(a.c_str(), nullptr, 10);
+  }
 
   // The corpus, from memory, so the figure is the reader and not the disk.
   std::ifstream tsv(std::string(FL_CORPUS_DIR) + "/expected.tsv");
@@ -169,53 +235,60 @@ int main(int argc, char** argv) {
   for (auto& [name, t] : by_format) print("  " + name, t);
   print("  total", total);
 
-  // Synthetic histories on disk (page cache), read with Format::Auto.
-  std::vector<Op> ops = synthetic_ops(n);
-  std::string jsonl = "/tmp/fl-bench-read.jsonl", edn = "/tmp/fl-bench-read.edn";
-  {
+  // A large JSONL history on disk (page cache): the synthetic one (and its
+  // EDN twin) unless --file names one.
+  std::string jsonl = file, edn;
+  if (file.empty()) {
+    std::vector<Op> ops = synthetic_ops(n);
+    jsonl = "/tmp/fl-bench-read.jsonl";
+    edn = "/tmp/fl-bench-read.edn";
     auto t0 = Clock::now();
     JsonlWriter w(jsonl);
     for (const Op& op : ops) w.write(op);
     w.close();
     fmt::print("synthetic: wrote {} ops with JsonlWriter (flush per op) in {:.3f} s\n", ops.size(),
                seconds_since(t0));
-  }
-  write_edn(edn, ops);
-  fmt::print("synthetic {} ops, best of 3 reads from the file:\n", ops.size());
-  for (auto [path, name] : {std::pair{jsonl, "jsonl"}, std::pair{edn, "edn"}}) {
-    Tally best;
-    for (int i = 0; i < 3; ++i) {
-      Tally t = time_file(path, Format::Auto, 1);
-      if (i == 0 || t.seconds < best.seconds) best = t;
+    write_edn(edn, ops);
+    fmt::print("synthetic {} ops, best of 3 reads from the file:\n", ops.size());
+    for (auto [path, name] : {std::pair{jsonl, "jsonl"}, std::pair{edn, "edn"}}) {
+      Tally best;
+      for (int i = 0; i < 3; ++i) {
+        Tally t = time_file(path, Format::Auto, 1);
+        if (i == 0 || t.seconds < best.seconds) best = t;
+      }
+      print(std::string("  ") + name, best);
     }
-    print(std::string("  ") + name, best);
   }
   // Where a JSONL read's time goes, stage by stage on the same file: lines
-  // alone, then simdjson's parse of every line (no op built), then the whole
-  // reader (ops, their JSON values, the History and its pairing).
+  // alone; simdjson's parse of every line, and of the whole file at once (no
+  // op built); the streaming reader (every op built and paired, one at a
+  // time, as stream_history hands them to a checker); and read_jsonl (the
+  // whole History in memory). The stages take turns in every round, so a
+  // change in the machine's load touches them all alike.
   {
-    auto stage = [&](const char* what, auto&& body) {
-      double best = 1e9;
-      for (int i = 0; i < 3; ++i) {
-        std::ifstream in(jsonl, std::ios::binary);
-        const double c0 = cpu_now();
-        body(in);
-        best = std::min(best, cpu_now() - c0);
-      }
-      const double mb = static_cast<double>(fs_size(jsonl)) / 1e6;
-      fmt::print("  {:<34} cpu {:>6.3f} s  {:>7.1f} MB/s\n", what, best, mb / best);
+    const double bytes = fs_size(jsonl);
+    std::size_t sink = 0, ops = 0;
+    struct Stage {
+      std::string what;
+      std::function<void()> body;
+      std::vector<double> cpu, wall;
     };
-    fmt::print("jsonl stages, best of 3 (cpu of the reading thread):\n");
-    std::size_t sink = 0;
-    stage("lines only (LineReader)", [&](std::istream& in) {
+    std::vector<Stage> stages;
+    auto add = [&](std::string what, std::function<void(std::istream&)> body) {
+      stages.push_back({std::move(what), [&, body] {
+                          std::ifstream in(jsonl, std::ios::binary);
+                          body(in);
+                        }, {}, {}});
+    };
+    add("lines only (LineReader)", [&](std::istream& in) {
       LineReader lines(in);
       std::string_view line;
       while (lines.next(line)) sink += line.size();
     });
 #ifdef FL_HAVE_SIMDJSON
-    // simdjson (Debian's libsimdjson-dev, found only if installed) on a
-    // padded copy of each line: what a simdjson reader could parse at most.
-    stage("lines + simdjson parse (no op built)", [&](std::istream& in) {
+    // simdjson (Debian's libsimdjson-dev) on a padded copy of each line:
+    // what a simdjson reader could parse at most, line by line.
+    add("lines + simdjson parse per line", [&](std::istream& in) {
       LineReader lines(in);
       simdjson::dom::parser parser;
       simdjson::padded_string padded(std::size_t{1} << 16);
@@ -227,11 +300,64 @@ int main(int argc, char** argv) {
         if (!parser.parse(padded.data(), line.size(), false).get(doc)) sink += doc.is_object();
       }
     });
+    // simdjson's own best case for JSON Lines: parse_many over the whole
+    // file, loaded once before the rounds (loading it would mostly measure
+    // fresh memory); documents, not lines, so no line numbers either.
+    simdjson::padded_string whole;
+    if (simdjson::padded_string::load(jsonl).get(whole)) whole = simdjson::padded_string();
+    stages.push_back({"simdjson parse_many (file in memory)", [&] {
+                        simdjson::dom::parser parser;
+                        simdjson::dom::document_stream docs;
+                        if (parser.parse_many(whole).get(docs)) return;
+                        for (auto doc : docs) {
+                          simdjson::dom::element e;
+                          if (!doc.get(e)) sink += e.is_object();
+                        }
+                      }, {}, {}});
 #endif
-    stage("read_jsonl (ops and History)", [&](std::istream& in) { sink += read_jsonl(in, jsonl).size(); });
+    // Our parse alone, the counterpart of simdjson's per line: every op
+    // built (values as stream_history leaves them), none paired or handed on.
+    add("lines + parse_jsonl_op_lazy per line", [&](std::istream& in) {
+      LineReader lines(in);
+      std::string_view line, text;
+      Op op;
+      while (lines.next(line)) {
+        parse_jsonl_op_lazy(op, line, jsonl, lines.line_number(), lines.unterminated(), text);
+        sink += text.size();
+      }
+    });
+    stages.push_back({"stream_history (ops one at a time)", [&] {
+                        StreamCounts c = stream_history(jsonl, Format::Jsonl, [&](const OpRef& op) {
+                          sink += op.value_text().size();
+                        });
+                        ops = static_cast<std::size_t>(c.events);
+                      }, {}, {}});
+    add("read_jsonl (ops and History)", [&](std::istream& in) { sink += read_jsonl(in, jsonl).size(); });
+    for (int r = 0; r < rounds; ++r)
+      for (Stage& st : stages) {
+        auto t0 = Clock::now();
+        const double c0 = cpu_now();
+        st.body();
+        st.cpu.push_back(cpu_now() - c0);
+        st.wall.push_back(seconds_since(t0));
+      }
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    };
+    fmt::print("jsonl stages on {} ({:.1f} MB, {} ops), median of {} rounds (cpu of the reading thread):\n", jsonl,
+               bytes / 1e6, ops, rounds);
+    for (const Stage& st : stages) {
+      const double c = median(st.cpu);
+      fmt::print("  {:<40} cpu {:>6.3f} s [{:.3f}-{:.3f}]  wall {:>6.3f} s  {:>7.1f} MB/s  {:>5.2f} Mops/s\n", st.what, c,
+                 *std::min_element(st.cpu.begin(), st.cpu.end()), *std::max_element(st.cpu.begin(), st.cpu.end()),
+                 median(st.wall), bytes / 1e6 / c, static_cast<double>(ops) / 1e6 / c);
+    }
     if (sink == 42) fmt::print(" ");
   }
-  std::remove(jsonl.c_str());
-  std::remove(edn.c_str());
+  if (file.empty()) {
+    std::remove(jsonl.c_str());
+    std::remove(edn.c_str());
+  }
   return 0;
 }

@@ -7,6 +7,7 @@ namespace fl {
 History::History(std::vector<Op> ops, std::string source)
     : ops_(std::move(ops)), source_(std::move(source)) {
   partner_.assign(ops_.size(), -1);
+  pairs_.reserve(ops_.size() / 2 + 1);  // about one pair per two ops; more only from unfinished ones
   Pairing pairing(source_);
   for (std::size_t i = 0; i < ops_.size(); ++i) {
     Op& op = ops_[i];

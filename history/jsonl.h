@@ -29,6 +29,10 @@ Op parse_jsonl_op(std::string_view line, const std::string& source, std::int64_t
 // exactly parse_jsonl_op's. For readers that decode values their own way.
 Op parse_jsonl_op_lazy(std::string_view line, const std::string& source, std::int64_t line_no, bool unterminated,
                       std::string_view& value_text);
+// The same into `op`, whose strings' memory is reused (one op per line of a
+// long file, without building and destroying one each time).
+void parse_jsonl_op_lazy(Op& op, std::string_view line, const std::string& source, std::int64_t line_no,
+                         bool unterminated, std::string_view& value_text);
 
 // The canonical line of an op, with its trailing "\n".
 std::string jsonl_line(const Op& op);

@@ -22,14 +22,17 @@ class LineReader {
   // True when the line just returned ended the file without a newline — the
   // sign of a writer that died mid-line.
   bool unterminated() const { return unterminated_; }
+  // Bytes handed out so far, newlines included.
+  std::int64_t consumed() const { return consumed_; }
 
  private:
-  bool fill();  // reads another block; false at end of stream
+  bool fill();  // reads another block after the unread tail; false at end of stream
 
   std::istream& in_;
-  std::string buf_;
-  std::unique_ptr<char[]> scratch_;
+  std::unique_ptr<char[]> buf_;  // [pos_, size_) is read and not yet handed out
+  std::size_t cap_ = 0, size_ = 0;
   std::size_t pos_ = 0;
+  std::int64_t consumed_ = 0;
   bool eof_ = false;
   bool unterminated_ = false;
   std::int64_t line_ = 0;

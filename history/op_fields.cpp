@@ -103,9 +103,7 @@ void OpFields::set(std::string_view name, Json&& v) {
   }
 }
 
-// A transaction: a non-empty list of micro-ops, each a list whose first
-// element names it (["append", k, v], ["r", k, null], …).
-static bool is_txn_value(const Json& v) {
+bool is_txn_value(const Json& v) {
   if (!v.is_array() || v.empty()) return false;
   for (const Json& m : v)
     if (!m.is_array() || m.empty() || !m[0].is_string()) return false;

@@ -41,6 +41,11 @@ class OpFields {
   bool has_process_ = false, has_type_ = false, has_f_ = false;
 };
 
+// A transaction: a non-empty list of micro-ops, each a list whose first
+// element names it (["append", k, v], ["r", k, null], …). An op without "f"
+// whose value is one is a "txn".
+bool is_txn_value(const Json& v);
+
 // Renders a JSON value for an error sentence: short and on one line.
 std::string describe_json(const Json& v);
 

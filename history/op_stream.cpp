@@ -88,11 +88,12 @@ StreamCounts stream_history(const std::string& path, Format format, const std::f
     if (format != Format::Jsonl) throw std::logic_error("stream_history: not a streamed format (see can_stream)");
     LineReader lines(in);
     std::string_view line, text;
+    Op op;  // one op for every line, its strings' memory reused
     while (lines.next(line)) {
       std::size_t i = 0;
       while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')) ++i;
       if (i == line.size()) continue;
-      Op op = parse_jsonl_op_lazy(line, path, lines.line_number(), lines.unterminated(), text);
+      parse_jsonl_op_lazy(op, line, path, lines.line_number(), lines.unterminated(), text);
       feed(op, text);
     }
     if (in.bad()) throw BadInput(path, lines.line_number(), "read error");

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "history/op.h"
 
@@ -29,12 +29,32 @@ class Pairing {
 
  private:
   struct Open {
+    bool open;  // false once completed: the entry waits for the process's next invocation
     std::int64_t pair, invoke;
     std::string f;
     std::int64_t line;
   };
+  struct Slot {
+    bool used = false;
+    std::int64_t process = 0;
+    Open last{};
+  };
+  // The slot of `process`, or the free slot where it would go.
+  Slot& find(std::int64_t process);
+  Slot& insert(std::int64_t process);  // not there yet
+  void erase(Slot& s);
+  std::size_t home(std::int64_t process) const;
+
   std::string source_;
-  std::unordered_map<std::int64_t, Open> open_;  // process -> its open invocation
+  // process -> its last invocation, in a table of open addressing (linear
+  // probing, at most half full): a hash map's per-op bucket division and
+  // node allocation were a tenth of a streamed read. A process's entry stays
+  // while it may invoke again; one that ended in info is retired (Jepsen's
+  // rule) and its entry dropped, so the table holds the live processes, not
+  // every process a long run has had.
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  int bits_ = 0;
   std::int64_t next_pair_ = 0;
 };
 
