@@ -48,7 +48,6 @@ std::string DiskFileNemesis::damage(Host& host, Db& db, std::uint64_t seed) {
   std::vector<std::string> files = data_files_on(host, db);
   std::mt19937_64 rng(seed);
   if (damage_ == Damage::kRollback) {
-    if (!snapshots_) return "no copy taken yet (the first heal takes one)";
     std::string done;
     for (const std::string& f : files) {
       try {
@@ -57,7 +56,7 @@ std::string DiskFileNemesis::damage(Host& host, Db& db, std::uint64_t seed) {
         // A file born since the copy has none: it stays as it is.
       }
     }
-    return done.empty() ? "no file had a copy" : done;
+    return done.empty() ? "no file had a copy yet (each heal takes one)" : done;
   }
   if (files.empty()) return "no data file yet";
   std::string file = files[std::uniform_int_distribution<size_t>(0, files.size() - 1)(rng)];
@@ -122,7 +121,6 @@ NemesisEvent DiskFileNemesis::stop(NemesisContext& ctx) {
     on_each_host(ctx.nodes, [db](Host& h) {
       for (const std::string& f : data_files_on(h, *db)) diskfs_ctl(h, db->data_mount_dir(h), {"snapshot", f});
     });
-    snapshots_ = true;
     value["copied"] = true;
   }
   return {"stop-" + name_, value};

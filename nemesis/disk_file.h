@@ -8,8 +8,8 @@
 //   disk-truncate  cut the file at a random length
 //   disk-rollback  put every file back to the copy taken at the previous heal
 //                  (stop() copies every node's data files after restarting
-//                  the crashed ones; the first start has no copy yet, and
-//                  says so)
+//                  the crashed ones, into fl-diskfs's own store; a file
+//                  with no copy yet stays as it is, and the value says so)
 // The damage is on the disk itself, durable. stop() restarts the daemon on
 // it. Journaled as "killed" before it acts; the start's value names each
 // node and what fl-diskfs did.
@@ -40,7 +40,6 @@ class DiskFileNemesis : public Nemesis {
   long long bytes_ = 64;
   std::vector<Host*> targets_;
   std::string journal_id_;
-  bool snapshots_ = false;  // disk-rollback: a copy was taken at a heal
 };
 
 // The files of `host`'s data directory that match `db`'s patterns, relative
