@@ -61,6 +61,18 @@ CourseRow single_power_cuts(const std::string& durability) {
   return row;
 }
 
+// Every raft node's power cut at once (or every node killed), 2 s of every 5.
+CourseRow raft_every_node(const std::string& opt, const std::string& fault) {
+  CourseRow row;
+  row.design = "raft";
+  if (!opt.empty()) row.opts = {opt};
+  row.workload = "set";
+  row.schedule = {"3s quiet", "2s " + fault + " target=all"};
+  row.repeat_schedule = true;
+  row.time_limit_s = 10;
+  return row;
+}
+
 }  // namespace
 
 TEST_CASE("single with durability=write: a power cut of its home node loses acknowledged adds, caught by set") {
@@ -78,6 +90,40 @@ TEST_CASE("single with durability=fsync: the same power cuts lose nothing it ack
   FL_REQUIRE_DISKFS();
   DiskRun r;
   TestOutcome out = r.run(single_power_cuts("fsync"));
+  CHECK(out.results.value("data-mount", "") == "fl-diskfs");
+  CHECK(verdict_of(out, "set") == "valid");
+}
+
+TEST_CASE("raft with durability=write: a power cut of every node loses committed adds, caught by set") {
+  FL_REQUIRE_ROOT();
+  FL_REQUIRE_DISKFS();
+  DiskRun r;
+  TestOutcome out = r.run(raft_every_node("durability=write", "lose-unfsynced"));
+  CHECK(verdict_of(out, "set") == "invalid");
+  CHECK(out.results["checkers"]["set"].value("lost-count", 0) > 0);
+}
+
+TEST_CASE("raft with durability=write: killing every node loses nothing (the page cache outlives the processes)") {
+  FL_REQUIRE_ROOT();
+  DiskRun r;
+  TestOutcome out = r.run(raft_every_node("durability=write", "kill"));
+  CHECK_FALSE(out.results.contains("data-mount"));
+  CHECK(verdict_of(out, "set") == "valid");
+}
+
+TEST_CASE("raft with no-persist: a power cut of every node forgets every add, caught by set") {
+  FL_REQUIRE_ROOT();
+  FL_REQUIRE_DISKFS();
+  DiskRun r;
+  TestOutcome out = r.run(raft_every_node("bug=no-persist", "lose-unfsynced"));
+  CHECK(verdict_of(out, "set") == "invalid");
+}
+
+TEST_CASE("raft (fsync before every answer): a power cut of every node loses nothing it acknowledged") {
+  FL_REQUIRE_ROOT();
+  FL_REQUIRE_DISKFS();
+  DiskRun r;
+  TestOutcome out = r.run(raft_every_node("", "lose-unfsynced"));
   CHECK(out.results.value("data-mount", "") == "fl-diskfs");
   CHECK(verdict_of(out, "set") == "valid");
 }
