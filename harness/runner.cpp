@@ -307,7 +307,8 @@ void TestRun::bring_up(Run& r) {
   // Disk faults act on the nodes' data directories through fl-diskfs: they
   // are mounted there before the system starts, and only then.
   for (const std::string& f : plan_->faults)
-    if (auto n = make_nemesis(f); n && n->needs_data_mount() && !live.system->db().data_mount()) {
+    if (auto n = make_nemesis(f); n && n->needs_data_mount() && !live.system->db().data_mount() &&
+                                  !live.hosts.empty() && !live.system->db().data_mount_dir(*live.hosts[0]).empty()) {
       live.system->db().set_data_mount(make_diskfs_mount());
       r.data_mount = live.system->db().data_mount()->name();
       spdlog::info("the nodes' data directories go through {} (for the {} nemesis)", r.data_mount, f);

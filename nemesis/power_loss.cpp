@@ -27,8 +27,13 @@ std::string PowerLossNemesis::unavailable(const Db* db) const { return diskfs_un
 NemesisEvent PowerLossNemesis::start(NemesisContext& ctx) {
   if (!targets_.empty()) stop(ctx);
   Db* db = ctx.db;
-  if (db == nullptr || db->data_mount() == nullptr)
-    throw ClusterError(fmt::format("the {} nemesis needs the nodes' data directories on fl-diskfs", name_));
+  if (db == nullptr || db->data_mount() == nullptr || ctx.nodes.empty() || db->data_mount_dir(*ctx.nodes[0]).empty()) {
+    std::string why = diskfs_unavailable(name_, db);
+    throw ClusterError(!why.empty() ? why
+                                    : fmt::format("the {} nemesis needs the nodes' data directories on fl-diskfs, "
+                                                  "and this run did not mount them there",
+                                                  name_));
+  }
   std::mt19937_64 fallback(0);
   std::mt19937_64& rng = ctx.rng ? *ctx.rng : fallback;
   if (target_ == "primaries") {
