@@ -23,7 +23,11 @@
 // values); `early-ack` acknowledges a write or add once the leader alone has
 // it on disk (a new leader may never have it); `no-persist` keeps term, vote
 // and log only in memory (a restarted node forgets its vote and what it
-// acknowledged).
+// acknowledged); `relay-retry` has a follower send a relayed request to the
+// leader again when no answer came within 300 ms — but no answer yet is not
+// "not received": a request that was only late is applied twice (a write
+// comes back after a later one, a cas applies and then answers that it
+// failed). Without late packets the leader answers well inside 300 ms.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -69,8 +73,8 @@ class Raft : public Design {
  public:
   explicit Raft(Node& node) : Design(node) {
     bug_ = node.flags->text("bug", "");
-    if (!bug_.empty() && bug_ != "stale-read" && bug_ != "early-ack" && bug_ != "no-persist")
-      throw FlagError("--bug must be one of stale-read, early-ack, no-persist, not \"" + bug_ + "\"");
+    if (!bug_.empty() && bug_ != "stale-read" && bug_ != "early-ack" && bug_ != "no-persist" && bug_ != "relay-retry")
+      throw FlagError("--bug must be one of stale-read, early-ack, no-persist, relay-retry, not \"" + bug_ + "\"");
     forward_ = node.flags->choice("followers", "relay", {"relay", "refuse"}) == "relay";
     election_ms_ = node.flags->integer("election-ms", 300, 20, 60000);
     heartbeat_ms_ = node.flags->integer("heartbeat-ms", 50, 5, 60000);
@@ -161,12 +165,26 @@ class Raft : public Design {
     if (role_ != Role::Leader) {
       std::string leader = leader_;
       lk.unlock();
-      if (may_forward && forward_ && !leader.empty() && leader != node_.name)
+      if (may_forward && forward_ && !leader.empty() && leader != node_.name) {
+        if (bug_ == "relay-retry") return relay_with_retries(op, leader);
         return relay(node_.peers->call(leader, "/peer/raft/op", op, kRequestWait + Ms(500)), leader);
+      }
       return unavailable(leader.empty() ? "no leader is known" : "not the leader", leader);
     }
     if (f == "read") return read_index(lk, op["key"].get<std::string>());
     return propose(lk, op);
+  }
+
+  // The relay-retry bug: the same request again after every 300 ms without
+  // an answer (a refused connection too), until one answers or the client's
+  // wait is over. Every attempt that reached the leader may be applied.
+  Reply relay_with_retries(const Json& op, const std::string& leader) {
+    auto deadline = Clock::now() + kRequestWait;
+    for (;;) {
+      Call c = node_.peers->call(leader, "/peer/raft/op", op, Ms(300));
+      if (c.answered() || Clock::now() >= deadline) return relay(c, leader);
+      std::this_thread::sleep_for(Ms(10));
+    }
   }
 
   // A write, cas or add: one log entry, answered with its result once it is

@@ -33,7 +33,7 @@ const std::vector<DesignInfo>& designs() {
         {"crdt", "", "sets merge as OR-sets instead of last-writer-wins"}},
        make_lww},
       {"raft", "leader election, log replication, commit at a majority, term/vote/log on disk, reads confirmed by a majority",
-       {{"bug", "stale-read|early-ack|no-persist", "a deliberate bug (COURSE.md)"},
+       {{"bug", "stale-read|early-ack|no-persist|relay-retry", "a deliberate bug (COURSE.md)"},
         {"followers", "relay|refuse", "a follower relays requests to the leader (default) or answers 503 naming it"},
         {"election-ms", "MS", "the shortest election timeout; each is random in [MS, 2 MS] (default 300)"},
         {"heartbeat-ms", "MS", "the leader's heartbeat interval (default 50)"}},

@@ -26,6 +26,15 @@ void install_chain(Host& host, const std::string& chain, const std::string& hook
   host.run_checked({"iptables-restore", "-w", "--noflush"}, o);
 }
 
+// One match per destination the host's rule is limited to, or "" for all.
+std::vector<std::string> destination_matches(const Host& h, const Destinations& to) {
+  auto it = to.find(h.name());
+  if (it == to.end()) return {""};
+  std::vector<std::string> m;
+  for (const auto& a : it->second) m.push_back(fmt::format(" -d {}/32", a));
+  return m;
+}
+
 }  // namespace
 
 void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge) {
@@ -44,21 +53,25 @@ void apply_grudge(const std::vector<Host*>& hosts, const Grudge& grudge) {
   });
 }
 
-void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface) {
+void apply_loss(const std::vector<Host*>& hosts, double percent, const std::string& iface, const Destinations& to) {
   if (percent <= 0 || percent > 100) throw ClusterError(fmt::format("loss must be a percentage in (0, 100], not {}", percent));
   on_each_host(hosts, [&](Host& h) {
     std::string dev = iface.empty() ? h.interface() : iface;
-    install_chain(h, kLossChain, "OUTPUT",
-                  {fmt::format("-o {} -m statistic --mode random --probability {:.6f} -j DROP", dev, percent / 100.0)});
+    std::vector<std::string> rules;
+    for (const auto& d : destination_matches(h, to))
+      rules.push_back(fmt::format("-o {}{} -m statistic --mode random --probability {:.6f} -j DROP", dev, d, percent / 100.0));
+    install_chain(h, kLossChain, "OUTPUT", rules);
   });
 }
 
-void apply_shaper_queue(const std::vector<Host*>& hosts, int queue, std::uint32_t mark, const std::string& iface) {
+void apply_shaper_queue(const std::vector<Host*>& hosts, int queue, std::uint32_t mark, const std::string& iface,
+                        const Destinations& to) {
   on_each_host(hosts, [&](Host& h) {
     std::string dev = iface.empty() ? h.interface() : iface;
-    install_chain(h, kShaperChain, "OUTPUT",
-                  {fmt::format("-m mark --mark {:#x} -j RETURN", mark),
-                   fmt::format("-o {} -j NFQUEUE --queue-num {} --queue-bypass", dev, queue)});
+    std::vector<std::string> rules = {fmt::format("-m mark --mark {:#x} -j RETURN", mark)};
+    for (const auto& d : destination_matches(h, to))
+      rules.push_back(fmt::format("-o {}{} -j NFQUEUE --queue-num {} --queue-bypass", dev, d, queue));
+    install_chain(h, kShaperChain, "OUTPUT", rules);
   });
 }
 

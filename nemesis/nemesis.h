@@ -54,7 +54,8 @@ struct NemesisInfo {
 
 // The nemesis registry (nemesis/registry.cpp): one line per nemesis.
 std::vector<NemesisInfo> list_nemeses();
-// nullptr if `name` is unknown; throws ClusterError for bad options.
+// nullptr if `name` is unknown; throws ClusterError for bad options. Names
+// joined with "+" make one nemesis of all of them at once (composite.h).
 std::unique_ptr<Nemesis> make_nemesis(std::string_view name, const nlohmann::json& options = {});
 
 }  // namespace fl

@@ -1,5 +1,6 @@
 #include "nemesis/nfqueue_shaper.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -80,7 +81,7 @@ std::string shaper_unavailable(const std::string& nemesis) {
   return "";
 }
 
-void start_shapers(const std::vector<Host*>& hosts, const PacketFault& fault, std::uint64_t seed) {
+void start_shapers(const std::vector<Host*>& hosts, const PacketFault& fault, std::uint64_t seed, const Destinations& to) {
   std::string binary = shaper_binary();
   if (binary.empty()) throw ClusterError(shaper_unavailable("packet"));
   std::vector<std::uint64_t> seeds;
@@ -107,7 +108,7 @@ void start_shapers(const std::vector<Host*>& hosts, const PacketFault& fault, st
     throw ClusterError(fmt::format("fl-shaper did not start on {}: {}", h.name(),
                                    log.ok() && !log.out.empty() ? last_output_line(log.out) : "it wrote nothing"));
   });
-  apply_shaper_queue(hosts, kShaperQueue, kShaperMark);
+  apply_shaper_queue(hosts, kShaperQueue, kShaperMark, "", to);
 }
 
 ShaperReport stop_shapers(const std::vector<Host*>& hosts) {
@@ -134,8 +135,17 @@ ShaperReport stop_shapers(const std::vector<Host*>& hosts) {
                             h.name(), stats.value("late_p99_us", 0),
                             stats.value("kernel_dropped_queue_full", 0) + stats.value("kernel_dropped_socket_full", 0));
     // Its log stays behind only when something went wrong, named in the problem.
-    if (problem.empty()) h.run({"rm", "-f", log_path(h)});
-    else problem += fmt::format(" (its log: {} on {})", log_path(h), h.name());
+    // Kept under a name of its own, so the next shaper on this host does not
+    // write over the log a problem points to.
+    if (problem.empty()) {
+      h.run({"rm", "-f", log_path(h)});
+    } else {
+      std::string kept = fmt::format("/run/faultline/fl-shaper-{}-{}.log", h.name(),
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count());
+      if (h.run({"mv", log_path(h), kept}).ok()) problem += fmt::format(" (its log: {} on {})", kept, h.name());
+    }
     std::lock_guard<std::mutex> lock(mu);
     if (stats.is_object()) report.stats[h.name()] = stats;
     if (!problem.empty()) report.problem += (report.problem.empty() ? "" : "; ") + problem;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/host.h"
+#include "nemesis/firewall.h"
 #include "nemesis/traffic.h"
 
 namespace fl {
@@ -33,7 +34,9 @@ std::string shaper_unavailable(const std::string& nemesis);
 // duplicate and corrupt (seeded from `seed`, one stream per host), waits until
 // each serves its queue, then sends the host's egress to it. Throws
 // ClusterError (with the shaper's own sentence) if one cannot start.
-void start_shapers(const std::vector<Host*>& hosts, const PacketFault& fault, std::uint64_t seed);
+// `to` limits each host's queue to packets for those addresses (firewall.h).
+void start_shapers(const std::vector<Host*>& hosts, const PacketFault& fault, std::uint64_t seed,
+                   const Destinations& to = {});
 
 // Removes the rules and stops the shapers on `hosts` (those that are gone are
 // fine). Returns each host's final counters {node: stats} and, in

@@ -1,10 +1,12 @@
 // The nemesis registry: one line per nemesis. Options given to make_nemesis
 // override the line's defaults.
+#include <algorithm>
 #include <functional>
 
 #include <fmt/format.h>
 
 #include "nemesis/clock.h"
+#include "nemesis/composite.h"
 #include "nemesis/disk_file.h"
 #include "nemesis/kill_majority_pause_rest.h"
 #include "nemesis/nemesis.h"
@@ -23,6 +25,7 @@ struct Entry {
   NemesisInfo info;
   json defaults;
   Factory make;
+  bool packet = false;  // a packet fault: merged with the others of a composite
 };
 
 json merged(json defaults, const json& options) {
@@ -35,7 +38,7 @@ Factory partition() {
   return [](const json& o) { return std::make_unique<PartitionNemesis>(o); };
 }
 Factory packet(std::string name) {
-  return [name](const json& o) { return std::make_unique<PacketNemesis>(name, PacketFault::from_json(o)); };
+  return [name](const json& o) { return std::make_unique<PacketNemesis>(name, PacketFault::from_json(o), o); };
 }
 Factory clock(std::string name) {
   return [name](const json& o) { return std::make_unique<ClockNemesis>(name, o); };
@@ -57,12 +60,12 @@ const std::vector<Entry>& entries() {
       {{"partition-bridge", "two halves joined by one node"}, {{"grudge", "bridge"}}, partition()},
       {{"partition-primaries", "the nodes the system names as primary cut off from the rest"},
        {{"grudge", "primaries"}}, partition()},
-      {{"loss", "drop 30% of packets (netem, or iptables' statistic match)"}, {{"loss", 30}}, packet("loss")},
-      {{"delay", "delay packets 50 ms ± 10 ms (netem, or fl-shaper on NFQUEUE)"}, {{"delay_ms", 50}, {"jitter_ms", 10}}, packet("delay")},
-      {{"duplicate", "duplicate 5% of packets (netem, or fl-shaper on NFQUEUE)"}, {{"duplicate", 5}}, packet("duplicate")},
-      {{"reorder", "send 25% of packets at once, the rest 10 ms late (netem, or fl-shaper on NFQUEUE)"}, {{"reorder", 25}, {"delay_ms", 10}}, packet("reorder")},
-      {{"corrupt", "flip a bit in 5% of packets (netem, or fl-shaper on NFQUEUE)"}, {{"corrupt", 5}}, packet("corrupt")},
-      {{"rate", "limit every node to 1 mbit/s (tbf)"}, {{"rate", "1mbit"}}, packet("rate")},
+      {{"loss", "drop 30% of packets (netem, or iptables' statistic match)"}, {{"loss", 30}}, packet("loss"), true},
+      {{"delay", "delay packets 50 ms ± 10 ms (netem, or fl-shaper on NFQUEUE)"}, {{"delay_ms", 50}, {"jitter_ms", 10}}, packet("delay"), true},
+      {{"duplicate", "duplicate 5% of packets (netem, or fl-shaper on NFQUEUE)"}, {{"duplicate", 5}}, packet("duplicate"), true},
+      {{"reorder", "send 25% of packets at once, the rest 10 ms late (netem, or fl-shaper on NFQUEUE)"}, {{"reorder", 25}, {"delay_ms", 10}}, packet("reorder"), true},
+      {{"corrupt", "flip a bit in 5% of packets (netem, or fl-shaper on NFQUEUE)"}, {{"corrupt", 5}}, packet("corrupt"), true},
+      {{"rate", "limit every node to 1 mbit/s (tbf)"}, {{"rate", "1mbit"}}, packet("rate"), true},
       {{"clock", "skew every node's clock by up to ±5 s (libfaketime)"}, {{"mode", "skew"}}, clock("clock")},
       {{"clock-bump", "jump one node's clock by 60 s"}, {{"mode", "bump"}, {"offset_s", 60}}, clock("clock-bump")},
       {{"clock-bump-majority", "jump a majority of the nodes' clocks ahead by 5 s"},
@@ -105,6 +108,46 @@ const std::vector<Entry>& entries() {
   return e;
 }
 
+
+const Entry* find_entry(std::string_view name) {
+  for (const auto& e : entries())
+    if (e.info.name == name) return &e;
+  return nullptr;
+}
+
+// "partition+delay+duplicate": the named faults at once. The packet faults
+// among them become one PacketNemesis (one shaper or qdisc per node), whose
+// parameters are their defaults merged — on a clash the part named first
+// wins, so "delay+reorder" keeps delay's 50 ms — then `options`.
+std::unique_ptr<Nemesis> make_composite(std::string_view name, const json& options) {
+  std::vector<std::unique_ptr<Nemesis>> parts;
+  json packet_defaults = json::object();
+  std::string packet_name;
+  size_t packet_at = 0;
+  size_t from = 0;
+  while (from <= name.size()) {
+    size_t plus = std::min(name.find('+', from), name.size());
+    const Entry* e = find_entry(name.substr(from, plus - from));
+    if (!e) return nullptr;
+    if (e->packet) {
+      if (packet_name.empty()) packet_at = parts.size();
+      packet_name += (packet_name.empty() ? "" : "+") + e->info.name;
+      for (auto& [k, v] : e->defaults.items())
+        if (!packet_defaults.contains(k)) packet_defaults[k] = v;
+    } else {
+      parts.push_back(e->make(merged(e->defaults, options)));
+    }
+    from = plus + 1;
+  }
+  if (!packet_name.empty()) {
+    json o = merged(packet_defaults, options);
+    parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(packet_at),
+                 std::make_unique<PacketNemesis>(packet_name, PacketFault::from_json(o), o));
+  }
+  if (parts.size() == 1) return std::move(parts.front());  // packet faults alone: one nemesis
+  return std::make_unique<CompositeNemesis>(std::string(name), std::move(parts));
+}
+
 }  // namespace
 
 std::vector<NemesisInfo> list_nemeses() {
@@ -114,8 +157,8 @@ std::vector<NemesisInfo> list_nemeses() {
 }
 
 std::unique_ptr<Nemesis> make_nemesis(std::string_view name, const nlohmann::json& options) {
-  for (const auto& e : entries())
-    if (e.info.name == name) return e.make(merged(e.defaults, options));
+  if (name.find('+') != std::string_view::npos) return make_composite(name, options);
+  if (const Entry* e = find_entry(name)) return e->make(merged(e->defaults, options));
   return nullptr;
 }
 

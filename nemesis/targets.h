@@ -10,8 +10,8 @@
 
 namespace fl {
 
-// `spec` is "one", "random", "minority", "majority", "all", or a node name
-// ("n2"). Throws ClusterError for anything else.
+// `spec` is "one", "random", "minority", "majority", "all", a node name
+// ("n2") or names ("n1,n3"). Throws ClusterError for anything else.
 std::vector<Host*> choose_targets(const std::vector<Host*>& nodes, const std::string& spec, std::mt19937_64& rng);
 
 }  // namespace fl

@@ -307,11 +307,16 @@ class Loop {
     else ++c_.copies_sent;
   }
 
-  // Behind: releases later than max(1 ms, 5% of the mean delay) at the 99th
+  // Behind: releases later than max(5 ms, 10% of the mean delay) at the 99th
   // percentile, or packets the kernel or our socket had to drop. The shaper
   // then adds delay or loss of its own, which the run must be told about.
+  // The tolerance is the accuracy asked of the delay itself (10% of the
+  // mean); its 5 ms floor is what a busy two-core machine costs any process
+  // woken on time, even at real-time priority (measured: 1-3 ms at p99 with
+  // a database and its clients on the same cores). Every lateness figure is
+  // in the stats, behind or not.
   bool behind(const KernelDrops& k) const {
-    double allowed = std::max(1000.0, 0.05 * o_.shape.delay_ms * 1000.0);
+    double allowed = std::max(5000.0, 0.10 * o_.shape.delay_ms * 1000.0);
     return static_cast<double>(lateness_.quantile(0.99)) > allowed || k.queue_full > 0 || k.socket_full > 0 ||
            c_.overruns > 0 || c_.verdict_errors > 0 || c_.copies_failed > 0;
   }

@@ -1,7 +1,7 @@
 // The course table's bug knobs, one short run each on the row's own faults
 // (scripts/course-table), each found by the one checker the row counts:
-// raft stale-read and no-persist, 2pc unilateral-abort and
-// non-idempotent-commit (under late packets), Redlock under a
+// raft stale-read, no-persist and relay-retry (under late packets), 2pc
+// unilateral-abort and non-idempotent-commit (under late packets), Redlock under a
 // clock bump, quorum without read repair, the sloppy quorum, and lww's
 // wall clocks under skew (counted by causal: with agreeing clocks they keep
 // it). Each ≤ 30 s on a real fl- cluster, nothing left behind. Needs root.
@@ -94,6 +94,24 @@ TEST_CASE("2pc with non-idempotent-commit: late answers make the coordinator red
   row.time_limit_s = 16;
   TestOutcome out = r.run(row);
   CHECK(verdict_of(out, "bank") == "invalid");
+}
+
+TEST_CASE("raft with relay-retry: a follower sends a late relayed request again, applied twice, caught by linearizable") {
+  FL_REQUIRE_ROOT();
+  KnobRun r;
+  CourseRow row;
+  row.design = "raft";
+  row.opts = {"bug=relay-retry"};
+  row.workload = "register";
+  // The row's schedule: packets late by a Pareto-distributed delay. A relayed
+  // write that waits on replication over late packets passes the follower's
+  // 300 ms, is sent again, and both copies are applied: the value comes back
+  // after a later write or cas replaced it.
+  row.schedule = {"6s delay delay_ms=50 jitter_ms=100 distribution=pareto", "2s quiet"};
+  row.repeat_schedule = true;
+  row.time_limit_s = 14;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "linearizable") == "invalid");
 }
 
 TEST_CASE("Redlock on 5 lock nodes: a clock bump on a majority ends a lease early and two clients hold the lock, caught by lock") {

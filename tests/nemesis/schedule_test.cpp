@@ -12,6 +12,10 @@ TEST_CASE("the nemesis registry has no entry for an unknown name, and lists the 
   // The user is told by whoever read the name (the harness: unknown_name).
   CHECK(make_nemesis("earthquake") == nullptr);
   CHECK(make_nemesis("partition") != nullptr);
+  CHECK(make_nemesis("partition+earthquake") == nullptr);
+  CHECK(make_nemesis("partition+kill")->name() == "partition+kill");
+  CHECK(make_nemesis("delay+reorder")->name() == "delay+reorder");  // packet faults merge into one
+  CHECK_THROWS(make_nemesis("rate", {{"peers", "n2"}}));           // tbf shapes a whole interface
   bool ring = false;
   for (const NemesisInfo& n : list_nemeses()) ring |= n.name == "partition-majorities-ring";
   CHECK(ring);

@@ -99,3 +99,74 @@ TEST_CASE("faultline heal removes the shaper's rules and stops fl-shaper after a
   CHECK(test::read_text("/run/faultline/fl-shaper-n2.log").empty());
   CHECK(journaled_faults().empty());
 }
+
+namespace {
+
+double median_delay_ms(const std::string& from, const std::string& to, int node, int port) {
+  auto got = test::udp_arrivals(from, to, test_address(node), port, 60, 5000, 300);
+  std::vector<double> d;
+  for (const auto& a : got) d.push_back(a.delay_ms);
+  std::sort(d.begin(), d.end());
+  return d.empty() ? -1 : d[d.size() / 2];
+}
+
+}  // namespace
+
+TEST_CASE("a delay aimed at one link (target n1, peers n2) delays n1 to n2 and nothing else", "[nemesis][root]") {
+  FL_REQUIRE_ROOT();
+  setenv("FL_SHAPER", FL_SHAPER_BINARY, 1);
+  test::NemesisCluster c(3);
+  NemesisContext ctx{c.cluster->hosts(), nullptr, nullptr};
+  auto delay = make_nemesis("delay", {{"target", "n1"}, {"peers", "n2"}});
+  NemesisEvent started = delay->start(ctx);
+  INFO(started.value.dump());
+  CHECK(started.value["shaper"] == "nfqueue");  // a link is shaped by fl-shaper, netem or not
+  CHECK(started.value["nodes"] == nlohmann::json::array({"n1"}));
+  CHECK(started.value["peers"] == nlohmann::json{{"n1", {"n2"}}});
+  CHECK(shape_chain_in("fl-n1"));
+  CHECK_FALSE(shape_chain_in("fl-n2"));
+  double to_n2 = median_delay_ms("fl-n1", "fl-n2", 2, 7320);
+  double to_n3 = median_delay_ms("fl-n1", "fl-n3", 3, 7321);
+  double back = median_delay_ms("fl-n2", "fl-n1", 1, 7322);
+  INFO("n1->n2 " << to_n2 << " ms, n1->n3 " << to_n3 << " ms, n2->n1 " << back << " ms");
+  CHECK(to_n2 == Approx(50).margin(5));
+  CHECK(to_n3 >= 0);
+  CHECK(to_n3 < 5);
+  CHECK(back >= 0);
+  CHECK(back < 5);
+  delay->stop(ctx);
+  CHECK_FALSE(shape_chain_in("fl-n1"));
+  CHECK(journaled_faults().empty());
+}
+
+TEST_CASE("partition-one+delay+duplicate applies a partition and one merged shaper at once, and stop undoes both",
+          "[nemesis][root]") {
+  FL_REQUIRE_ROOT();
+  if (netem_in_kernel()) FL_SKIP("this kernel has sch_netem, so the packet faults use tc netem, not fl-shaper");
+  setenv("FL_SHAPER", FL_SHAPER_BINARY, 1);
+  test::NemesisCluster c(3);
+  std::mt19937_64 rng(7);
+  NemesisContext ctx{c.cluster->hosts(), nullptr, &rng};
+  auto both = make_nemesis("partition-one+delay+duplicate");
+  REQUIRE(both != nullptr);
+  CHECK(both->name() == "partition-one+delay+duplicate");
+  NemesisEvent started = both->start(ctx);
+  INFO(started.value.dump());
+  CHECK(started.f == "start-partition-one+delay+duplicate");
+  CHECK(started.value["shaper"] == "nfqueue");  // lifted, so the run names the shaper
+  const auto& packets = started.value["parts"]["delay+duplicate"];
+  CHECK(packets["delay_ms"] == 50);  // one shaper with both faults
+  CHECK(packets["duplicate"] == 5);
+  CHECK(started.value["parts"].contains("partition"));
+  int partitioned = 0;
+  for (const char* ns : {"fl-n1", "fl-n2", "fl-n3"})
+    partitioned += run_process({"ip", "netns", "exec", ns, "iptables", "-w", "-S", "FL-PARTITION"}).out.find("DROP") !=
+                   std::string::npos;
+  CHECK(partitioned == 3);  // the isolated node drops both others, they drop it
+  CHECK(shape_chain_in("fl-n1"));
+  NemesisEvent stopped = both->stop(ctx);
+  CHECK(stopped.value["parts"].contains("delay+duplicate"));
+  CHECK_FALSE(shape_chain_in("fl-n1"));
+  CHECK_FALSE(run_process({"ip", "netns", "exec", "fl-n1", "iptables", "-w", "-S", "FL-PARTITION"}).ok());
+  CHECK(journaled_faults().empty());
+}
