@@ -47,6 +47,7 @@ TEST_CASE("the disk faults need the data on fl-diskfs and say why they cannot ru
     }
   }
   CHECK_FALSE(make_nemesis("kill")->needs_data_mount());
+  CHECK(make_nemesis("partition+lose-unfsynced")->needs_data_mount());  // a part of a composite too
   CHECK_THROWS_AS(make_nemesis("torn-write", {{"keep", -1}}), ClusterError);
 }
 
