@@ -128,6 +128,31 @@ TEST_CASE("raft (fsync before every answer): a power cut of every node loses not
   CHECK(verdict_of(out, "set") == "valid");
 }
 
+TEST_CASE("torn-write, disk-corrupt, disk-truncate and disk-rollback each crash the home node and say what they did to its files") {
+  FL_REQUIRE_ROOT();
+  FL_REQUIRE_DISKFS();
+  DiskRun r;
+  CourseRow row;
+  row.design = "single";
+  row.workload = "set";
+  row.schedule = {"1s quiet", "1s torn-write target=n1",    "1s quiet", "1s disk-corrupt target=n1",
+                  "1s quiet", "1s disk-truncate target=n1", "1s quiet", "1s disk-rollback target=n1",
+                  "1s quiet", "1s disk-rollback target=n1"};
+  row.time_limit_s = 11;
+  TestOutcome out = r.run(row);
+  CHECK(out.results.value("data-mount", "") == "fl-diskfs");
+  std::ifstream in(out.run_dir + "/history.jsonl");
+  std::string nemesis;
+  for (std::string line; std::getline(in, line);)
+    if (line.find("\"process\":\"nemesis\"") != std::string::npos) nemesis += line + "\n";
+  INFO(nemesis);
+  CHECK(nemesis.find("bytes of the newest write") != std::string::npos);
+  CHECK(nemesis.find("bytes of single.wal at") != std::string::npos);
+  CHECK(nemesis.find("cut single.wal from") != std::string::npos);
+  CHECK(nemesis.find("no file had a copy yet") != std::string::npos);  // the first rollback: no heal before it
+  CHECK(nemesis.find("rolled single.wal back to its snapshot") != std::string::npos);
+}
+
 TEST_CASE("a run SIGKILLed with its data on fl-diskfs: heal unmounts it, cluster down leaves no fl-diskfs") {
   FL_REQUIRE_ROOT();
   FL_REQUIRE_DISKFS();
