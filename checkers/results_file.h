@@ -27,6 +27,9 @@ struct ResultsFile {
   std::string note;                         // a word for the reader ("never checked")
   std::vector<std::string> packet_shapers;  // what shaped the packets: "netem", "nfqueue"
   std::string data_mount;                   // what the nodes' data directories were mounted through: "fl-diskfs"
+  // What the clients said on the wire (wire.jsonl): {"exchanges": N,
+  // "truncated": bool}; null when the run kept none.
+  Json wire_log;
   // NAME → the checker's object, "valid" and "anomalies" always in it.
   std::vector<std::pair<std::string, Json>> checkers;
   // `faultline check` of several histories: each path's own results (then

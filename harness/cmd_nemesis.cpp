@@ -21,6 +21,7 @@ struct HandOptions {
   double ms = 50, jitter_ms = 10;
   std::string rate = "1mbit";
   std::string node, target = "one", offset = "+5s", mode = "skew";
+  std::string from = "all", to = "all";  // packet faults: whose packets, to whom
   bool reset = false;
   std::uint64_t seed = std::random_device{}();
 };
@@ -63,6 +64,12 @@ void apply(const std::string& nemesis, const nlohmann::json& options, HandOption
   fmt::print("undo with `faultline heal`\n");
 }
 
+// A packet fault on some nodes' packets, or on one link.
+void add_link_options(CLI::App* sub, HandOptions& o) {
+  sub->add_option("--from", o.from, "Whose outgoing packets: all, one, minority, majority, n2, or n1,n3 (default all)");
+  sub->add_option("--to", o.to, "To whom, among the other nodes: the same words (default all)");
+}
+
 }  // namespace
 
 void add_nemesis_command(CLI::App& app, int& exit_code) {
@@ -98,17 +105,19 @@ void add_nemesis_command(CLI::App& app, int& exit_code) {
                           Packet{"corrupt", "Corrupt a percentage of packets (netem)", "corrupt"}}) {
     CLI::App* sub = cmd->add_subcommand(p.name, p.help);
     sub->add_option("--percent", o.percent, "Percentage of packets")->check(CLI::Range(0.0, 100.0));
+    add_link_options(sub, o);
     std::string name = p.name, key = p.key;
     sub->callback([done, name, key] {
-      apply(name, {{key, o.percent}}, o);
+      apply(name, {{key, o.percent}, {"target", o.from}, {"peers", o.to}}, o);
       done();
     });
   }
   CLI::App* delay = cmd->add_subcommand("delay", "Delay packets (netem)");
   delay->add_option("--ms", o.ms, "Mean delay in milliseconds");
   delay->add_option("--jitter", o.jitter_ms, "Jitter in milliseconds");
+  add_link_options(delay, o);
   delay->callback([done] {
-    apply("delay", {{"delay_ms", o.ms}, {"jitter_ms", o.jitter_ms}}, o);
+    apply("delay", {{"delay_ms", o.ms}, {"jitter_ms", o.jitter_ms}, {"target", o.from}, {"peers", o.to}}, o);
     done();
   });
   CLI::App* rate = cmd->add_subcommand("rate", "Limit each node's bandwidth (tbf)");

@@ -13,24 +13,26 @@ Recorder::Recorder(const std::string& path, bool fsync)
 
 Recorder::~Recorder() { close(); }
 
-void Recorder::append(Op op, bool may_wait) {
+std::int64_t Recorder::append(Op op, bool may_wait) {
+  std::int64_t index;
   {
     std::unique_lock<std::mutex> lock(mu_);
     if (may_wait && pending_.size() >= kMaxPending)
       space_.wait(lock, [this] { return closing_ || pending_.size() < kMaxPending; });
-    if (closing_) return;
+    if (closing_) return -1;
     // Time and index are taken together, under the lock: the file is in
     // real-time order, as DESIGN.md requires.
     op.time = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count();
-    op.index = next_index_++;
+    op.index = index = next_index_++;
     pending_.push_back(std::move(op));
   }
   wake_.notify_one();
+  return index;
 }
 
-void Recorder::invoke(std::int64_t process, const OpSpec& spec, const std::string& node) {
+std::int64_t Recorder::invoke(std::int64_t process, const OpSpec& spec, const std::string& node) {
   invoked_.fetch_add(1, std::memory_order_relaxed);
-  if (!on_) return;
+  if (!on_) return -1;
   Op op;
   op.process = process;
   op.type = OpType::Invoke;
@@ -38,7 +40,7 @@ void Recorder::invoke(std::int64_t process, const OpSpec& spec, const std::strin
   op.value = spec.value;
   op.key = spec.key;
   op.node = node;
-  append(std::move(op), true);
+  return append(std::move(op), true);
 }
 
 void Recorder::complete(std::int64_t process, const OpSpec& spec, const Completion& c, const std::string& node) {

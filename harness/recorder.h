@@ -49,7 +49,8 @@ class Recorder {
 
   static constexpr std::size_t kMaxPending = 1 << 16;
 
-  void invoke(std::int64_t process, const OpSpec& op, const std::string& node);
+  // Returns the invoke's history index (-1 when nothing is recorded).
+  std::int64_t invoke(std::int64_t process, const OpSpec& op, const std::string& node);
   void complete(std::int64_t process, const OpSpec& op, const Completion& c, const std::string& node);
   void nemesis(const NemesisEvent& e);
 
@@ -59,11 +60,14 @@ class Recorder {
 
   OutcomeCounts counts() const;
   double elapsed_s() const;
+  // The history's time zero (every op's time is ns since it).
+  std::chrono::steady_clock::time_point start_time() const { return start_; }
   // The first write error, "" if none (the run reports it; recording stops).
   std::string error() const;
 
  private:
-  void append(Op op, bool may_wait);  // may_wait: may block while the writer is behind
+  // may_wait: may block while the writer is behind. Returns the op's index, or -1.
+  std::int64_t append(Op op, bool may_wait);
   void write_loop();
 
   const bool on_;

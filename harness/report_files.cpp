@@ -94,6 +94,13 @@ ReportWritten write_report(const ReportRequest& req) {
   in.generator = std::string("faultline ") + FAULTLINE_VERSION;
   in.plots = done.plots;
   in.timeline = &t;
+  // What the clients said for the anomalies' ops, when the run kept it.
+  std::map<std::int64_t, std::vector<WireExchange>> wire;
+  if (std::filesystem::exists(dir / "wire.jsonl")) {
+    std::set<std::int64_t> wanted = wire_ops(*req.history, req.results);
+    if (!wanted.empty()) wire = read_wire_log((dir / "wire.jsonl").string(), wanted);
+    in.wire = &wire;
+  }
   in.files = req.extra_files;
   for (const std::string& f : run_files(dir))
     if (std::find(in.files.begin(), in.files.end(), f) == in.files.end()) in.files.push_back(f);

@@ -33,6 +33,7 @@
 #include "history/format.h"
 #include "nemesis/diskfs.h"
 #include "nemesis/nemesis.h"
+#include "history/wire_log.h"
 #include "nemesis/parallel.h"
 #include "nemesis/schedule.h"
 #include "systems/system.h"
@@ -180,6 +181,7 @@ struct TestRun::Run {
   std::unique_ptr<RunLog> log;
   std::unique_ptr<Live> live;
   std::unique_ptr<Recorder> recorder;
+  std::unique_ptr<WireLog> wire;      // what the clients said (wire.jsonl), beside the history
   std::unique_ptr<Generator> generator;
   std::unique_ptr<Workers> workers;
   std::unique_ptr<Progress> progress;
@@ -325,6 +327,10 @@ void TestRun::main_phase(Run& r) {
   const TestOptions& o = plan_->options;
   Live& live = *r.live;
   r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string(), o.fsync);
+  if (r.store) {
+    r.wire = std::make_unique<WireLog>(r.store->wire_path(), r.recorder->start_time());
+    WireLog::set_active(r.wire.get());
+  }
   GeneratorOptions gopts;
   gopts.time_limit_s = o.time_limit_s;
   gopts.ops_limit = o.ops_limit;
@@ -435,6 +441,10 @@ void TestRun::final_phase(Run& r) {
   if (stop_requested_.load()) r.out.interrupted = true;
   if (r.progress) r.progress->stop();
   r.recorder->close();
+  if (r.wire) {
+    WireLog::set_active(nullptr);
+    r.wire->close();
+  }
   r.out.counts = r.recorder->counts();
   if (!r.recorder->error().empty()) {
     spdlog::error("recording stopped: {}", r.recorder->error());
@@ -488,6 +498,7 @@ TestOutcome TestRun::check(Run& r) {
   fr.valid = verdict;
   fr.file.packet_shapers.assign(r.packet_shapers.begin(), r.packet_shapers.end());
   fr.file.data_mount = r.data_mount;
+  if (r.wire) fr.file.wire_log = {{"exchanges", r.wire->exchanges()}, {"truncated", r.wire->truncated()}};
   write_results(store.dir(), fr.file);
   out.valid = verdict;
   out.results = fr.file.to_json();

@@ -21,6 +21,7 @@ class RunStore {
 
   const std::string& dir() const { return dir_; }
   std::string history_path() const { return dir_ + "/history.jsonl"; }
+  std::string wire_path() const { return dir_ + "/wire.jsonl"; }
   std::string log_path() const { return dir_ + "/faultline.log"; }
   std::string test_json_path() const { return dir_ + "/test.json"; }
   // Creates nodes/<node>/ and returns it.

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "history/wire_log.h"
+
 namespace fl {
 
 // What one worker is doing, so Ctrl-C can close an op that will not finish
@@ -37,6 +39,7 @@ Host* Workers::node_for(std::int64_t n) const {
 // slot was abandoned meanwhile (abandon_after recorded the completion).
 bool Workers::perform(Slot& slot, std::int64_t process, Client& client, const OpSpec& op, const std::string& node,
                       Completion& c) {
+  std::int64_t index = -1;
   {
     std::lock_guard<std::mutex> lock(slot.mu);
     if (slot.abandoned) return false;
@@ -44,9 +47,10 @@ bool Workers::perform(Slot& slot, std::int64_t process, Client& client, const Op
     slot.process = process;
     slot.op = op;
     slot.node = node;
-    recorder_.invoke(process, op, node);
+    index = recorder_.invoke(process, op, node);
   }
   try {
+    WireScope wire(process, index, node);  // the exchanges the client makes for it
     c = client.invoke(op);
   } catch (const std::exception& e) {
     c = Completion{OpType::Info, nullptr, e.what()};

@@ -1,5 +1,7 @@
 #include "report/anomaly_view.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "report/html.h"
@@ -108,6 +110,16 @@ OpFinder::OpFinder(const History& h, const std::set<std::int64_t>& wanted) : h_(
     if (wanted.count(h[i].index)) pos_.emplace(h[i].index, i);
 }
 
+std::int64_t OpFinder::invoke_index(std::int64_t index) const {
+  auto it = pos_.find(index);
+  if (it == pos_.end()) return -1;
+  const Op& e = h_[it->second];
+  if (e.is_nemesis()) return -1;
+  if (e.is_invoke()) return e.index;
+  const std::int64_t other = h_.partner(it->second);
+  return other >= 0 ? h_[static_cast<std::size_t>(other)].index : -1;
+}
+
 std::string OpFinder::describe(std::int64_t index) const {
   auto it = pos_.find(index);
   if (it == pos_.end()) return fmt::format("op {} (not in the history)", index);
@@ -177,7 +189,43 @@ std::set<std::int64_t> named_ops(const std::vector<AnomalyRef>& anomalies) {
   return wanted;
 }
 
-void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, const OpFinder& ops) {
+namespace {
+
+// The exchanges of the ops `anomaly` names, in the order they were sent: a
+// table under a <details>, at most kMaxRows rows.
+void write_wire(std::ostream& out, const Json& anomaly, const OpFinder& ops, const WireMap& wire) {
+  constexpr std::size_t kMaxRows = 200;
+  std::vector<const WireExchange*> rows;
+  std::set<std::int64_t> seen;
+  for (std::int64_t x : named_ops({AnomalyRef{"", &anomaly}})) {
+    std::int64_t inv = ops.invoke_index(x);
+    if (inv < 0 || !seen.insert(inv).second) continue;
+    auto it = wire.find(inv);
+    if (it == wire.end()) continue;
+    for (const WireExchange& e : it->second) rows.push_back(&e);
+  }
+  if (rows.empty()) return;
+  std::stable_sort(rows.begin(), rows.end(), [](const WireExchange* a, const WireExchange* b) { return a->sent < b->sent; });
+  out << "<details class=\"wire\"" << (rows.size() <= 20 ? " open" : "") << "><summary>What the clients said on the wire: " << rows.size()
+      << (rows.size() == 1 ? " exchange" : " exchanges") << " of these ops, in the order they were sent</summary>"
+      << "<table><thead><tr><th>op</th><th>process</th><th>node</th><th>sent (s)</th><th>answered (s)</th>"
+         "<th>request</th><th>answer</th></tr></thead><tbody>";
+  for (std::size_t i = 0; i < rows.size() && i < kMaxRows; ++i) {
+    const WireExchange& e = *rows[i];
+    out << "<tr><td>" << op_button(ops, e.op) << "</td><td>" << e.process << "</td><td>" << html_text(e.node)
+        << "</td><td>" << fmt::format("{:.6f}", static_cast<double>(e.sent) / 1e9) << "</td><td>"
+        << (e.answered ? fmt::format("{:.6f}", static_cast<double>(*e.answered) / 1e9) : std::string("—"))
+        << "</td><td><code>" << html_text(e.request) << "</code></td><td><code>" << html_text(e.answer)
+        << "</code></td></tr>";
+  }
+  out << "</tbody></table>";
+  if (rows.size() > kMaxRows) out << "<p class=\"note\">" << rows.size() - kMaxRows << " more in wire.jsonl.</p>";
+  out << "</details>";
+}
+
+}  // namespace
+
+void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, const OpFinder& ops, const WireMap* wire) {
   const Json& a = *ref.anomaly;
   const std::string kind = a.contains("kind") && a["kind"].is_string() ? a["kind"].get<std::string>() : "anomaly";
   out << fmt::format("<article class=\"anomaly\" id=\"anomaly-{}\">", id);
@@ -207,6 +255,7 @@ void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, con
     for (std::int64_t x : idx) out << "<li>" << op_button(ops, x) << "</li>";
     out << "</ul>";
   }
+  if (wire) write_wire(out, a, ops, *wire);
   out << "</article>\n";
 }
 

@@ -4,7 +4,8 @@
 // from), the state that order leaves it in, the ops still running and the
 // op that cannot go next; a cycle's edges in words; the other facts of the
 // anomaly; and every op it names as a button that finds the op in the big
-// timeline. Every string is escaped.
+// timeline; and what the clients said on the wire for those ops (the run's
+// wire log), in the order it was sent. Every string is escaped.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <map>
+
 #include "history/history.h"
+#include "history/wire_log.h"
 
 namespace fl {
 
@@ -40,12 +44,20 @@ class OpFinder {
   OpFinder(const History& h, const std::set<std::int64_t>& wanted);
   // "op 12, process 3: write 3 (ok)" — plain text, for the caller to escape.
   std::string describe(std::int64_t index) const;
+  // The index of the invoke of the op that event `index` is an end of
+  // (the key of its exchanges in the wire log); -1 for none.
+  std::int64_t invoke_index(std::int64_t index) const;
 
  private:
   const History& h_;
   std::unordered_map<std::int64_t, std::size_t> pos_;
 };
 
-void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, const OpFinder& ops);
+// What the clients said on the wire, by the invoke index of the op it served.
+using WireMap = std::map<std::int64_t, std::vector<WireExchange>>;
+
+// `wire` (may be null): the exchanges of the anomaly's ops are listed under it.
+void write_anomaly(std::ostream& out, std::size_t id, const AnomalyRef& ref, const OpFinder& ops,
+                   const WireMap* wire = nullptr);
 
 }  // namespace fl

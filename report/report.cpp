@@ -44,6 +44,15 @@ bool linkable(const std::string& path) {
 
 }  // namespace
 
+std::set<std::int64_t> wire_ops(const History& h, const Json& results) {
+  const std::set<std::int64_t> named = named_ops(collect_anomalies(results));
+  const OpFinder ops(h, named);
+  std::set<std::int64_t> out;
+  for (std::int64_t x : named)
+    if (std::int64_t inv = ops.invoke_index(x); inv >= 0) out.insert(inv);
+  return out;
+}
+
 void write_report_html(std::ostream& out, const ReportInput& in) {
   const History& h = *in.history;
   TimelineData own;
@@ -131,7 +140,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
     out << "<p class=\"note\">Each anomaly with the ops that prove it, drawn on their own timeline (columns follow "
            "the order of events, not their clock times). Click an op to find it in the big timeline.</p>";
   }
-  for (std::size_t i = 0; i < anomalies.size(); ++i) write_anomaly(out, i, anomalies[i], ops);
+  for (std::size_t i = 0; i < anomalies.size(); ++i) write_anomaly(out, i, anomalies[i], ops, in.wire);
   out << "</section>\n";
 
   out << "<section id=\"timeline\"><h2>Timeline</h2>"

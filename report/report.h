@@ -8,11 +8,15 @@
 // from file://. Every string from the history or the results is escaped.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "history/history.h"
+#include "history/wire_log.h"
 #include "report/timeline_data.h"
 
 namespace fl {
@@ -26,8 +30,15 @@ struct ReportInput {
   std::vector<std::string> files;  // every file of the run, as the reader should see them
   std::vector<std::string> plots;  // image files beside the report ("latency.png")
   const TimelineData* timeline = nullptr;  // layout_timeline(*history) if the caller has it
+  // What the clients said for the anomalies' ops (wire.jsonl), by invoke
+  // index; may be null. wire_ops() names the invokes to read.
+  const std::map<std::int64_t, std::vector<WireExchange>>* wire = nullptr;
 };
 
 void write_report_html(std::ostream& out, const ReportInput& in);
+
+// The invoke indices of every op an anomaly of `results` names: what the
+// caller reads from the wire log for ReportInput::wire.
+std::set<std::int64_t> wire_ops(const History& h, const Json& results);
 
 }  // namespace fl

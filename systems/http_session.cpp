@@ -1,8 +1,11 @@
 #include "systems/http_session.h"
 
+#include <chrono>
 #include <mutex>
 
 #include <curl/curl.h>
+
+#include "history/wire_log.h"
 
 namespace fl {
 namespace {
@@ -66,12 +69,18 @@ Exchange HttpSession::perform(const std::string& method, const std::string& url,
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
   }
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x.body);
+  auto sent = std::chrono::steady_clock::now();
   CURLcode code = curl_easy_perform(curl);
   x.code = static_cast<int>(code);
   impl_->live_connection = code == CURLE_OK;  // libcurl closes the connection on errors
   x.error = impl_->error[0] ? impl_->error : curl_easy_strerror(code);
   if (code == CURLE_OK) x.error.clear();
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &x.status);
+  if (wire_recording()) {
+    std::string request = method + " " + url + (body ? " " + *body : "");
+    if (x.answered()) wire_exchange(sent, std::chrono::steady_clock::now(), request, std::to_string(x.status) + " " + x.body);
+    else wire_exchange(sent, std::nullopt, request, x.error);
+  }
   return x;
 }
 

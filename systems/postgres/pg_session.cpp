@@ -6,6 +6,8 @@
 
 #include <libpq-fe.h>
 
+#include "history/wire_log.h"
+
 namespace fl {
 namespace {
 
@@ -61,7 +63,50 @@ bool PgSession::connect(std::string& why) {
   return true;
 }
 
+namespace {
+
+// The statement as psql would take it: $N replaced by its parameter as a
+// literal ('…' with quotes doubled, or NULL), highest N first so $1 never
+// eats the start of $10.
+std::string with_literals(std::string sql, const std::vector<std::optional<std::string>>& params) {
+  for (std::size_t n = params.size(); n >= 1; --n) {
+    std::string token = "$" + std::to_string(n), literal = "NULL";
+    if (params[n - 1]) {
+      literal = "'";
+      for (char c : *params[n - 1]) literal += c == '\'' ? std::string("''") : std::string(1, c);
+      literal += "'";
+    }
+    for (std::size_t at = sql.find(token); at != std::string::npos; at = sql.find(token, at + literal.size()))
+      sql.replace(at, token.size(), literal);
+  }
+  return sql;
+}
+
+// What came back, as psql would show it in one line.
+std::string answer_text(const PgResult& r) {
+  if (r.connection_lost) return "connection lost: " + r.error;
+  if (!r.ok) return "ERROR " + r.sqlstate + ": " + r.error;
+  std::string out = "OK";
+  for (const auto& row : r.rows) {
+    out += out == "OK" ? " " : "; ";
+    for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "|" : "") + (row[i] ? *row[i] : std::string("NULL"));
+  }
+  return out;
+}
+
+}  // namespace
+
 PgResult PgSession::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+  if (!wire_recording()) return run(sql, params);
+  auto sent = std::chrono::steady_clock::now();
+  PgResult r = run(sql, params);
+  std::optional<std::chrono::steady_clock::time_point> answered;
+  if (!r.connection_lost) answered = std::chrono::steady_clock::now();
+  wire_exchange(sent, answered, with_literals(sql, params), answer_text(r));
+  return r;
+}
+
+PgResult PgSession::run(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   PgResult out;
   if (!conn_) {
     out.connection_lost = true;

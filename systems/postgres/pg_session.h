@@ -32,12 +32,15 @@ class PgSession {
 
   // Connects if needed; false (with why) when the server cannot be reached.
   bool connect(std::string& why);
-  // One statement with text parameters (NULL for nullopt).
+  // One statement with text parameters (NULL for nullopt). The statement,
+  // its parameters written in as SQL literals, and what came back go to the
+  // run's wire log (history/wire_log.h).
   PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
   void close();
   bool connected() const { return conn_ != nullptr; }
 
  private:
+  PgResult run(const std::string& sql, const std::vector<std::optional<std::string>>& params);
   bool wait(bool for_write, double deadline_s);
   std::string conninfo_;
   double timeout_s_;

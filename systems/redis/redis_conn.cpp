@@ -1,10 +1,13 @@
 #include "systems/redis/redis_conn.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <sstream>
 
 #include <hiredis/hiredis.h>
+
+#include "history/wire_log.h"
 
 namespace fl {
 namespace {
@@ -45,7 +48,43 @@ void RedisConnection::close() {
   ctx_ = nullptr;
 }
 
+namespace {
+
+// A reply as redis-cli would print it, on one line.
+std::string reply_text(const RedisReply& r) {
+  switch (r.kind) {
+    case RedisReply::Kind::kNotConnected: return "not connected: " + r.str;
+    case RedisReply::Kind::kLost: return "connection lost: " + r.str;
+    case RedisReply::Kind::kError: return "(error) " + r.str;
+    case RedisReply::Kind::kNil: return "(nil)";
+    case RedisReply::Kind::kInteger: return "(integer) " + std::to_string(r.integer);
+    case RedisReply::Kind::kStatus: return r.str;
+    case RedisReply::Kind::kString: return "\"" + r.str + "\"";
+    case RedisReply::Kind::kArray: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < r.elements.size(); ++i) out += (i ? ", " : "") + reply_text(r.elements[i]);
+      return out + "]";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 RedisReply RedisConnection::command(const std::vector<std::string>& argv) {
+  if (!wire_recording()) return send(argv);
+  auto sent = std::chrono::steady_clock::now();
+  RedisReply r = send(argv);
+  std::optional<std::chrono::steady_clock::time_point> answered;
+  if (r.kind != RedisReply::Kind::kLost && r.kind != RedisReply::Kind::kNotConnected)
+    answered = std::chrono::steady_clock::now();
+  std::string request;
+  for (const auto& a : argv) request += (request.empty() ? "" : " ") + a;
+  wire_exchange(sent, answered, request, reply_text(r));
+  return r;
+}
+
+RedisReply RedisConnection::send(const std::vector<std::string>& argv) {
   RedisReply out;
   if (!ctx_) {
     redisContext* c = redisConnectWithTimeout(host_.c_str(), port_, to_timeval(timeout_s_));

@@ -35,9 +35,15 @@ class RedisConnection {
 
   // Connects if not connected; after a lost connection, the next command
   // connects afresh.
+  // The command and its reply go to the run's wire log (history/wire_log.h).
   RedisReply command(const std::vector<std::string>& argv);
   bool connected() const { return ctx_ != nullptr; }
   void close();
+
+ private:
+  RedisReply send(const std::vector<std::string>& argv);
+
+ public:
   const std::string& host() const { return host_; }
   int port() const { return port_; }
 

@@ -43,6 +43,10 @@ TEST_CASE_METHOD(CourseRun, "single keeps linearizability under partitions, and 
   CHECK(course.counts.fail + course.counts.info > 0);  // the cut-off side fails or times out
   for (const char* n : {"n1", "n2", "n3"}) CHECK(std::filesystem::exists(course.run_dir + "/nodes/" + n + "/" + n + ".log"));
   CHECK(std::filesystem::exists(course.run_dir + "/nodes/n1/single.wal"));
+  WireCoverage wire = wire_coverage(course.run_dir, "/kv/");
+  CHECK(wire.mismatched == 0);
+  CHECK(wire.request_seen);
+  CHECK(wire.ok_ops_with_exchanges == wire.ok_ops);  // every op it completed ok, on the wire
   check_nothing_left();
 
   row.system = "http";

@@ -1,13 +1,15 @@
 // What the end-to-end tests share: a guard that clears any fl- cluster before
 // and after a test (pass or fail), the settings of a quiet etcd register run,
 // a count of the faults a history records, and probes for what a run may
-// leave behind (namespaces, links, iptables rules, qdiscs, daemons).
+// leave behind (namespaces, links, iptables rules, qdiscs, daemons), and
+// how well a run's wire log covers its ops.
 #pragma once
 
 #include <dirent.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,7 +17,9 @@
 #include "cluster/local_cluster.h"
 #include "cluster/process.h"
 #include "harness/runner.h"
+#include "history/format.h"
 #include "history/history.h"
+#include "history/wire_log.h"
 
 namespace fl::test {
 
@@ -108,6 +112,37 @@ inline std::vector<std::string> processes_running(const std::string& binary) {
     if (argv0 == binary) out.push_back(pid);
   }
   return out;
+}
+
+// The run's wire log against its history: each exchange names an invoke of
+// its own process; returns how many of the ops that completed ok have at
+// least one exchange, and how many completed ok (a client sends something
+// for every op it completes ok). `request_has` must occur in some request.
+struct WireCoverage {
+  std::size_t ok_ops = 0, ok_ops_with_exchanges = 0, exchanges = 0, mismatched = 0;
+  bool request_seen = false;
+};
+inline WireCoverage wire_coverage(const std::string& run_dir, const std::string& request_has) {
+  WireCoverage c;
+  History h = read_history(run_dir + "/history.jsonl");
+  auto wire = read_wire_log(run_dir + "/wire.jsonl", {});
+  std::map<std::int64_t, std::int64_t> invoke_process;
+  for (std::size_t i = 0; i < h.size(); ++i)
+    if (h[i].is_invoke()) invoke_process[h[i].index] = h[i].process;
+  for (const auto& [op, xs] : wire)
+    for (const WireExchange& x : xs) {
+      ++c.exchanges;
+      auto it = invoke_process.find(op);
+      if (it == invoke_process.end() || it->second != x.process) ++c.mismatched;
+      if (x.request.find(request_has) != std::string::npos) c.request_seen = true;
+    }
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    if (h[i].type != OpType::Ok || h[i].is_nemesis()) continue;
+    ++c.ok_ops;
+    std::int64_t other = h.partner(i);
+    if (other >= 0 && wire.count(h[static_cast<std::size_t>(other)].index)) ++c.ok_ops_with_exchanges;
+  }
+  return c;
 }
 
 }  // namespace fl::test

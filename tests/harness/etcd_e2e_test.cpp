@@ -53,6 +53,12 @@ TEST_CASE("a 20 s register test of a 3-node etcd cluster is linearizable, fully 
     CHECK(fs::file_size(log) > 0);
   }
   CHECK(fs::equivalent(store.path + "/latest", out.run_dir));
+  // What the clients said: every op that completed ok sent an HTTP request.
+  WireCoverage wire = wire_coverage(out.run_dir, "/v3/kv/");
+  CHECK(wire.mismatched == 0);
+  CHECK(wire.request_seen);
+  CHECK(wire.ok_ops_with_exchanges == wire.ok_ops);
+  CHECK(out.results["wire-log"]["exchanges"].get<std::size_t>() == wire.exchanges);
 
   CHECK(lines_with({"ip", "netns", "list"}, "fl-").empty());
   CHECK(lines_with({"ip", "-o", "link", "show"}, "fl-").empty());

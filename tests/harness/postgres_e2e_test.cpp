@@ -75,6 +75,12 @@ TEST_CASE("PostgreSQL at serializable gives a strictly serializable list-append 
   CHECK(out->valid == (judged["valid"] == true ? Validity::Valid : Validity::Invalid));
   if (judged["valid"] == false) WARN("PostgreSQL committed its known G2-item: " << judged["anomaly-counts"].dump());
   CHECK(judged["edges"].get<int>() > 0);
+  // The statements each transaction sent, with their parameters written in.
+  test::WireCoverage wire = test::wire_coverage(out->run_dir, "COMMIT");
+  CHECK(wire.mismatched == 0);
+  CHECK(wire.request_seen);
+  CHECK(wire.ok_ops_with_exchanges == wire.ok_ops);
+  CHECK(wire.exchanges > wire.ok_ops);  // BEGIN, the statements, COMMIT
 }
 
 // The predicate is no blanket pass: a client at read committed by mistake

@@ -274,3 +274,55 @@ TEST_CASE("a refutation after a cut says where its order starts and which states
   // The op the cut comes before is a button like every op the anomaly names.
   CHECK(html.find(fmt::format("data-op=\"{}\"", a["cut"]["first_op"].get<std::int64_t>())) != std::string::npos);
 }
+
+TEST_CASE("an anomaly lists what the clients said for its ops, in the order sent, as text", "[report]") {
+  // A stale read: write 1, write 2, then a read of 1 — with the statements
+  // each op sent, one of them carrying markup.
+  std::vector<Op> ops;
+  std::int64_t t = 0;
+  auto add = [&](std::int64_t p, OpType type, const char* f, Json v) {
+    ops.push_back(event(p, type, f, std::move(v), t));
+    t += 1000000;
+  };
+  add(1, OpType::Invoke, "write", 1);  // index 0
+  add(1, OpType::Ok, "write", 1);
+  add(2, OpType::Invoke, "write", 2);  // index 2
+  add(2, OpType::Ok, "write", 2);
+  add(3, OpType::Invoke, "read", nullptr);  // index 4
+  add(3, OpType::Ok, "read", 1);
+  const History h(std::move(ops), "wire.jsonl");
+  const Json results = test::check_history(h, {"linearizable"}, "register", std::nullopt);
+  REQUIRE(results["checkers"]["linearizable"]["valid"] == false);
+  const std::set<std::int64_t> wanted = wire_ops(h, results);
+  CHECK(wanted.count(4) == 1);  // the read, by its invoke
+  WireMap wire;
+  auto x = [](std::int64_t process, std::int64_t op, std::int64_t sent, std::string request, std::string answer) {
+    WireExchange e;
+    e.process = process;
+    e.op = op;
+    e.node = "n1";
+    e.sent = sent;
+    e.answered = sent + 500000;
+    e.request = std::move(request);
+    e.answer = std::move(answer);
+    return e;
+  };
+  for (std::int64_t op : wanted) {
+    if (op == 4) wire[4] = {x(3, 4, 4100000, "GET /kv/r <b>", "200 {\"value\":1}")};
+    if (op == 2) wire[2] = {x(2, 2, 2100000, "PUT /kv/r 2", "200 {}")};
+    if (op == 0) wire[0] = {x(1, 0, 100000, "PUT /kv/r 1", "200 {}")};
+  }
+  ReportInput in;
+  in.history = &h;
+  in.results = results;
+  in.title = "t";
+  in.wire = &wire;
+  std::ostringstream out;
+  write_report_html(out, in);
+  const std::string html = out.str();
+  CHECK(html.find("What the clients said on the wire") != std::string::npos);
+  CHECK(html.find("GET /kv/r &lt;b&gt;") != std::string::npos);  // text, never markup
+  CHECK(html.find("GET /kv/r <b>") == std::string::npos);
+  if (wire.count(2)) CHECK(html.find("PUT /kv/r 2") < html.find("GET /kv/r &lt;b&gt;"));  // in the order sent
+  CHECK(report_of(h, results).find("What the clients said") == std::string::npos);  // no wire log, no table
+}
