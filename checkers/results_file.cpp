@@ -31,6 +31,7 @@ Json ResultsFile::to_json() const {
   if (!run_problems.empty()) j["run-problems"] = run_problems;
   if (!note.empty()) j["note"] = note;
   if (!packet_shapers.empty()) j["packet-shaper"] = packet_shapers;
+  if (!data_mount.empty()) j["data-mount"] = data_mount;
   if (wire_log.is_object()) j["wire-log"] = wire_log;
   return j;
 }
@@ -48,6 +49,7 @@ ResultsFile ResultsFile::from_json(const Json& j) {
   if (j.contains("packet-shaper") && j["packet-shaper"].is_array())
     for (const Json& p : j["packet-shaper"])
       if (p.is_string()) r.packet_shapers.push_back(p.get<std::string>());
+  if (j.contains("data-mount") && j["data-mount"].is_string()) r.data_mount = j["data-mount"].get<std::string>();
   if (j.contains("wire-log") && j["wire-log"].is_object()) r.wire_log = j["wire-log"];
   if (j.contains("checkers") && j["checkers"].is_object())
     for (auto it = j["checkers"].begin(); it != j["checkers"].end(); ++it) r.checkers.emplace_back(it.key(), it.value());

@@ -26,6 +26,7 @@ struct ResultsFile {
   std::vector<std::string> run_problems;    // what the run could not vouch for
   std::string note;                         // a word for the reader ("never checked")
   std::vector<std::string> packet_shapers;  // what shaped the packets: "netem", "nfqueue"
+  std::string data_mount;                   // what the nodes' data directories were mounted through: "fl-diskfs"
   // What the clients said on the wire (wire.jsonl): {"exchanges": N,
   // "truncated": bool}; null when the run kept none.
   Json wire_log;

@@ -12,6 +12,18 @@
 
 namespace fl {
 
+// DataMount: a filesystem a Db mounts each node's data directory through,
+// so disk faults can act on it (fl-diskfs: nemesis/diskfs.h). mount() takes
+// an empty directory and leaves it mounted; unmount() leaves the directory
+// unmounted and holding what the mount showed. Both go through the Host.
+class DataMount {
+ public:
+  virtual ~DataMount() = default;
+  virtual std::string name() const = 0;  // "fl-diskfs"
+  virtual void mount(Host& host, const std::string& dir) = 0;  // throws ClusterError
+  virtual void unmount(Host& host, const std::string& dir) noexcept = 0;
+};
+
 class Db {
  public:
   virtual ~Db() = default;
@@ -42,6 +54,22 @@ class Db {
   // says (Jepsen's db/Primary); empty when it has no such notion or cannot
   // tell. The partition-primaries nemesis cuts these off.
   virtual std::vector<std::string> primaries(const std::vector<Host*>& hosts) { return {}; }
+
+  // Disk faults. The directory where the daemon on `host` keeps its durable
+  // state, which this Db mounts through a DataMount when one is set — or ""
+  // when it mounts none (then it has no disk faults).
+  virtual std::string data_mount_dir(const Host& host) const { return ""; }
+  // The files of a data directory worth corrupting, truncating or rolling
+  // back, as shell-style patterns relative to it ("*.wal").
+  virtual std::vector<std::string> data_files() const { return {"*"}; }
+  // Set before setup(): a Db whose data_mount_dir() is not "" then mounts each
+  // node's data directory through `mount` after emptying it and before its
+  // daemon starts, and unmounts it in teardown() after the daemon stopped.
+  void set_data_mount(std::shared_ptr<DataMount> mount) { data_mount_ = std::move(mount); }
+  DataMount* data_mount() const { return data_mount_.get(); }
+
+ protected:
+  std::shared_ptr<DataMount> data_mount_;
 };
 
 }  // namespace fl

@@ -50,6 +50,8 @@ Wal::Wal(std::string path, Durability durability, const std::function<void(const
   }
   in.close();
   open_for_append();
+  // A new file's name is durable only once its directory is synced.
+  if (durability_ == Durability::Fsync) sync_dir_of(path_);
   if (::ftruncate(fd_, static_cast<off_t>(good_bytes)) != 0)
     throw std::runtime_error("cannot truncate " + path_ + ": " + std::strerror(errno));
 }

@@ -31,6 +31,8 @@
 #include "harness/test_plan.h"
 #include "harness/workers.h"
 #include "history/format.h"
+#include "nemesis/diskfs.h"
+#include "nemesis/nemesis.h"
 #include "history/wire_log.h"
 #include "nemesis/parallel.h"
 #include "nemesis/schedule.h"
@@ -193,6 +195,7 @@ struct TestRun::Run {
   int faults_applied = 0, faults_failed = 0;
   std::string first_fault_error;
   std::set<std::string> packet_shapers;  // which shaped the packets: "netem", "nfqueue"
+  std::string data_mount;                 // what the data directories were mounted through ("" = none)
 
   void stop_nemesis() {
     if (!nemesis_thread.joinable()) return;
@@ -303,6 +306,15 @@ void TestRun::bring_up(Run& r) {
     live.cluster = LocalCluster::up(ClusterSpec{o.nodes, o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet});
     live.hosts = live.cluster->hosts();
   }
+  // Disk faults act on the nodes' data directories through fl-diskfs: they
+  // are mounted there before the system starts, and only then.
+  for (const std::string& f : plan_->faults)
+    if (auto n = make_nemesis(f); n && n->needs_data_mount() && !live.system->db().data_mount() &&
+                                  !live.hosts.empty() && !live.system->db().data_mount_dir(*live.hosts[0]).empty()) {
+      live.system->db().set_data_mount(make_diskfs_mount());
+      r.data_mount = live.system->db().data_mount()->name();
+      spdlog::info("the nodes' data directories go through {} (for the {} nemesis)", r.data_mount, f);
+    }
   live.db_up = true;  // a half-started Db is still torn down
   live.system->db().setup(live.hosts);
   spdlog::info("{} is up on {} nodes", o.system, live.hosts.size());
@@ -485,6 +497,7 @@ TestOutcome TestRun::check(Run& r) {
   fr.file.valid = verdict;
   fr.valid = verdict;
   fr.file.packet_shapers.assign(r.packet_shapers.begin(), r.packet_shapers.end());
+  fr.file.data_mount = r.data_mount;
   if (r.wire) fr.file.wire_log = {{"exchanges", r.wire->exchanges()}, {"truncated", r.wire->truncated()}};
   write_results(store.dir(), fr.file);
   out.valid = verdict;

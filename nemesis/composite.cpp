@@ -60,4 +60,10 @@ NemesisEvent CompositeNemesis::stop(NemesisContext& ctx) {
   return {"stop-" + name_, value};
 }
 
+bool CompositeNemesis::needs_data_mount() const {
+  for (const auto& p : parts_)
+    if (p->needs_data_mount()) return true;
+  return false;
+}
+
 }  // namespace fl

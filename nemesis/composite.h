@@ -23,6 +23,7 @@ class CompositeNemesis : public Nemesis {
   NemesisEvent start(NemesisContext& ctx) override;
   NemesisEvent stop(NemesisContext& ctx) override;
   std::string unavailable(const Db* db) const override;
+  bool needs_data_mount() const override;
 
  private:
   std::string name_;

@@ -15,6 +15,7 @@
 #include "cluster/journal.h"
 #include "cluster/namespace_host.h"
 #include "cluster/ssh_host.h"
+#include "nemesis/diskfs.h"
 #include "nemesis/firewall.h"
 #include "nemesis/nfqueue_shaper.h"
 #include "nemesis/node_clock.h"
@@ -57,6 +58,7 @@ std::string describe(const nlohmann::json& e) {
     return fmt::format("removed the {} rules and stopped fl-shaper on {}", e.value("chain", "FL-SHAPE"), nodes);
   if (kind == "qdisc") return fmt::format("removed the {} qdisc on {}", e.value("iface", "?"), nodes);
   if (kind == "clock") return fmt::format("reset the clock of {}", nodes);
+  if (kind == "diskfs") return fmt::format("unmounted fl-diskfs from {} on {}", e.value("dir", "?"), nodes);
   if (kind == "paused") return fmt::format("resumed paused processes on {}", nodes);
   if (kind == "killed")
     return fmt::format("forgot the killed daemons of {}: only the run that killed them could restart them "
@@ -108,6 +110,17 @@ std::string journal_fault(nlohmann::json entry, const std::vector<Host*>& hosts)
   return id;
 }
 
+void amend_fault(const std::string& id, const nlohmann::json& fields, const std::vector<Host*>& hosts) {
+  auto amend = [&](nlohmann::json& j) {
+    if (!j.is_object() || !j.contains("faults")) return;
+    for (auto& f : j["faults"])
+      if (f.value("id", "") == id)
+        for (auto& [k, v] : fields.items()) f[k] = v;
+  };
+  journal::update(kFaults, amend);
+  on_each_host(remote_only(hosts), [&](Host& h) { host_journal::update(h, amend); });
+}
+
 void forget_fault(const std::string& id, const std::vector<Host*>& hosts) {
   auto same = [&](const nlohmann::json& f) { return f.value("id", "") == id; };
   journal::update(kFaults, [&](nlohmann::json& j) { drop_faults(j, same); });
@@ -147,6 +160,9 @@ std::unique_ptr<Host> host_from_ref(const nlohmann::json& ref) {
 
 void undo_fault(const nlohmann::json& entry) {
   Hosts h = hosts_of(entry);
+  // A mount lives in this machine's mount namespace: undone even when the
+  // node's network namespace is gone.
+  if (entry.value("kind", "") == "diskfs") return undo_diskfs_mount(entry, h.ptrs);
   std::vector<Host*> present;
   for (Host* p : h.ptrs)  // a namespace deleted by `cluster down` has nothing left to undo
     if (auto* ns = dynamic_cast<NamespaceHost*>(p); !ns || access(("/run/netns/" + ns->netns()).c_str(), F_OK) == 0)
@@ -166,6 +182,8 @@ void undo_fault_on(const nlohmann::json& entry, const std::vector<Host*>& hosts)
     stop_shapers(present);  // the FL-SHAPE rules, then each node's fl-shaper
   } else if (kind == "qdisc") {
     clear_qdisc(present);  // each host's own interface
+  } else if (kind == "diskfs") {
+    undo_diskfs_mount(entry, present);
   } else if (kind == "clock") {
     on_each_host(present, [](Host& host) { clock_for(host)->set_offset(host, 0); });
   } else if (kind == "paused") {

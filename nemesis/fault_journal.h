@@ -23,12 +23,17 @@ namespace fl {
 //   "paused"          {pids: {node: […]}} processes stopped with SIGSTOP
 //   "killed"          {}                  daemons SIGKILLed; their run restarts them on
 //                                         heal, and after a crash nothing can (heal says so)
+//   "diskfs"          {dir, backing, pid} a data directory mounted through fl-diskfs
+//                                         (nemesis/diskfs.h); heal ends it and unmounts
 // and every entry has "nodes": [{name, address, netns | ssh, ssh_options}] and "id".
 // Remote hosts (Host::remote()) among `hosts` also get the entry in their own
 // journal (cluster/host_journal.h), so `faultline heal --ssh` finds it there.
 
 // Adds `entry` (a kind, fields, nodes) and returns its id.
 std::string journal_fault(nlohmann::json entry, const std::vector<Host*>& hosts = {});
+// Adds `fields` to the entry `id` (e.g. a pid known only after the fault
+// began), here and on the remote `hosts`.
+void amend_fault(const std::string& id, const nlohmann::json& fields, const std::vector<Host*>& hosts = {});
 // Drops the entry `id` (after it was undone), here and on the remote `hosts`.
 void forget_fault(const std::string& id, const std::vector<Host*>& hosts = {});
 std::vector<nlohmann::json> journaled_faults();

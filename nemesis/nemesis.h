@@ -41,6 +41,10 @@ class Nemesis {
   // Asked before a run starts anything, so no run begins with a fault that
   // could only fail later.
   virtual std::string unavailable(const Db* db) const { return ""; }
+  // True for a disk fault: it acts on the nodes' data directories through
+  // fl-diskfs (nemesis/diskfs.h), so a run that may start it mounts them
+  // there (Db::set_data_mount) before its system starts.
+  virtual bool needs_data_mount() const { return false; }
 };
 
 struct NemesisInfo {

@@ -7,10 +7,12 @@
 
 #include "nemesis/clock.h"
 #include "nemesis/composite.h"
+#include "nemesis/disk_file.h"
 #include "nemesis/kill_majority_pause_rest.h"
 #include "nemesis/nemesis.h"
 #include "nemesis/packet.h"
 #include "nemesis/partition.h"
+#include "nemesis/power_loss.h"
 #include "nemesis/process_fault.h"
 
 namespace fl {
@@ -40,6 +42,9 @@ Factory packet(std::string name) {
 }
 Factory clock(std::string name) {
   return [name](const json& o) { return std::make_unique<ClockNemesis>(name, o); };
+}
+Factory disk_file(std::string name, DiskFileNemesis::Damage d) {
+  return [name, d](const json& o) { return std::make_unique<DiskFileNemesis>(name, d, o); };
 }
 Factory process(ProcessNemesis::Action a) {
   return [a](const json& o) { return std::make_unique<ProcessNemesis>(a, o); };
@@ -82,6 +87,23 @@ const std::vector<Entry>& entries() {
        json::object(),
        [](const json&) { return std::make_unique<KillMajorityPauseRest>(); }},
       {{"pause", "SIGSTOP a random node's daemon, SIGCONT on heal"}, {{"target", "one"}}, process(ProcessNemesis::Action::kPause)},
+      {{"lose-unfsynced", "cut a random node's power: SIGKILL its daemon, lose every write its data directory never "
+                          "fsynced (fl-diskfs), restart it on heal"},
+       {{"target", "one"}},
+       [](const json& o) { return std::make_unique<PowerLossNemesis>("lose-unfsynced", o); }},
+      {{"torn-write", "lose-unfsynced, but the newest write keeps its first 4096 bytes (a torn write)"},
+       {{"target", "one"}, {"keep", 4096}},
+       [](const json& o) { return std::make_unique<PowerLossNemesis>("torn-write", o); }},
+      {{"disk-corrupt", "crash a random node and flip bits in 64 bytes of one of its data files, restart it on heal"},
+       {{"target", "one"}, {"bytes", 64}},
+       disk_file("disk-corrupt", DiskFileNemesis::Damage::kCorrupt)},
+      {{"disk-truncate", "crash a random node and cut one of its data files short, restart it on heal"},
+       {{"target", "one"}},
+       disk_file("disk-truncate", DiskFileNemesis::Damage::kTruncate)},
+      {{"disk-rollback", "crash a random node and put its data files back to the copy taken at the previous heal, "
+                         "restart it on heal"},
+       {{"target", "one"}},
+       disk_file("disk-rollback", DiskFileNemesis::Damage::kRollback)},
   };
   return e;
 }

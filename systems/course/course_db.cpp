@@ -33,8 +33,9 @@ void CourseDb::setup(const std::vector<Host*>& hosts) {
       peers_ += fmt::format("{}{}={}:{}", peers_.empty() ? "" : ",", h->name(), h->address(), opts_.port);
   }
   for (Host* h : hosts) {
-    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h)});
+    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h), data_dir(*h) + ".backing", data_dir(*h) + ".diskfs.log"});
     h->run_checked({"mkdir", "-p", data_dir(*h)});
+    if (data_mount_) data_mount_->mount(*h, data_dir(*h));
     start(*h);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opts_.healthy_within_s);
@@ -53,6 +54,8 @@ void CourseDb::setup(const std::vector<Host*>& hosts) {
 
 void CourseDb::teardown(const std::vector<Host*>& hosts) noexcept {
   for (Host* h : hosts) daemons_.stop(*h, std::chrono::seconds(2));
+  if (data_mount_)
+    for (Host* h : hosts) data_mount_->unmount(*h, data_dir(*h));
 }
 
 void CourseDb::start(Host& host) {
@@ -81,6 +84,7 @@ std::vector<int> CourseDb::pids(Host& host) { return daemons_.pids(host); }
 
 std::vector<std::string> CourseDb::log_files(Host& host) {
   std::vector<std::string> files = {log_path(host)};
+  if (data_mount_) files.push_back(data_dir(host) + ".diskfs.log");
   RunResult r = host.run({"find", data_dir(host), "-maxdepth", "1", "-type", "f"});
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);)

@@ -45,6 +45,8 @@ class CourseDb : public Db {
   bool clock_via_libfaketime() const override { return true; }
   std::vector<std::string> log_files(Host& host) override;
   std::vector<std::string> primaries(const std::vector<Host*>& hosts) override;
+  std::string data_mount_dir(const Host& host) const override { return data_dir(host); }
+  std::vector<std::string> data_files() const override { return {"*.wal"}; }
 
   std::string url(const Host& host) const;
   std::string data_dir(const Host& host) const;

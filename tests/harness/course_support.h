@@ -43,6 +43,7 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
   // Packet faults run on fl-shaper, which faultline finds beside itself; a
   // test binary lives elsewhere, so it names the one it was built with.
   setenv("FL_SHAPER", FL_SHAPER_BINARY, 1);
+  setenv("FL_DISKFS", FL_DISKFS_BINARY, 1);  // likewise fl-diskfs, for disk faults
   TestOptions o;
   o.system = row.system;
   o.workload = row.workload;
