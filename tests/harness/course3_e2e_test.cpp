@@ -146,15 +146,16 @@ TEST_CASE("quorum with W + R > N and no read repair returns a new value, then an
   // The row's faults. Any two replicas share one with the newest completed
   // write, so a value goes back only while a write is in flight: a partition
   // or a kill that cuts one between its replicas. That shows in most 20 s
-  // runs, not all (6 of 7 in the table; 1 CI run missed it; reordered
-  // packets did no better): the case makes up to three runs and passes on
-  // the first that finds it.
+  // runs, not all (6 of 7 in the table; a CI run under the sanitizers missed
+  // it three times running); at the table's 40 s it showed in 10 of 10. The
+  // case runs the table's length, up to twice, and passes on the first run
+  // that finds it.
   row.nemesis = {"partition", "kill"};
-  row.time_limit_s = 20;
+  row.time_limit_s = 40;
   row.interval_s = 4;
   std::string verdict;
   int runs = 0;
-  while (verdict != "invalid" && runs < 3) {
+  while (verdict != "invalid" && runs < 2) {
     TestOutcome out = r.run(row);
     verdict = verdict_of(out, "linearizable");
     ++runs;
