@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_heal_command(app, code);
   add_report_command(app, code);
   add_shrink_command(app, code);
+  add_reproduce_command(app, code);
   add_serve_command(app, code);
   add_demo_command(app, code);
   add_list_command(app, code);
