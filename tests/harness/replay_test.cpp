@@ -94,7 +94,7 @@ TEST_CASE("the cycle's transactions and the writes they read or overwrote are ch
   CHECK(transactions_within(h, narrow, -1) == std::set<std::int64_t>{0, 2, 3, 5, 8, 10});
 }
 
-TEST_CASE("statements follow their answers; one that waited is sent and collected later", "[no-cluster]") {
+TEST_CASE("statements follow their answers, and one that waited is sent and collected later", "[no-cluster]") {
   History h = small_history();
   PlanOptions o;
   o.block_ns = 10 * ms;
