@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "checkers/registry.h"
 #include "harness/replay.h"
