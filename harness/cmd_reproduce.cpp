@@ -47,6 +47,7 @@ struct ReproduceCommand {
   double wait_s = 10;
   double block_wait_s = 1;
   std::string order = "answers";
+  int max_steps = 7;
 };
 
 // "G2-item-realtime" and "G2-item" are one anomaly for a replay, whose
@@ -196,6 +197,10 @@ int run_reproduce(const ReproduceCommand& c) {
   for (const Window& w : windows) {
     std::set<std::int64_t> chosen = w.margin_ns == -2 ? narrow : transactions_within(run, narrow, w.margin_ns);
     if (chosen == previous) continue;
+    if (step_no == c.max_steps) {
+      std::cout << fmt::format("stopped after {} step{} (--steps)\n", step_no, step_no == 1 ? "" : "s");
+      break;
+    }
     previous = chosen;
     ++step_no;
     ReplayPlan plan = plan_replay(run, chosen, wire, plan_opts);
@@ -315,8 +320,7 @@ int run_reproduce(const ReproduceCommand& c) {
     }
   }
   if (!recurred) {
-    std::cout << fmt::format("{} did not recur in any window, up to the whole history; the scripts are in {}\n", kind,
-                             out_dir.string());
+    std::cout << fmt::format("{} did not recur in any window tried; the scripts are in {}\n", kind, out_dir.string());
     return exit_code::kUnknown;
   }
   return exit_code::kInvalid;
@@ -340,6 +344,8 @@ void add_reproduce_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--block-wait", c->block_wait_s,
                   "Seconds the script waits for an answer before going on without it (a lock wait)")
+      ->capture_default_str();
+  cmd->add_option("--steps", c->max_steps, "Windows tried at most (1: the cycle and its neighbours only)")
       ->capture_default_str();
   cmd->add_option("--order", c->order,
                   "answers: statements in the order their answers arrived in the run; sends: the order they were sent")
