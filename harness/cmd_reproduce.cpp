@@ -179,7 +179,7 @@ int run_reproduce(const ReproduceCommand& c) {
     std::string name;
     std::int64_t margin_ns;  // -2: the narrow set itself
   };
-  const std::vector<Window> windows = {{"the cycle and the writes it read or overwrote", -2},
+  const std::vector<Window> windows = {{"the cycle, the writes it read or overwrote, the first readers of its appends", -2},
                                        {"and every transaction overlapping them", 0},
                                        {"±10 ms", 10'000'000},
                                        {"±100 ms", 100'000'000},

@@ -215,7 +215,7 @@ std::string replay_script(const ReplayPlan& plan, const ScriptHeader& header) {
       "#\n# {} transactions, {} statements, {} connections. Statements are sent in the order the\n"
       "# run's answers arrived, each when the one before it has been answered; {} of them waited\n"
       "# for another transaction in the run, so those are sent at their own time and answered later\n"
-      "# (\"send\" … \"collect\").\n",
+      "# (\"send\" … \"settle\").\n",
       plan.ops.size(), plan.statements.size(), processes.size(), plan.blocked.size());
   s << R"(#
 # Usage: SCRIPT HOST PORT [USER] — against a fresh server; it drops and
