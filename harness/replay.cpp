@@ -232,10 +232,12 @@ dir=$(mktemp -d)
 pids=()
 cleanup() {
   for fd in "${IN[@]}"; do exec {fd}>&-; done
+  kill "${pids[@]}" 2>/dev/null  # a psql still in a statement (a lock wait) ends too
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
   rm -rf "$dir"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 declare -A IN OUT SENT PENDING PARTIAL ANSWER
 )";
   if (plan.table == "fl_register")
@@ -255,7 +257,10 @@ declare -A IN OUT SENT PENDING PARTIAL ANSWER
 # they come (at the latest at the end).
 connection() {
   mkfifo "$dir/in$1" "$dir/out$1"
-  "$psql" -X -A -t -h "$host" -p "$port" -U "$user" -d postgres <"$dir/in$1" >"$dir/out$1" 2>&1 &
+  (  # without the other connections' FIFOs, so each psql sees its own end of input
+    for fd in "${IN[@]}" "${OUT[@]}"; do eval "exec $fd>&-"; done
+    exec "$psql" -X -A -t -h "$host" -p "$port" -U "$user" -d postgres <"$dir/in$1" >"$dir/out$1" 2>&1
+  ) &
   pids+=($!)
   local i o
   exec {i}>"$dir/in$1" {o}<"$dir/out$1"
