@@ -63,7 +63,7 @@ TEST_CASE("broadcast: without a read after the last broadcast and heal there is 
   CHECK(b.verdict("broadcast") == "unknown");
 }
 
-TEST_CASE("g-counter: final reads between acknowledged and attempted adds; lagging reads mid-run are fine", "[checkers]") {
+TEST_CASE("g-counter: final reads between acknowledged and attempted adds, while lagging reads mid-run are fine", "[checkers]") {
   MaelstromHistory b;
   b.op(0, OpType::Ok, "add", 2, 2, "n1");
   b.op(1, OpType::Info, "add", 3, nullptr, "n2");

@@ -45,7 +45,7 @@ TEST_CASE("init names the node and every node, and only its answer counts as ini
   CHECK_FALSE(is_init_ok(route(R"({"src":"n2","dest":"c1","body":{"type":"init_ok","in_reply_to":1}})", "n2", kNodes)));
 }
 
-TEST_CASE("--peers is parsed into names and addresses, and refused when malformed", "[no-cluster]") {
+TEST_CASE("the --peers list is parsed into names and addresses, and refused when malformed", "[no-cluster]") {
   auto peers = parse_peers("n1=10.0.0.11:7400,n2=10.0.0.12:7401");
   REQUIRE(peers.size() == 2);
   CHECK(peers[1].name == "n2");

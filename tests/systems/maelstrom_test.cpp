@@ -7,7 +7,7 @@
 
 using namespace fl;
 
-TEST_CASE("Maelstrom's definite errors fail an op; timeout, crash and unknown codes leave it unknown", "[no-cluster]") {
+TEST_CASE("Maelstrom's definite errors fail an op, while timeout, crash and unknown codes leave it unknown", "[no-cluster]") {
   for (long code : {1L, 10L, 11L, 12L, 14L, 20L, 21L, 22L, 30L}) CHECK(maelstrom_error_definite(code));
   for (long code : {0L, 13L, 2L, 99L, 1000L}) CHECK_FALSE(maelstrom_error_definite(code));
   Completion c = maelstrom_error_completion({{"type", "error"}, {"code", 22}, {"text", "expected 1"}});
@@ -29,7 +29,7 @@ TEST_CASE("each Maelstrom workload's ops become its requests", "[no-cluster]") {
   CHECK(MaelstromClient::request("echo", {"read", nullptr, std::nullopt}).is_null());
 }
 
-TEST_CASE("answers become ok with the value read, fail or info; a missing key reads null", "[no-cluster]") {
+TEST_CASE("answers become ok with the value read, fail or info, and a missing key reads null", "[no-cluster]") {
   OpSpec read{"read", nullptr, Json(1)};
   Completion c = MaelstromClient::answer("lin-kv", read, {{"type", "read_ok"}, {"value", 3}});
   CHECK(c.type == OpType::Ok);
