@@ -103,6 +103,22 @@ class SetChecker : public Checker {
         }
       }
     }
+    // The faults the nemesis started, in history order: a lost element names
+    // the first one after it was known (a power cut, a partition), the fault
+    // that could have taken it.
+    std::vector<std::int64_t> fault_starts;
+    for (std::size_t i = 0; i < h.size(); ++i)
+      if (h[i].is_nemesis() && h[i].f.rfind("start", 0) == 0) fault_starts.push_back(static_cast<std::int64_t>(i));
+    auto first_fault_after = [&](std::int64_t pos, std::int64_t before) -> std::string {
+      auto it = std::upper_bound(fault_starts.begin(), fault_starts.end(), pos);
+      if (it == fault_starts.end() || *it >= before) return "";
+      const Op& f = h[*it];
+      std::string nodes;
+      if (f.value.is_object() && f.value.contains("nodes") && f.value["nodes"].is_array())
+        for (const Json& n : f.value["nodes"]) nodes += (nodes.empty() ? " on " : ", ") + (n.is_string() ? n.get<std::string>() : n.dump());
+      std::string at = f.time >= 0 ? fmt::format(", at {:.3f} s", static_cast<double>(f.time) / 1e9) : "";
+      return fmt::format("; the first fault after it: {}{} (op {}{})", f.f, nodes, f.index, at);
+    };
     std::vector<std::int64_t> read_inv(reads.size());
     for (std::size_t r = 0; r < reads.size(); ++r) read_inv[r] = pairs[reads[r]].invoke;
     auto time_of = [&](std::int64_t pos) { return static_cast<double>(h[pos].time); };
@@ -148,11 +164,12 @@ class SetChecker : public Checker {
         std::int64_t known_op = op_index(h, pairs[e.known_pair]);
         const Json& v = op_argument(h, pairs[e.add]);
         log.add("lost", {known_op, op_index(h, fin)},
-                e.known_pair == e.add
-                    ? fmt::format("{} was added (op {}) but the final read (op {}), which began after that, does not contain it",
-                                  show(v), known_op, op_index(h, fin))
-                    : fmt::format("{} was seen by a read (op {}) but the final read (op {}) no longer contains it",
-                                  show(v), known_op, op_index(h, fin)));
+                (e.known_pair == e.add
+                     ? fmt::format("{} was added (op {}) but the final read (op {}), which began after that, does not contain it",
+                                   show(v), known_op, op_index(h, fin))
+                     : fmt::format("{} was seen by a read (op {}) but the final read (op {}) no longer contains it",
+                                   show(v), known_op, op_index(h, fin))) +
+                    first_fault_after(e.known_pos, fin.invoke));
         if (have_times) {
           std::size_t gone = e.reads.empty() ? first : std::max<std::size_t>(first, e.reads.back() + 1);
           lost_lat.push_back(std::max(0.0, (time_of(read_inv[gone]) - time_of(e.known_pos)) / 1e6));

@@ -3,8 +3,11 @@
 // backing directory and keeps, in an UndoLog, how to take back what no
 // fsync made durable; the control file .fl-diskfs-ctl at the mount's root
 // takes DiskFaults commands (lose, corrupt, truncate, snapshot, rollback).
-//   fl-diskfs BACKING MOUNTPOINT [-f] [FUSE options]   mount (returns once mounted)
-//   fl-diskfs ctl MOUNTPOINT COMMAND...                 one command, its answer on stdout
+//   fl-diskfs BACKING MOUNTPOINT [--writeback-ms N] [-f] [FUSE options]   mount
+//   fl-diskfs ctl MOUNTPOINT COMMAND...   one command, its answer on stdout
+// With --writeback-ms, everything pending becomes durable every N ms, as a
+// kernel's writeback and journal commits would make it; without, nothing
+// does until an fsync (the worst case POSIX allows).
 // Unmount with `fusermount3 -u MOUNTPOINT` (or umount); the mount goes away
 // by itself if the program dies (auto_unmount).
 // What it cannot see, FUSE never passing it on: sync_file_range (its data
@@ -32,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "disk_faults.h"
@@ -46,6 +50,7 @@ struct Filesystem {
   std::mutex lock;  // every change and every command, so the log sees them in order
   std::unique_ptr<diskfs::UndoLog> log;
   std::unique_ptr<diskfs::DiskFaults> faults;
+  long writeback_ms = 0;  // > 0: everything pending becomes durable this often, as a kernel's writeback would
 };
 Filesystem* fs = nullptr;
 
@@ -93,6 +98,16 @@ void* op_init(fuse_conn_info* conn, fuse_config* cfg) {
   cfg->kernel_cache = 0;
   // Truncating opens come as a truncate first, which the log records.
   conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
+  // The writeback: started here, in the process that serves the mount. It
+  // ends with the process.
+  if (fs->writeback_ms > 0)
+    std::thread([period = std::chrono::milliseconds(fs->writeback_ms)] {
+      for (;;) {
+        std::this_thread::sleep_for(period);
+        std::lock_guard<std::mutex> g(fs->lock);
+        fs->log->sync_all();
+      }
+    }).detach();
   return nullptr;
 }
 
@@ -417,7 +432,7 @@ int control_client(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "ctl") return control_client(argc, argv);
   if (argc < 3 || argv[1][0] == '-') {
-    std::cerr << "usage: fl-diskfs BACKING MOUNTPOINT [-f] [FUSE options]\n"
+    std::cerr << "usage: fl-diskfs BACKING MOUNTPOINT [--writeback-ms N] [-f] [FUSE options]\n"
                  "       fl-diskfs ctl MOUNTPOINT COMMAND...\n";
     return 64;
   }
@@ -480,7 +495,20 @@ int main(int argc, char** argv) {
   std::vector<std::string> args = {argv[0], argv[2], "-o",
                                    "fsname=fl-diskfs,subtype=fl-diskfs,default_permissions,auto_unmount"};
   if (::geteuid() == 0) args.back() += ",allow_other";
-  for (int i = 3; i < argc; ++i) args.emplace_back(argv[i]);
+  for (int i = 3; i < argc; ++i) {
+    if (std::string(argv[i]) != "--writeback-ms") {
+      args.emplace_back(argv[i]);
+      continue;
+    }
+    char* end = nullptr;
+    long ms = i + 1 < argc ? std::strtol(argv[i + 1], &end, 10) : -1;
+    if (ms <= 0 || end == nullptr || *end != '\0') {
+      std::cerr << "fl-diskfs: --writeback-ms takes a positive number of milliseconds\n";
+      return 64;
+    }
+    filesystem.writeback_ms = ms;
+    ++i;
+  }
   std::vector<char*> fargv;
   for (auto& a : args) fargv.push_back(a.data());
   return fuse_main(static_cast<int>(fargv.size()), fargv.data(), &ops, nullptr);

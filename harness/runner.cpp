@@ -307,14 +307,27 @@ void TestRun::bring_up(Run& r) {
     live.hosts = live.cluster->hosts();
   }
   // Disk faults act on the nodes' data directories through fl-diskfs: they
-  // are mounted there before the system starts, and only then.
-  for (const std::string& f : plan_->faults)
-    if (auto n = make_nemesis(f); n && n->needs_data_mount() && !live.system->db().data_mount() &&
-                                  !live.hosts.empty() && !live.system->db().data_mount_dir(*live.hosts[0]).empty()) {
-      live.system->db().set_data_mount(make_diskfs_mount());
-      r.data_mount = live.system->db().data_mount()->name();
-      spdlog::info("the nodes' data directories go through {} (for the {} nemesis)", r.data_mount, f);
-    }
+  // are mounted there before the system starts, and only then. A phase may
+  // ask for a writeback (lose-unfsynced writeback=5); the longest asked wins.
+  std::string disk_fault;
+  long writeback_ms = 0;
+  auto consider = [&](const std::string& f, const nlohmann::json& options) {
+    auto n = make_nemesis(f, options);
+    if (!n || !n->needs_data_mount()) return;
+    if (disk_fault.empty()) disk_fault = f;
+    writeback_ms = std::max(writeback_ms, n->data_mount_writeback_ms());
+  };
+  for (const std::string& f : o.nemesis) consider(f, nlohmann::json::object());
+  for (const NemesisPhase& p : plan_->phases)
+    if (!p.fault.empty()) consider(p.fault, p.options);
+  if (!disk_fault.empty() && !live.system->db().data_mount() && !live.hosts.empty() &&
+      !live.system->db().data_mount_dir(*live.hosts[0]).empty()) {
+    live.system->db().set_data_mount(make_diskfs_mount(writeback_ms));
+    r.data_mount = live.system->db().data_mount()->name();
+    spdlog::info("the nodes' data directories go through {} (for the {} nemesis){}", r.data_mount, disk_fault,
+                 writeback_ms > 0 ? fmt::format(", which makes every write durable within {} ms", writeback_ms)
+                                  : ", where only an fsync makes a write durable");
+  }
   live.db_up = true;  // a half-started Db is still torn down
   live.system->db().setup(live.hosts);
   spdlog::info("{} is up on {} nodes", o.system, live.hosts.size());

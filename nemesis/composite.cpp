@@ -1,5 +1,7 @@
 #include "nemesis/composite.h"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace fl {
@@ -64,6 +66,12 @@ bool CompositeNemesis::needs_data_mount() const {
   for (const auto& p : parts_)
     if (p->needs_data_mount()) return true;
   return false;
+}
+
+long CompositeNemesis::data_mount_writeback_ms() const {
+  long ms = 0;
+  for (const auto& p : parts_) ms = std::max(ms, p->data_mount_writeback_ms());
+  return ms;
 }
 
 }  // namespace fl

@@ -24,6 +24,7 @@ class CompositeNemesis : public Nemesis {
   NemesisEvent stop(NemesisContext& ctx) override;
   std::string unavailable(const Db* db) const override;
   bool needs_data_mount() const override;
+  long data_mount_writeback_ms() const override;  // the longest any part asks
 
  private:
   std::string name_;

@@ -71,6 +71,7 @@ bool end_mount(const Node& n, const std::string& dir, int pid) {
 
 class DiskfsMount : public DataMount {
  public:
+  explicit DiskfsMount(long writeback_ms) : writeback_ms_(writeback_ms) {}
   std::string name() const override { return "fl-diskfs"; }
 
   void mount(Host& host, const std::string& dir) override {
@@ -85,7 +86,9 @@ class DiskfsMount : public DataMount {
         {{"kind", "diskfs"}, {"dir", dir}, {"backing", backing}, {"nodes", node_refs({&host})}}, {&host});
     DaemonSpec spec;
     spec.name = "fl-diskfs";
-    spec.argv = in_machine_mounts(host, {binary, backing, dir, "-f"});
+    Argv argv = {binary, backing, dir, "-f"};
+    if (writeback_ms_ > 0) argv.insert(argv.end(), {"--writeback-ms", std::to_string(writeback_ms_)});
+    spec.argv = in_machine_mounts(host, argv);
     spec.log_path = log_path(dir);
     int pid = host.spawn(spec);
     amend_fault(id, {{"pid", pid}}, {&host});
@@ -139,6 +142,7 @@ class DiskfsMount : public DataMount {
   };
   static std::string key(const Host& h, const std::string& dir) { return h.address() + ":" + dir; }
   static std::string log_path(const std::string& dir) { return dir + ".diskfs.log"; }
+  long writeback_ms_ = 0;
   std::mutex mu_;
   std::map<std::string, Entry> mounts_;
 };
@@ -180,7 +184,7 @@ std::string diskfs_unavailable(const std::string& nemesis, const Db* db) {
   return "";
 }
 
-std::shared_ptr<DataMount> make_diskfs_mount() { return std::make_shared<DiskfsMount>(); }
+std::shared_ptr<DataMount> make_diskfs_mount(long writeback_ms) { return std::make_shared<DiskfsMount>(writeback_ms); }
 
 std::string diskfs_ctl(Host& host, const std::string& dir, const Argv& command) {
   Argv argv = {diskfs_binary(), "ctl", dir};

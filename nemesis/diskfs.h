@@ -34,7 +34,8 @@ std::string diskfs_unavailable(const std::string& nemesis, const Db* db);
 
 // A DataMount of fl-diskfs: mount(host, DIR) keeps the data in DIR.backing
 // and shows it in DIR; unmount() puts what the mount showed back into DIR.
-std::shared_ptr<DataMount> make_diskfs_mount();
+// writeback_ms > 0: each mount makes everything pending durable that often.
+std::shared_ptr<DataMount> make_diskfs_mount(long writeback_ms = 0);
 
 // Runs `fl-diskfs ctl DIR COMMAND…` on `host` and returns its answer (one
 // line). Throws ClusterError naming the node and the program's reason.

@@ -45,6 +45,9 @@ class Nemesis {
   // fl-diskfs (nemesis/diskfs.h), so a run that may start it mounts them
   // there (Db::set_data_mount) before its system starts.
   virtual bool needs_data_mount() const { return false; }
+  // How often that filesystem makes everything pending durable, as a
+  // kernel's writeback would (milliseconds; 0: never, only an fsync does).
+  virtual long data_mount_writeback_ms() const { return 0; }
 };
 
 struct NemesisInfo {

@@ -15,6 +15,12 @@ namespace fl {
 
 PowerLossNemesis::PowerLossNemesis(std::string name, nlohmann::json options) : name_(std::move(name)) {
   target_ = options.is_object() ? options.value("target", "one") : "one";
+  if (options.is_object() && options.contains("writeback")) {
+    if (!options["writeback"].is_number() || options["writeback"].get<double>() <= 0 ||
+        options["writeback"].get<double>() > 3600)
+      throw ClusterError(fmt::format("{}: writeback must be a number of seconds (more than 0, at most 3600)", name_));
+    writeback_ms_ = std::max(1L, static_cast<long>(options["writeback"].get<double>() * 1000));
+  }
   if (options.is_object() && options.contains("keep")) {
     if (!options["keep"].is_number_integer() || options["keep"].get<long long>() < 0)
       throw ClusterError(fmt::format("{}: keep must be a number of bytes (0 or more)", name_));

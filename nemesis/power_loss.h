@@ -8,7 +8,9 @@
 // daemon on what is left. Journaled as "killed" before it acts. The start's
 // value names each node and fl-diskfs's answer (writes and directory
 // entries undone).
-// Options: {"target": "one|…", "keep": bytes (torn-write, default 4096)}.
+// Options: {"target": "one|…", "keep": bytes (torn-write, default 4096),
+// "writeback": seconds — the mount then makes everything pending durable that
+// often, as a kernel's writeback would (default: never, only an fsync does)}.
 #pragma once
 
 #include <string>
@@ -26,10 +28,12 @@ class PowerLossNemesis : public Nemesis {
   NemesisEvent stop(NemesisContext& ctx) override;
   std::string unavailable(const Db* db) const override;
   bool needs_data_mount() const override { return true; }
+  long data_mount_writeback_ms() const override { return writeback_ms_; }
 
  private:
   std::string name_;
   std::string target_;
+  long writeback_ms_ = 0;
   long long keep_ = -1;  // torn-write: bytes of the newest write kept; -1: a plain loss
   std::vector<Host*> targets_;
   std::string journal_id_;

@@ -43,6 +43,7 @@ const std::vector<Entry>& entries() {
          {"recheck-ms", "how often a client asks its Sentinel for the primary again (default 1000)"},
          {"down-after-ms", "Sentinel's down-after-milliseconds (default 2000)"},
          {"failover-timeout-ms", "Sentinel's failover-timeout (default 6000)"},
+         {"appendfsync", "when the AOF is fsynced: always, everysec (default, as Redis's) or no"},
          {"port", "the server port"}, {"sentinel-port", "the Sentinel port"}, kDataRoot,
          {"server", "the redis-server binary"}, {"sentinel", "the redis-sentinel binary"}, kHealthy}},
        make_redis_system},

@@ -44,8 +44,13 @@ void EtcdDb::setup(const std::vector<Host*>& hosts) {
     token_ = fmt::format("fl-{:x}", std::random_device{}());
   }
   for (Host* h : hosts) {
-    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h)});
+    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h), data_dir(*h) + ".backing", data_dir(*h) + ".diskfs.log"});
     h->run_checked({"mkdir", "-p", opts_.data_root});
+    if (data_mount_) {
+      // etcd wants its data directory private (0700) and takes an empty one as new.
+      h->run_checked({"mkdir", "-m", "700", data_dir(*h)});
+      data_mount_->mount(*h, data_dir(*h));
+    }
     start(*h);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opts_.healthy_within_s);
@@ -64,6 +69,7 @@ void EtcdDb::setup(const std::vector<Host*>& hosts) {
 void EtcdDb::teardown(const std::vector<Host*>& hosts) noexcept {
   for (Host* h : hosts) {
     daemons_.stop(*h, std::chrono::seconds(2));
+    if (data_mount_) data_mount_->unmount(*h, data_dir(*h));
     try {
       h->run({"rm", "-rf", data_dir(*h)});
     } catch (...) {
@@ -85,7 +91,11 @@ void EtcdDb::pause(Host& host) { daemons_.pause(host); }
 void EtcdDb::resume(Host& host) { daemons_.resume(host); }
 std::vector<int> EtcdDb::pids(Host& host) { return daemons_.pids(host); }
 
-std::vector<std::string> EtcdDb::log_files(Host& host) { return {log_path(host)}; }
+std::vector<std::string> EtcdDb::log_files(Host& host) {
+  std::vector<std::string> files = {log_path(host)};
+  if (data_mount_) files.push_back(data_dir(host) + ".diskfs.log");
+  return files;
+}
 
 std::string EtcdDb::unavailable() const {
   if (find_program(opts_.binary).empty())

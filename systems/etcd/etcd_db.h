@@ -37,6 +37,9 @@ class EtcdDb : public Db {
   void resume(Host& host) override;
   std::vector<int> pids(Host& host) override;
   std::vector<std::string> log_files(Host& host) override;
+  // The member's --data-dir (WAL and snapshots): mounted through the
+  // DataMount when one is set, so disk faults act on the WAL.
+  std::string data_mount_dir(const Host& host) const override { return data_dir(host); }
   std::string unavailable() const override;
 
   std::string client_url(const Host& host) const;

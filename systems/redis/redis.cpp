@@ -4,6 +4,7 @@
 //   wait-timeout-ms   how long WAIT may block (default 500)
 //   recheck-ms        how often a client asks its Sentinel for the primary again (1000)
 //   down-after-ms, failover-timeout-ms   Sentinel's timers (2000, 6000)
+//   appendfsync       always, everysec (Redis's default) or no: when the AOF is fsynced
 //   port, sentinel-port, data-root, server, sentinel   where and what runs
 // (the registry refuses any other, naming these)
 #include <algorithm>
@@ -76,7 +77,11 @@ std::unique_ptr<System> make_redis_system(const nlohmann::json& given) {
     o.server = options.value("server", o.server);
     o.sentinel = options.value("sentinel", o.sentinel);
     o.healthy_within_s = options.value("healthy-within-s", o.healthy_within_s);
+    o.appendfsync = options.value("appendfsync", o.appendfsync);
   }
+  if (o.appendfsync != "always" && o.appendfsync != "everysec" && o.appendfsync != "no")
+    throw std::invalid_argument(
+        fmt::format("the redis option appendfsync must be always, everysec or no, not {}", o.appendfsync));
   if (wait < 0 || wait_timeout_ms < 0 || recheck_ms < 0)
     throw std::invalid_argument("the redis options wait, wait-timeout-ms and recheck-ms must not be negative");
   return std::make_unique<RedisSystem>(std::move(o), wait, wait_timeout_ms, recheck_ms);

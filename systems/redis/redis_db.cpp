@@ -44,7 +44,8 @@ int RedisDb::start_server(Host& host, const std::string& replica_of) {
   spec.argv = {opts_.server,     "--port",       std::to_string(opts_.port),
                "--bind",         host.address(), "--dir",
                data_dir(host),   "--save",       "",
-               "--appendonly",   "yes",          "--protected-mode",
+               "--appendonly",   "yes",          "--appendfsync",
+               opts_.appendfsync, "--protected-mode",
                "no",             "--daemonize",  "no",
                "--logfile",      ""};
   if (!replica_of.empty()) spec.argv.insert(spec.argv.end(), {"--replicaof", replica_of, std::to_string(opts_.port)});
@@ -96,8 +97,10 @@ void RedisDb::setup(const std::vector<Host*>& hosts) {
     primary_ = hosts.front()->address();
   }
   for (Host* h : hosts) {
-    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h, "redis"), log_path(*h, "sentinel")});
+    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h, "redis"), log_path(*h, "sentinel"),
+                    data_dir(*h) + ".backing", data_dir(*h) + ".diskfs.log"});
     h->run_checked({"mkdir", "-p", data_dir(*h)});
+    if (data_mount_) data_mount_->mount(*h, data_dir(*h));
   }
   for (Host* h : hosts) start_server(*h, h == hosts.front() ? "" : primary_);
   auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
@@ -153,6 +156,8 @@ void RedisDb::teardown(const std::vector<Host*>& hosts) noexcept {
         // Teardown must not throw; `faultline cluster down` / `heal --ssh` remove what is left.
       }
     }
+  if (data_mount_)
+    for (Host* h : hosts) data_mount_->unmount(*h, data_dir(*h));
   for (Host* h : hosts) {
     try {
       h->run({"rm", "-rf", data_dir(*h)});
@@ -212,6 +217,10 @@ std::vector<std::string> RedisDb::primaries(const std::vector<Host*>& hosts) {
   return names;
 }
 
-std::vector<std::string> RedisDb::log_files(Host& host) { return {log_path(host, "redis"), log_path(host, "sentinel")}; }
+std::vector<std::string> RedisDb::log_files(Host& host) {
+  std::vector<std::string> files = {log_path(host, "redis"), log_path(host, "sentinel")};
+  if (data_mount_) files.push_back(data_dir(host) + ".diskfs.log");
+  return files;
+}
 
 }  // namespace fl

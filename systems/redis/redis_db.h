@@ -28,6 +28,7 @@ struct RedisOptions {
   int down_after_ms = 2000;       // Sentinel's down-after-milliseconds
   int failover_timeout_ms = 6000;  // Sentinel's failover-timeout
   double healthy_within_s = 30;
+  std::string appendfsync = "everysec";  // when redis-server fsyncs its AOF: always, everysec (Redis's default), no
 };
 
 class RedisDb : public Db {
@@ -43,6 +44,9 @@ class RedisDb : public Db {
   void pause(Host& host) override;   // likewise
   void resume(Host& host) override;
   std::vector<int> pids(Host& host) override;  // redis-server's
+  // The node's data directory (AOF, Sentinel's config): mounted through the
+  // DataMount when one is set, so disk faults act on the AOF.
+  std::string data_mount_dir(const Host& host) const override { return data_dir(host); }
   std::vector<std::string> log_files(Host& host) override;
   // Every node whose redis-server says role:master (two during a partition
   // that isolates the primary, until the old one is demoted).

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cluster/process.h"
@@ -44,14 +45,16 @@ bool mounted(const std::string& path) {
 struct Mount {
   std::string dir, backing, point;
   bool up = false;
-  Mount() {
+  explicit Mount(const fl::Argv& options = {}) {
     char tmpl[] = "/tmp/fl-diskfs-mount-XXXXXX";
     dir = ::mkdtemp(tmpl);
     backing = dir + "/backing";
     point = dir + "/mnt";
     fsys::create_directories(backing);
     fsys::create_directories(point);
-    auto r = fl::run_process({FL_DISKFS_BINARY, backing, point});
+    fl::Argv argv = {FL_DISKFS_BINARY, backing, point};
+    argv.insert(argv.end(), options.begin(), options.end());
+    auto r = fl::run_process(argv);
     INFO(r.err);
     REQUIRE(r.ok());
     up = true;
@@ -161,6 +164,27 @@ TEST_CASE("through the mount, a loss leaves exactly what fsync made durable: con
   CHECK(contents(m.at("db/old")) == "old\n");
   CHECK(contents(m.at("db/new")) == "<missing>");
   CHECK(m.ctl("status") == "0 writes and 0 directory entries wait for an fsync\n");
+}
+
+TEST_CASE("with --writeback-ms, what was written a writeback ago survives a loss without any fsync") {
+  std::string no = why_no_fuse();
+  if (!no.empty()) FL_SKIP(no);
+  Mount m({"--writeback-ms", "100"});
+  REQUIRE(::mkdir(m.at("db").c_str(), 0755) == 0);
+  write_file(m.at("db/old"), "written back\n");
+  // Several writebacks later: nothing waits for an fsync any more.
+  for (int i = 0; i < 50 && m.ctl("status") != "0 writes and 0 directory entries wait for an fsync\n"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(m.ctl("status") == "0 writes and 0 directory entries wait for an fsync\n");
+  CHECK(m.ctl("lose").rfind("lost ", 0) == 0);
+  CHECK(contents(m.at("db/old")) == "written back\n");
+  // Without the option nothing is written back: the same write is lost.
+  Mount plain;
+  REQUIRE(::mkdir(plain.at("db").c_str(), 0755) == 0);
+  write_file(plain.at("db/old"), "never synced\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  plain.ctl("lose");
+  CHECK(names(plain.point).empty());
 }
 
 TEST_CASE("through the mount, a torn loss keeps whole sectors of the newest write, and corrupt changes what is read") {

@@ -101,6 +101,21 @@ inline std::vector<std::string> processes_using(const std::string& needle) {
   return out;
 }
 
+// Pids of the processes working in `dir` or below it (their cwd): daemons
+// such as redis-server rewrite their command line, but chdir to their data.
+inline std::vector<std::string> processes_working_in(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir("/proc");
+  while (dirent* e = d ? readdir(d) : nullptr) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::error_code ec;
+    std::string cwd = std::filesystem::read_symlink(std::string("/proc/") + e->d_name + "/cwd", ec).string();
+    if (!ec && cwd.rfind(dir, 0) == 0) out.push_back(e->d_name);
+  }
+  if (d) closedir(d);
+  return out;
+}
+
 // The pids of processes running BINARY (their argv[0]), unlike
 // processes_using, not a compiler whose flags merely name it.
 inline std::vector<std::string> processes_running(const std::string& binary) {

@@ -51,6 +51,17 @@ TEST_CASE("the disk faults need the data on fl-diskfs and say why they cannot ru
   CHECK_THROWS_AS(make_nemesis("torn-write", {{"keep", -1}}), ClusterError);
 }
 
+TEST_CASE("a power cut's writeback option sets how often the mount makes writes durable; a combination takes the longest",
+          "[no-cluster]") {
+  CHECK(fl::make_nemesis("lose-unfsynced", {})->data_mount_writeback_ms() == 0);
+  CHECK(fl::make_nemesis("lose-unfsynced", {{"writeback", 5}})->data_mount_writeback_ms() == 5000);
+  CHECK(fl::make_nemesis("torn-write", {{"writeback", 0.25}})->data_mount_writeback_ms() == 250);
+  CHECK(fl::make_nemesis("partition+lose-unfsynced", {{"writeback", 2}})->data_mount_writeback_ms() == 2000);
+  CHECK_THROWS_WITH(fl::make_nemesis("lose-unfsynced", {{"writeback", 0}}),
+                    "lose-unfsynced: writeback must be a number of seconds (more than 0, at most 3600)");
+  CHECK_THROWS(fl::make_nemesis("lose-unfsynced", {{"writeback", "soon"}}));
+}
+
 TEST_CASE("fl-diskfs over a node's directory: journaled, a loss on command, the data back after unmount, heal after a crash",
           "[nemesis][root]") {
   FL_REQUIRE_ROOT();
