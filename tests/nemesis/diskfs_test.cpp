@@ -51,7 +51,7 @@ TEST_CASE("the disk faults need the data on fl-diskfs and say why they cannot ru
   CHECK_THROWS_AS(make_nemesis("torn-write", {{"keep", -1}}), ClusterError);
 }
 
-TEST_CASE("a power cut's writeback option sets how often the mount makes writes durable; a combination takes the longest",
+TEST_CASE("a power cut's writeback option sets how often the mount makes writes durable, and a combination takes the longest",
           "[no-cluster]") {
   CHECK(fl::make_nemesis("lose-unfsynced", {})->data_mount_writeback_ms() == 0);
   CHECK(fl::make_nemesis("lose-unfsynced", {{"writeback", 5}})->data_mount_writeback_ms() == 5000);
