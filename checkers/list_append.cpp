@@ -10,7 +10,7 @@
 namespace fl {
 namespace {
 
-std::uint64_t kv(std::uint32_t key, std::uint32_t val) { return (std::uint64_t{key} << 32) | val; }
+std::uint64_t key_and_value(std::uint32_t key, std::uint32_t val) { return (std::uint64_t{key} << 32) | val; }
 
 struct Read {
   std::int64_t pair;
@@ -51,7 +51,7 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     if (append) {
       std::uint32_t v = vals.id(inv.value);
       pair_val[i] = v;
-      auto [it, fresh] = append_of.try_emplace(kv(k, v), static_cast<std::uint32_t>(i));
+      auto [it, fresh] = append_of.try_emplace(key_and_value(k, v), static_cast<std::uint32_t>(i));
       if (!fresh)
         throw BadInput(h.source(), inv.line,
                        fmt::format("value {} is appended to {} twice (also op {}); the session checkers need unique appends",
@@ -81,9 +81,9 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     const Json& list = h[pairs[L.pair].complete].value;
     for (std::size_t j = 0; j < L.len; ++j) {
       std::uint32_t v = vals.id(list[j]);
-      auto [it, fresh] = pos.try_emplace(kv(static_cast<std::uint32_t>(k), v), static_cast<std::uint32_t>(j));
+      auto [it, fresh] = pos.try_emplace(key_and_value(static_cast<std::uint32_t>(k), v), static_cast<std::uint32_t>(j));
       if (!fresh && integrity) {
-        auto a = append_of.find(kv(static_cast<std::uint32_t>(k), v));
+        auto a = append_of.find(key_and_value(static_cast<std::uint32_t>(k), v));
         std::vector<std::int64_t> ops;
         if (a != append_of.end()) ops.push_back(op_index(h, pairs[a->second]));
         ops.push_back(read_op(L));
@@ -98,7 +98,7 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
     const Json& list = h[pairs[r.pair].complete].value;
     for (std::size_t j = 0; j < r.len; ++j) {
       std::uint32_t vid = vals.find(list[j]);
-      auto a = vid == ValueIds::kNone ? append_of.end() : append_of.find(kv(r.key, vid));
+      auto a = vid == ValueIds::kNone ? append_of.end() : append_of.find(key_and_value(r.key, vid));
       if (a != append_of.end() && h.outcome(pairs[a->second]) != OpType::Fail) continue;
       if (a == append_of.end())
         log.add("unexpected-value", {read_op(r)},
@@ -128,7 +128,7 @@ void check_list_append_sessions(const History& h, unsigned guarantees, bool inte
   }
   // version of an append: 1 + its position in the longest read; 0 when never seen.
   auto version = [&](std::size_t i) -> std::uint32_t {
-    auto it = pos.find(kv(pair_key[i], pair_val[i]));
+    auto it = pos.find(key_and_value(pair_key[i], pair_val[i]));
     return it == pos.end() ? 0 : it->second + 1;
   };
   if (integrity) {

@@ -24,6 +24,10 @@ std::unique_ptr<Checker> make_causal_checker();
 std::unique_ptr<Checker> make_causal_consistency_checker();
 std::unique_ptr<Checker> make_causal_memory_checker();
 std::unique_ptr<Checker> make_causal_convergence_checker();
+// Maelstrom's workloads: broadcast, g-counter, echo.
+std::unique_ptr<Checker> make_broadcast_checker();
+std::unique_ptr<Checker> make_g_counter_checker();
+std::unique_ptr<Checker> make_echo_checker();
 // Transactions (Elle's checkers): checkers/txn/.
 std::unique_ptr<Checker> make_txn_list_append_checker();
 std::unique_ptr<Checker> make_txn_rw_register_checker();
@@ -39,7 +43,8 @@ const std::vector<const Checker*>& all_checkers() {
                       make_unique_ids_checker,
                       make_causal_checker, make_causal_consistency_checker, make_causal_memory_checker,
                       make_causal_convergence_checker, make_txn_list_append_checker,
-                      make_txn_rw_register_checker})
+                      make_txn_rw_register_checker, make_broadcast_checker, make_g_counter_checker,
+                      make_echo_checker})
       v.push_back(make());
     return v;
   }();

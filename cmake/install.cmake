@@ -13,12 +13,16 @@
 include(GNUInstallDirs)
 
 # fl-shaper (packet faults where the kernel has no sch_netem) is found beside
-# faultline like fl-course, and so is fl-diskfs (disk faults).
-install(TARGETS faultline fl-course fl-shaper fl-diskfs RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# faultline like fl-course, and so is fl-diskfs (disk faults), and fl-mrouter
+# (Maelstrom nodes).
+install(TARGETS faultline fl-course fl-shaper fl-diskfs fl-mrouter RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-# The example configurations and histories (examples/: *.toml, histories/*.jsonl).
+# The example configurations and histories (examples/: *.toml, histories/*.jsonl),
+# and the example Maelstrom nodes (maelstrom/*.py, executable).
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         FILES_MATCHING PATTERN "*.toml" PATTERN "*.jsonl")
+install(DIRECTORY examples/maelstrom/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/maelstrom USE_SOURCE_PERMISSIONS
+        FILES_MATCHING PATTERN "*.py")
 
 set(CPACK_PACKAGE_NAME faultline)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

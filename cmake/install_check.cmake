@@ -16,6 +16,8 @@ set(expected
   usr/bin/fl-course
   usr/bin/fl-shaper
   usr/bin/fl-diskfs
+  usr/bin/fl-mrouter
+  usr/share/doc/faultline/examples/maelstrom/broadcast.py
   usr/share/doc/faultline/README.md
   usr/share/doc/faultline/examples/course-primary-backup.toml
   usr/share/doc/faultline/examples/histories/stale-read.jsonl)
@@ -26,7 +28,7 @@ foreach(f IN LISTS expected)
 endforeach()
 file(GLOB_RECURSE installed RELATIVE ${DEST} ${DEST}/*)
 foreach(f IN LISTS installed)
-  if(NOT f MATCHES "^usr/(bin/(faultline|fl-course|fl-shaper|fl-diskfs)|share/doc/faultline/(README\\.md|examples/([^/]+\\.toml|histories/[^/]+\\.jsonl)))$")
+  if(NOT f MATCHES "^usr/(bin/(faultline|fl-course|fl-shaper|fl-diskfs|fl-mrouter)|share/doc/faultline/(README\\.md|examples/([^/]+\\.toml|histories/[^/]+\\.jsonl|maelstrom/[^/]+\\.py)))$")
     message(FATAL_ERROR "cmake --install installed ${f}, which no user needs")
   endif()
 endforeach()

@@ -14,6 +14,7 @@ std::unique_ptr<System> make_redis_system(const nlohmann::json& options);
 std::unique_ptr<System> make_course_system(const nlohmann::json& options);
 std::unique_ptr<System> make_http_system(const nlohmann::json& options);
 std::unique_ptr<System> make_postgres_system(const nlohmann::json& options);
+std::unique_ptr<System> make_maelstrom_system(const nlohmann::json& options);
 
 namespace {
 
@@ -61,6 +62,10 @@ const std::vector<Entry>& entries() {
          {"replicas", "streaming replicas (default 0)"},
          {"bin-dir", "where PostgreSQL's binaries are"}, kDataRoot, {"port", "the port"}}},
        make_postgres_system},
+      {{"maelstrom", "any node written to Maelstrom's protocol: --bin PATH [--bin-args \"…\"]; its messages travel as UDP datagrams between the nodes",
+        {{"bin", "the node program (--bin)"}, {"bin-args", "more arguments for it (--bin-args)"},
+         {"router", "the fl-mrouter binary"}, kDataRoot, {"port", "the routers' UDP port (default 7400)"}, kHealthy}},
+       make_maelstrom_system},
   };
   return v;
 }

@@ -14,6 +14,9 @@ std::unique_ptr<Workload> make_lock_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_list_append_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_rw_register_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_bank_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_echo_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_broadcast_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_g_counter_workload(const WorkloadOptions& opts);
 
 namespace {
 
@@ -76,6 +79,21 @@ const std::vector<Entry>& entries() {
          {"max-transfer", "the largest transfer (default 5)"},
          {"read-fraction", "the share of ops that are reads (default 0.5)"}}},
        make_bank_workload},
+      // Maelstrom's workloads (the maelstrom system), on the ops above where they fit.
+      {{"echo", "Maelstrom's echo: each op sends a unique string and must get it back (echo checker)", {}},
+       make_echo_workload},
+      {{"broadcast", "Maelstrom's broadcast: the set workload's ops as broadcasts and reads; every node's final "
+                     "read must hold every acknowledged value (broadcast and set checkers)",
+        {{"read-fraction", "the share of ops that are reads (default 0.1)"},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+       make_broadcast_workload},
+      {{"g-counter", "Maelstrom's grow-only counter: adds of 1…5 and reads; every node's final read must lie "
+                     "between the acknowledged and the attempted adds (g-counter checker)",
+        {{"read-fraction", "the share of ops that are reads (default 0.2)"},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+       make_g_counter_workload},
+      {{"lin-kv", "Maelstrom's lin-kv: the kv workload (read / write / cas with a key; kv model)", kv_knobs()},
+       make_kv_workload},
   };
   return v;
 }

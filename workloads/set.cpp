@@ -5,6 +5,10 @@
 // final ops to successive nodes). Judged by the set checker: an acknowledged
 // add missing from the final read is lost, an element nobody added is
 // unexpected, each named by op index.
+// The `broadcast` workload (Maelstrom's) is the same ops, `add` being a
+// broadcast, with five final reads (one per node of a five-node cluster) and
+// the broadcast checker first: every node's final read must hold every
+// acknowledged value.
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -16,16 +20,17 @@ namespace {
 
 class SetWorkload : public Workload {
  public:
-  explicit SetWorkload(const WorkloadOptions& opts) {
+  SetWorkload(const WorkloadOptions& opts, std::string name, std::vector<std::string> checkers, int final_reads)
+      : name_(std::move(name)), checkers_(std::move(checkers)), final_reads_(final_reads) {
     if (opts.params.is_object()) {
       read_fraction_ = opts.params.value("read-fraction", read_fraction_);
       final_reads_ = opts.params.value("final-reads", final_reads_);
     }
     if (read_fraction_ < 0 || read_fraction_ > 1)
-      throw std::invalid_argument("the set workload's read-fraction must be between 0 and 1");
-    if (final_reads_ < 1) throw std::invalid_argument("the set workload needs final-reads >= 1");
+      throw std::invalid_argument("the " + name_ + " workload's read-fraction must be between 0 and 1");
+    if (final_reads_ < 1) throw std::invalid_argument("the " + name_ + " workload needs final-reads >= 1");
   }
-  std::string name() const override { return "set"; }
+  std::string name() const override { return name_; }
   OpSpec next(std::mt19937_64& rng) override {
     if (std::uniform_real_distribution<double>(0, 1)(rng) < read_fraction_) return OpSpec{"read", nullptr, std::nullopt};
     return OpSpec{"add", next_value_.fetch_add(1, std::memory_order_relaxed), std::nullopt};
@@ -33,18 +38,24 @@ class SetWorkload : public Workload {
   std::vector<OpSpec> final_ops() override {
     return std::vector<OpSpec>(static_cast<std::size_t>(final_reads_), OpSpec{"read", nullptr, std::nullopt});
   }
-  std::vector<std::string> checkers() const override { return {"set", "stats"}; }
+  std::vector<std::string> checkers() const override { return checkers_; }
 
  private:
+  std::string name_;
+  std::vector<std::string> checkers_;
   double read_fraction_ = 0.1;
-  int final_reads_ = 3;
+  int final_reads_;
   std::atomic<std::int64_t> next_value_{0};
 };
 
 }  // namespace
 
 std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts) {
-  return std::make_unique<SetWorkload>(opts);
+  return std::make_unique<SetWorkload>(opts, "set", std::vector<std::string>{"set", "stats"}, 3);
+}
+
+std::unique_ptr<Workload> make_broadcast_workload(const WorkloadOptions& opts) {
+  return std::make_unique<SetWorkload>(opts, "broadcast", std::vector<std::string>{"broadcast", "set", "stats"}, 5);
 }
 
 }  // namespace fl

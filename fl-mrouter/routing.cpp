@@ -1,0 +1,73 @@
+#include "routing.h"
+
+#include <algorithm>
+
+namespace mrouter {
+
+Route route(const std::string& line, const std::string& self, const std::vector<std::string>& nodes) {
+  Route r;
+  Json m = Json::parse(line, nullptr, false);
+  if (!m.is_object()) {
+    r.why = "not a JSON object";
+    return r;
+  }
+  auto src = m.find("src");
+  auto dest = m.find("dest");
+  auto body = m.find("body");
+  if (src == m.end() || !src->is_string() || dest == m.end() || !dest->is_string()) {
+    r.why = "\"src\" and \"dest\" must be strings";
+    return r;
+  }
+  if (body == m.end() || !body->is_object() || !body->contains("type") || !(*body)["type"].is_string()) {
+    r.why = "\"body\" must be an object with a string \"type\"";
+    return r;
+  }
+  r.src = src->get<std::string>();
+  r.dest = dest->get<std::string>();
+  r.body = *body;
+  if (r.dest == kRouterName) r.kind = RouteKind::Router;
+  else if (r.dest == self) r.kind = RouteKind::Self;
+  else if (std::find(nodes.begin(), nodes.end(), r.dest) != nodes.end()) r.kind = RouteKind::Node;
+  else r.kind = RouteKind::Client;
+  return r;
+}
+
+std::vector<Peer> parse_peers(const std::string& list) {
+  std::vector<Peer> peers;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::size_t eq = item.find('=');
+    std::size_t colon = item.rfind(':');
+    if (eq == std::string::npos || eq == 0 || colon == std::string::npos || colon < eq + 2)
+      throw PeersError("--peers takes n1=HOST:PORT,…, not \"" + item + "\"");
+    Peer p;
+    p.name = item.substr(0, eq);
+    p.host = item.substr(eq + 1, colon - eq - 1);
+    std::string port = item.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(port) < 1 || std::stoi(port) > 65535)
+      throw PeersError("--peers: \"" + port + "\" is not a port");
+    p.port = static_cast<std::uint16_t>(std::stoi(port));
+    for (const Peer& q : peers)
+      if (q.name == p.name) throw PeersError("--peers names " + p.name + " twice");
+    peers.push_back(p);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return peers;
+}
+
+Json init_message(const std::string& self, const std::vector<std::string>& nodes) {
+  return {{"src", "c0"},
+          {"dest", self},
+          {"body", {{"type", "init"}, {"msg_id", 1}, {"node_id", self}, {"node_ids", nodes}}}};
+}
+
+bool is_init_ok(const Route& r) {
+  return r.kind == RouteKind::Client && r.dest == "c0" && r.body.value("type", "") == "init_ok" &&
+         r.body.contains("in_reply_to") && r.body["in_reply_to"] == 1;
+}
+
+}  // namespace mrouter

@@ -1,0 +1,57 @@
+// MaelstromDb: a Maelstrom node program on every node, each behind its own
+// fl-mrouter (started through Host::spawn, so in the node's namespace):
+//   fl-mrouter --node n2 --listen ADDR:PORT --peers n1=…,n2=…,n3=… -- BIN [ARGS]
+// with the node's directory <root>/<node>/ as its working directory and its
+// log (the router's and the node's stderr) in <root>/<node>.log. setup()
+// waits (bounded) until every router says its node answered `init`; a node
+// that exits or never answers ends setup with one sentence naming its log.
+// kill / pause act on the router (its node dies with it: PR_SET_PDEATHSIG);
+// start() after a kill starts both again, and the node gets a fresh `init`.
+// Thread-safety: per-host calls may run concurrently.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/db.h"
+#include "history/op.h"
+#include "systems/daemon_table.h"
+
+namespace fl {
+
+struct MaelstromDbOptions {
+  std::string router;                    // the fl-mrouter binary
+  std::vector<std::string> node_argv;    // the node program and its arguments
+  std::string data_root = "/tmp/faultline-maelstrom";
+  int port = 7400;
+  double healthy_within_s = 10;
+};
+
+class MaelstromDb : public Db {
+ public:
+  explicit MaelstromDb(MaelstromDbOptions opts) : opts_(std::move(opts)) {}
+  std::string name() const override { return "maelstrom"; }
+  void setup(const std::vector<Host*>& hosts) override;
+  void teardown(const std::vector<Host*>& hosts) noexcept override;
+  void start(Host& host) override;
+  void kill(Host& host) override { daemons_.kill(host); }
+  void pause(Host& host) override { daemons_.pause(host); }
+  void resume(Host& host) override { daemons_.resume(host); }
+  std::vector<int> pids(Host& host) override { return daemons_.pids(host); }
+  std::vector<std::string> log_files(Host& host) override { return {log_path(host)}; }
+
+  int port() const { return opts_.port; }
+  // The router's health answer ({"ready", "counters"}), or null when it does not answer in time.
+  Json health(const Host& host, double timeout_s) const;
+
+ private:
+  std::string dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
+  std::string log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
+  MaelstromDbOptions opts_;
+  std::mutex mu_;
+  std::string peers_;  // fixed at setup
+  DaemonTable daemons_;
+};
+
+}  // namespace fl

@@ -1,0 +1,105 @@
+// Maelstrom nodes on a real network: the example nodes of
+// examples/maelstrom/ run unchanged behind fl-mrouter on a 3-node fl-
+// cluster, their messages crossing the namespaces as UDP datagrams, under
+// random partitions (iptables). Each correct design keeps its promise and
+// each broken one is caught by its workload's checker — the broken ones
+// because their design meets the partition (or, for the read cache, the
+// concurrency), not because any node answers wrong on purpose. Each ≤ 20 s.
+// Needs root.
+#include <string>
+
+#include "course_support.h"
+#include "tests/skip.h"
+
+using namespace fl;
+using namespace fl::test;
+
+namespace {
+
+constexpr const char* kMaelstromDataRoot = "/tmp/faultline-maelstrom-e2e";
+
+struct MaelstromRun {
+  ClusterGuard guard;
+  TempStore store;
+  RemoveDir data{kMaelstromDataRoot};
+
+  TestOutcome run(const std::string& node, const std::string& workload, double time_limit_s = 10) {
+    TestOptions o;
+    o.system = "maelstrom";
+    o.workload = workload;
+    o.system_options = {{"bin", std::string(FL_SOURCE_DIR) + "/examples/maelstrom/" + node},
+                        {"router", FL_MROUTER_BINARY},
+                        {"data-root", kMaelstromDataRoot}};
+    o.nemesis = {"partition"};
+    o.nemesis_interval_s = 2;
+    o.quiet_s = 2;
+    o.nodes = 3;
+    o.time_limit_s = time_limit_s;
+    o.concurrency = 6;
+    o.rate = 150;
+    o.timeout_s = 1;
+    o.store_dir = store.path;
+    o.progress = false;
+    o.print_summary = false;
+    TestOutcome out = TestRun(o).run();
+    CHECK(lines_with({"ip", "netns", "list"}, "fl-").empty());
+    CHECK(processes_running(FL_MROUTER_BINARY).empty());
+    return out;
+  }
+};
+
+int faults_started(const TestOutcome& out) {
+  return fault_events(read_history(out.run_dir + "/history.jsonl")).starts;
+}
+
+}  // namespace
+
+TEST_CASE("maelstrom: a broadcast that gossips until acknowledged keeps every value through partitions") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("broadcast.py", "broadcast");
+  CHECK(faults_started(out) > 0);
+  CHECK(out.counts.ok > 100);
+  CHECK(verdict_of(out, "broadcast") == "valid");
+  CHECK(out.valid == Validity::Valid);
+}
+
+TEST_CASE("maelstrom: a broadcast that never retries loses values sent across a partition") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("broadcast_no_retry.py", "broadcast");
+  CHECK(verdict_of(out, "broadcast") == "invalid");
+  CHECK(out.results["checkers"]["broadcast"]["anomaly-counts"].value("lost", 0) > 0);
+}
+
+TEST_CASE("maelstrom: a g-counter merging per-node counts by max converges on every acknowledged add") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("g_counter.py", "g-counter");
+  CHECK(faults_started(out) > 0);
+  CHECK(verdict_of(out, "g-counter") == "valid");
+  CHECK(out.valid == Validity::Valid);
+}
+
+TEST_CASE("maelstrom: a g-counter merging its total by last writer wins loses adds") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("g_counter_lww.py", "g-counter");
+  CHECK(verdict_of(out, "g-counter") == "invalid");
+}
+
+TEST_CASE("maelstrom: a kv store behind one leader stays linearizable through partitions") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("lin_kv.py", "lin-kv");
+  CHECK(faults_started(out) > 0);
+  CHECK(out.counts.ok > 100);
+  CHECK(verdict_of(out, "linearizable") == "valid");
+}
+
+TEST_CASE("maelstrom: a kv proxy that answers reads from its own cache serves stale reads") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("lin_kv_cache.py", "lin-kv");
+  CHECK(verdict_of(out, "linearizable") == "invalid");
+}

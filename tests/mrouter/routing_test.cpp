@@ -1,0 +1,57 @@
+// fl-mrouter's routing rule (fl-mrouter/routing.h): where each line a
+// Maelstrom node writes, or each datagram that arrives, goes.
+#include <catch2/catch.hpp>
+
+#include "fl-mrouter/routing.h"
+
+using namespace mrouter;
+
+namespace {
+const std::vector<std::string> kNodes = {"n1", "n2", "n3"};
+}
+
+TEST_CASE("a message for another node goes to that node's router, one for itself back to its stdin", "[no-cluster]") {
+  Route r = route(R"({"src":"n1","dest":"n2","body":{"type":"gossip","msg_id":3}})", "n1", kNodes);
+  CHECK(r.kind == RouteKind::Node);
+  CHECK(r.dest == "n2");
+  CHECK(r.body["msg_id"] == 3);
+  CHECK(route(R"({"src":"n1","dest":"n1","body":{"type":"tick"}})", "n1", kNodes).kind == RouteKind::Self);
+}
+
+TEST_CASE("a message for anyone else goes to a client, and fl-mrouter's own name to the router", "[no-cluster]") {
+  CHECK(route(R"({"src":"n1","dest":"c7","body":{"type":"read_ok","in_reply_to":2}})", "n1", kNodes).kind ==
+        RouteKind::Client);
+  CHECK(route(R"({"src":"fl-health","dest":"fl-mrouter","body":{"type":"health"}})", "n1", kNodes).kind ==
+        RouteKind::Router);
+}
+
+TEST_CASE("a line that is not a Maelstrom message is malformed, saying why", "[no-cluster]") {
+  for (const char* line : {"hello", "[1,2]", R"({"dest":"n2","body":{"type":"x"}})", R"({"src":"n1","dest":2,"body":{}})",
+                           R"({"src":"n1","dest":"n2"})", R"({"src":"n1","dest":"n2","body":{"msg_id":1}})"}) {
+    Route r = route(line, "n1", kNodes);
+    CHECK(r.kind == RouteKind::Malformed);
+    CHECK_FALSE(r.why.empty());
+  }
+}
+
+TEST_CASE("init names the node and every node, and only its answer counts as init_ok", "[no-cluster]") {
+  Json init = init_message("n2", kNodes);
+  CHECK(init["dest"] == "n2");
+  CHECK(init["body"]["type"] == "init");
+  CHECK(init["body"]["node_id"] == "n2");
+  CHECK(init["body"]["node_ids"] == Json(kNodes));
+  CHECK(is_init_ok(route(R"({"src":"n2","dest":"c0","body":{"type":"init_ok","in_reply_to":1}})", "n2", kNodes)));
+  CHECK_FALSE(is_init_ok(route(R"({"src":"n2","dest":"c0","body":{"type":"init_ok","in_reply_to":2}})", "n2", kNodes)));
+  CHECK_FALSE(is_init_ok(route(R"({"src":"n2","dest":"c1","body":{"type":"init_ok","in_reply_to":1}})", "n2", kNodes)));
+}
+
+TEST_CASE("the --peers list is parsed into names and addresses, and refused when malformed", "[no-cluster]") {
+  auto peers = parse_peers("n1=10.0.0.11:7400,n2=10.0.0.12:7401");
+  REQUIRE(peers.size() == 2);
+  CHECK(peers[1].name == "n2");
+  CHECK(peers[1].host == "10.0.0.12");
+  CHECK(peers[1].port == 7401);
+  for (const char* bad : {"", "n1", "n1=10.0.0.1", "=1.2.3.4:5", "n1=1.2.3.4:x", "n1=1.2.3.4:70000",
+                          "n1=1.2.3.4:5,n1=1.2.3.4:6"})
+    CHECK_THROWS_AS(parse_peers(bad), PeersError);
+}
