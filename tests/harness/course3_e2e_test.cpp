@@ -113,8 +113,18 @@ TEST_CASE("raft with relay-retry: a follower sends a late relayed request again,
   row.schedule = {"6s delay delay_ms=30 jitter_ms=5", "2s quiet"};
   row.repeat_schedule = true;
   row.time_limit_s = 16;
-  TestOutcome out = r.run(row);
-  CHECK(verdict_of(out, "linearizable") == "invalid");
+  // The table found it in 10 of 10 runs; a CI run under the sanitizers, its
+  // two cores busy with a compiler beside it, missed it once. Up to twice,
+  // passing on the first run that finds it.
+  std::string verdict;
+  int runs = 0;
+  while (verdict != "invalid" && runs < 2) {
+    TestOutcome out = r.run(row);
+    verdict = verdict_of(out, "linearizable");
+    ++runs;
+  }
+  INFO("runs made: " << runs);
+  CHECK(verdict == "invalid");
 }
 
 TEST_CASE("Redlock on 5 lock nodes: a clock bump on a majority ends a lease early and two clients hold the lock, caught by lock") {
@@ -148,14 +158,15 @@ TEST_CASE("quorum with W + R > N and no read repair returns a new value, then an
   // between its replicas holds it there. The table's row (partitions and
   // kills every 4 s) needs 40 s to show it every time; the row with a
   // partition 2 s of every 3 shows it in 15 s (the table has both, each with
-  // read repair as its control). The case runs that row, up to twice, and
-  // passes on the first run that finds it.
+  // read repair as its control). The case runs that row, up to three times
+  // (a CI run under the sanitizers, its cores busy with a compiler beside
+  // it, missed it twice), and passes on the first run that finds it.
   row.schedule = {"2s partition", "1s quiet"};
   row.repeat_schedule = true;
   row.time_limit_s = 15;
   std::string verdict;
   int runs = 0;
-  while (verdict != "invalid" && runs < 2) {
+  while (verdict != "invalid" && runs < 3) {
     TestOutcome out = r.run(row);
     verdict = verdict_of(out, "linearizable");
     ++runs;
