@@ -29,6 +29,11 @@ std::string checker_note(const Json& c) {
   std::vector<std::string> parts;
   if (c.contains("model") && c["model"].is_string()) parts.push_back("model " + c["model"].get<std::string>());
   if (c.contains("reason") && c["reason"].is_string()) parts.push_back(c["reason"].get<std::string>());
+  if (c.contains("gates") && c["gates"].is_object())
+    for (auto it = c["gates"].begin(); it != c["gates"].end(); ++it)
+      if (it.value().is_object())
+        parts.push_back(fmt::format("{} {}: {}", it.key(), short_json(it.value().value("limit", Json()), 20),
+                                    short_json(it.value().value("figure", Json()), 20)));
   if (c.contains("missed") && c["missed"].is_array())
     for (const Json& m : c["missed"])
       if (m.is_string()) parts.push_back(m.get<std::string>());

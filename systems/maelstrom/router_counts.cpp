@@ -50,9 +50,9 @@ Json router_counts(const std::string& jsonl) {
   std::vector<std::string> why;
   if (by_incarnation.empty()) why.push_back("its router left no counts");
   if (killed > 0)
-    why.push_back(fmt::format("{} of its router's {} runs never stopped cleanly (killed), so what each carried after "
+    why.push_back(fmt::format("{} of its router's {} runs never stopped cleanly (killed), so what {} carried after "
                               "its last count (at most a second) is missing",
-                              killed, by_incarnation.size()));
+                              killed, by_incarnation.size(), killed == 1 ? "it" : "each"));
   if (unreadable > 0) why.push_back(fmt::format("{} line(s) of its counts were unreadable", unreadable));
   out["complete"] = why.empty();
   if (!why.empty()) {
