@@ -15,7 +15,9 @@ namespace {
 std::uint64_t count_of(const Json& counts, const char* direction, const char* what) {
   if (!counts.is_object() || !counts.contains(direction) || !counts[direction].is_object()) return 0;
   const Json& d = counts[direction];
-  return d.contains(what) && d[what].is_number_unsigned() ? d[what].get<std::uint64_t>() : 0;
+  // Counts are non-negative integers (read back from JSON, they may be signed ones).
+  if (!d.contains(what) || !d[what].is_number_integer() || d[what].get<std::int64_t>() < 0) return 0;
+  return d[what].get<std::uint64_t>();
 }
 
 // Rounded to 3 decimals: a per-op figure, not a measurement of 17 digits.

@@ -36,7 +36,9 @@ Json router_counts(const std::string& jsonl) {
     for (const auto& [id, inc] : by_incarnation) {
       auto count = [&](const char* what) -> std::uint64_t {
         const Json* c = inc.counters.contains(d) ? &inc.counters[d] : nullptr;
-        if (!c || !c->is_object() || !c->contains(what) || !(*c)[what].is_number_unsigned()) return 0;
+        if (!c || !c->is_object() || !c->contains(what) || !(*c)[what].is_number_integer() ||
+            (*c)[what].get<std::int64_t>() < 0)
+          return 0;
         return (*c)[what].get<std::uint64_t>();
       };
       msgs += count("msgs");
