@@ -30,6 +30,9 @@ struct ResultsFile {
   // What the clients said on the wire (wire.jsonl): {"exchanges": N,
   // "truncated": bool}; null when the run kept none.
   Json wire_log;
+  // What the network carried per op and the ok ops' latency quantiles
+  // (harness/network_stats.h); null when the run did not measure them.
+  Json network;
   // NAME → the checker's object, "valid" and "anomalies" always in it.
   std::vector<std::pair<std::string, Json>> checkers;
   // `faultline check` of several histories: each path's own results (then

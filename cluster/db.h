@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cluster/host.h"
 
 namespace fl {
@@ -54,6 +56,14 @@ class Db {
   // says (Jepsen's db/Primary); empty when it has no such notion or cannot
   // tell. The partition-primaries nemesis cuts these off.
   virtual std::vector<std::string> primaries(const std::vector<Host*>& hosts) { return {}; }
+
+  // What the system's network carried, as far as the system itself counts it
+  // (fl-mrouter does), asked once after teardown(): {"nodes": {NAME: {…}}},
+  // each node's object holding counts by direction ({"msgs", "bytes"} each:
+  // "client-to-node", "node-to-client", "node-to-node-sent",
+  // "node-to-node-received"), "complete" (false when some counts may be
+  // missing) and, when incomplete, a "reason" sentence. Null: not counted.
+  virtual nlohmann::json traffic(const std::vector<Host*>& hosts) { return nullptr; }
 
   // Disk faults. The directory where the daemon on `host` keeps its durable
   // state, which this Db mounts through a DataMount when one is set — or ""

@@ -4,7 +4,7 @@
 // datagrams, so partitions and packet faults act on them:
 //
 //   fl-mrouter --node n1 --listen 10.213.77.11:7400
-//              --peers n1=10.213.77.11:7400,n2=…,n3=… -- ./node [args]
+//              --peers n1=10.213.77.11:7400,n2=…,n3=… [--counters FILE] -- ./node [args]
 //
 // It starts the node as its child (the child's stderr is the router's), sends
 // it Maelstrom's `init` and waits for `init_ok`. Then each line the node
@@ -13,7 +13,11 @@
 // arrives becomes one line on the node's stdin (datagrams that arrive before
 // init_ok wait for it). A datagram for "fl-mrouter" with body type "health"
 // is answered by the router itself: whether the node is ready, and the
-// messages and bytes it carried so far. It links none of faultline's layers.
+// messages and bytes it carried so far. With --counters FILE it also appends
+// those figures to FILE as one JSON line (see write_counts) every second
+// while they change and once more when it stops, so a router killed with
+// SIGKILL loses at most its last second and its file says it never stopped.
+// It links none of faultline's layers.
 // Exit codes: 0 after SIGTERM (the node is ended first), 1 when the node
 // exits on its own, 64 for a bad command line, 70 when it cannot start.
 #include <arpa/inet.h>
@@ -49,11 +53,12 @@ struct Options {
   std::string node;
   std::string listen;
   std::vector<Peer> peers;
+  std::string counters;           // where the counts go as JSON lines ("" = nowhere)
   std::vector<std::string> argv;  // the node program and its arguments
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr, "fl-mrouter: %s\nusage: fl-mrouter --node ID --listen HOST:PORT --peers n1=HOST:PORT,… -- PROGRAM [ARGS]\n",
+  std::fprintf(stderr, "fl-mrouter: %s\nusage: fl-mrouter --node ID --listen HOST:PORT --peers n1=HOST:PORT,… [--counters FILE] -- PROGRAM [ARGS]\n",
                why.c_str());
   std::exit(64);
 }
@@ -74,6 +79,7 @@ Options parse(int argc, char** argv) {
     if (a == "--node") o.node = argv[++i];
     else if (a == "--listen") o.listen = argv[++i];
     else if (a == "--peers") peers = argv[++i];
+    else if (a == "--counters") o.counters = argv[++i];
     else usage("unknown flag " + a);
   }
   for (; i < argc; ++i) o.argv.push_back(argv[i]);
@@ -118,6 +124,7 @@ class Router {
   }
 
   int run() {
+    open_counts();
     bind_socket();
     start_node();
     write_node(init_message(o_.node, nodes_).dump());
@@ -127,6 +134,7 @@ class Router {
       pollfd fds[3] = {{sock_, POLLIN, 0}, {from_node_, POLLIN, 0}, {to_node_, POLLOUT, 0}};
       int n = ::poll(fds, to_node_buf_.empty() ? 2 : 3, 200);
       if (n < 0 && errno != EINTR) fail(std::string("poll: ") + std::strerror(errno));
+      if (std::chrono::steady_clock::now() >= next_count_) write_counts(false);
       if (n <= 0) continue;
       if (!to_node_buf_.empty() && (fds[2].revents & (POLLOUT | POLLERR))) flush_node();
       if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -148,6 +156,7 @@ class Router {
     }
     stop_node();
     log_counters();
+    write_counts(true);
     return 0;
   }
 
@@ -296,6 +305,34 @@ class Router {
             {"node-to-node-received", node_in_.json()}};
   }
 
+  // One line per write, appended (one write(2) of a whole line, so a kill
+  // leaves the lines before it whole):
+  //   {"node":"n1","incarnation":"<pid>-<start ms>","final":false,"counters":{…}}
+  // Each line holds this incarnation's counts so far; "final" only on the
+  // last, written when the router stops (SIGTERM) or its node exits. A
+  // restarted router is a new incarnation with its own lines.
+  void open_counts() {
+    if (o_.counters.empty()) return;
+    counts_fd_ = ::open(o_.counters.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (counts_fd_ < 0) fail("cannot open " + o_.counters + ": " + std::strerror(errno));
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
+    incarnation_ = std::to_string(::getpid()) + "-" + std::to_string(ms);
+    write_counts(false);
+  }
+
+  void write_counts(bool final) {
+    next_count_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    if (counts_fd_ < 0) return;
+    Json c = counters();
+    if (!final && c == last_written_) return;
+    last_written_ = c;
+    std::string line =
+        Json{{"node", o_.node}, {"incarnation", incarnation_}, {"final", final}, {"counters", c}}.dump() + "\n";
+    if (::write(counts_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      std::fprintf(stderr, "fl-mrouter: could not write its counts to %s: %s\n", o_.counters.c_str(), std::strerror(errno));
+  }
+
   void log_counters() {
     std::fprintf(stderr, "fl-mrouter: %s carried %s\n", o_.node.c_str(), counters().dump().c_str());
   }
@@ -308,6 +345,7 @@ class Router {
     else
       std::fprintf(stderr, "fl-mrouter: the node %s exited with status %d\n", o_.argv[0].c_str(), WEXITSTATUS(status));
     log_counters();
+    write_counts(true);
     return 1;
   }
 
@@ -332,6 +370,10 @@ class Router {
   bool ready_ = false;
   int sock_ = -1, to_node_ = -1, from_node_ = -1;
   pid_t child_ = -1;
+  int counts_fd_ = -1;
+  std::string incarnation_;
+  Json last_written_;
+  std::chrono::steady_clock::time_point next_count_ = std::chrono::steady_clock::now();
   Counters client_in_, client_out_, node_out_, node_in_;
 };
 

@@ -72,6 +72,13 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--check-time-limit", o->check_time_limit_s,
                   "Seconds the checkers may take; past it the verdict is unknown")
       ->capture_default_str();
+  cmd->add_option("--max-msgs-per-op", o->gates.max_msgs_per_op,
+                  "A gate: the run is invalid if the nodes sent each other more messages per client op than this "
+                  "(systems that count their messages: maelstrom)");
+  cmd->add_option("--max-median-latency", o->gates.max_median_latency_ms,
+                  "A gate: the run is invalid if the median latency of the ok ops exceeds this many ms");
+  cmd->add_option("--max-latency", o->gates.max_latency_ms,
+                  "A gate: the run is invalid if any ok op took longer than this many ms");
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
   cmd->add_flag("--no-plots", *no_plots,
                 "Write no latency.png and rate.png beside report.html (the page draws its own plots; gnuplot takes seconds)");

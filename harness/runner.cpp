@@ -69,6 +69,9 @@ nlohmann::json settings_json(const TestOptions& o) {
   if (!o.workload_params.empty()) j["workload_opt"] = o.workload_params;
   if (!o.subnet.empty()) j["subnet"] = o.subnet;
   j["fsync"] = o.fsync;
+  if (o.gates.max_msgs_per_op > 0) j["max_msgs_per_op"] = o.gates.max_msgs_per_op;
+  if (o.gates.max_median_latency_ms > 0) j["max_median_latency"] = o.gates.max_median_latency_ms;
+  if (o.gates.max_latency_ms > 0) j["max_latency"] = o.gates.max_latency_ms;
   if (!o.ssh_hosts.empty()) {
     j["ssh"] = o.ssh_hosts;
     j["ssh_user"] = o.ssh.user;
@@ -115,6 +118,7 @@ struct TestRun::Live {
   std::vector<std::unique_ptr<SshHost>> ssh_hosts;  // closed (control masters) last
   std::vector<Host*> hosts;
   bool db_up = false;
+  nlohmann::json traffic;  // what the system's network carried (Db::traffic), read at teardown
   std::unique_ptr<NemesisSchedule> schedule;
   std::mutex teardown_mu;
   bool torn_down = false;
@@ -129,6 +133,11 @@ struct TestRun::Live {
     if (db_up && system) {
       spdlog::info("stopping {} on {} nodes", system->name(), hosts.size());
       system->db().teardown(hosts);
+      try {
+        traffic = system->db().traffic(hosts);
+      } catch (const std::exception& e) {
+        spdlog::warn("could not read what the network carried: {}", e.what());
+      }
       if (store) {
         try {
           on_each_host(hosts, [&](Host& h) {
@@ -496,6 +505,11 @@ TestOutcome TestRun::check(Run& r) {
   // The checkers judge the history; the run vouches for it. A history that
   // proves an anomaly stays invalid, but one that looks valid is only as good
   // as the run that made it.
+  // What the network carried and how long ops took; gates on them are judged
+  // like one more checker.
+  const bool counted = r.live && !r.live->traffic.is_null();
+  if (counted || o.gates.any()) fr.file.network = network_section(r.live ? r.live->traffic : Json(), *h);
+  if (o.gates.any()) add_result(fr, "network-gates", check_gates(o.gates, fr.file.network));
   Validity verdict = fr.valid;
   if (!out.problems.empty()) {
     fr.file.run_problems = out.problems;
@@ -528,7 +542,7 @@ TestOutcome TestRun::check(Run& r) {
       out.counts.info, out.main_phase_s, out.ops_per_s, out.interrupted ? " (interrupted)" : "", store.dir());
   if (verdict == Validity::Unknown) line += "\n  unknown: " + *fr.file.reason;
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
-  if (o.print_summary) std::cout << line << "\n";
+  if (o.print_summary) std::cout << line << "\n" << network_line(fr.file.network);
   report(r, *h, out.results);
   // The report's path ends the output: it is where a reader goes next.
   if (o.print_summary && !out.report_path.empty()) std::cout << "report: " << out.report_path << "\n";

@@ -24,6 +24,7 @@
 
 #include "checkers/checker.h"
 #include "cluster/ssh_host.h"
+#include "harness/network_stats.h"
 #include "harness/recorder.h"
 
 namespace fl {
@@ -58,6 +59,7 @@ struct TestOptions {
   bool plots = true;                  // false: report.html without the gnuplot images
   std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
   double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
+  NetworkGates gates;                 // --max-msgs-per-op, --max-median-latency, --max-latency
 };
 
 struct TestPlan;

@@ -23,9 +23,16 @@ void check_numbers(const TestOptions& o) {
   const std::pair<double, const char*> numbers[] = {
       {o.time_limit_s, "--time-limit"}, {o.timeout_s, "--timeout"},
       {o.nemesis_interval_s, "--nemesis-interval"}, {o.check_time_limit_s, "--check-time-limit"},
-      {o.quiet_s, "--quiet-period"}, {o.rate, "--rate"}, {o.drain_s, "the drain time"}};
+      {o.quiet_s, "--quiet-period"}, {o.rate, "--rate"}, {o.drain_s, "the drain time"},
+      {o.gates.max_msgs_per_op, "--max-msgs-per-op"}, {o.gates.max_median_latency_ms, "--max-median-latency"},
+      {o.gates.max_latency_ms, "--max-latency"}};
   for (const auto& [value, name] : numbers)
     if (!std::isfinite(value)) throw UsageError(fmt::format("{} must be a finite number", name));
+  const std::pair<double, const char*> gates[] = {{o.gates.max_msgs_per_op, "--max-msgs-per-op"},
+                                                  {o.gates.max_median_latency_ms, "--max-median-latency"},
+                                                  {o.gates.max_latency_ms, "--max-latency"}};
+  for (const auto& [value, name] : gates)
+    if (value < 0) throw UsageError(fmt::format("{} must be positive (or 0 for no gate)", name));
   if (o.time_limit_s <= 0 && o.ops_limit <= 0) throw UsageError("a test needs a --time-limit or an --ops-limit");
   if (o.timeout_s <= 0) throw UsageError("--timeout must be positive");
   if (o.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");

@@ -11,6 +11,7 @@
 #include "report/assets.h"
 #include "report/anomaly_view.h"
 #include "report/html.h"
+#include "report/network_view.h"
 #include "report/page_data.h"
 #include "report/timeline_data.h"
 
@@ -28,6 +29,14 @@ std::string checker_note(const Json& c) {
   std::vector<std::string> parts;
   if (c.contains("model") && c["model"].is_string()) parts.push_back("model " + c["model"].get<std::string>());
   if (c.contains("reason") && c["reason"].is_string()) parts.push_back(c["reason"].get<std::string>());
+  if (c.contains("gates") && c["gates"].is_object())
+    for (auto it = c["gates"].begin(); it != c["gates"].end(); ++it)
+      if (it.value().is_object())
+        parts.push_back(fmt::format("{} {}: {}", it.key(), short_json(it.value().value("limit", Json()), 20),
+                                    short_json(it.value().value("figure", Json()), 20)));
+  if (c.contains("missed") && c["missed"].is_array())
+    for (const Json& m : c["missed"])
+      if (m.is_string()) parts.push_back(m.get<std::string>());
   if (c.contains("anomaly-counts") && c["anomaly-counts"].is_object())
     for (auto it = c["anomaly-counts"].begin(); it != c["anomaly-counts"].end(); ++it)
       parts.push_back(fmt::format("{} × {}", short_json(it.value(), 20), it.key()));
@@ -85,7 +94,8 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "</div></header>\n";
   out << "<nav><a href=\"#checkers\">verdicts</a> <a href=\"#settings\">settings</a> <a href=\"#counts\">operations</a> "
          "<a href=\"#files\">files</a> <a href=\"#anomalies\">anomalies</a> <a href=\"#timeline\">timeline</a> "
-         "<a href=\"#latency\">latency</a> <a href=\"#rate\">throughput</a></nav>\n<main>\n";
+         "<a href=\"#latency\">latency</a> <a href=\"#rate\">throughput</a>"
+      << (results.network.is_object() ? " <a href=\"#network\">network</a>" : "") << "</nav>\n<main>\n";
 
   out << "<section id=\"checkers\"><h2>Verdicts</h2><table><tr><th>checker</th><th>verdict</th><th>details</th></tr>";
   for (const auto& [name, checker] : results.checkers) {
@@ -123,6 +133,8 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   }
   out << "</table><p class=\"note\">An op is <b>ok</b> when it happened, <b>fail</b> when it certainly did not, and "
          "<b>info</b> when it may or may not have (a timeout, a lost connection, or no completion at all).</p></section>\n";
+
+  write_network_section(out, results.network);
 
   out << "<section id=\"files\"><h2>Files</h2><ul class=\"files\">";
   for (const std::string& f : in.files) {

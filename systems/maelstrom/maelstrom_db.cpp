@@ -8,6 +8,7 @@
 
 #include "cluster/parallel.h"
 #include "systems/maelstrom/maelstrom_conn.h"
+#include "systems/maelstrom/router_counts.h"
 
 namespace fl {
 
@@ -63,13 +64,28 @@ void MaelstromDb::teardown(const std::vector<Host*>& hosts) noexcept {
   }
 }
 
+Json MaelstromDb::traffic(const std::vector<Host*>& hosts) {
+  Json nodes = Json::object();
+  for (Host* h : hosts) {
+    std::string text;
+    try {
+      RunResult r = h->run({"cat", counts_path(*h)});
+      if (r.ok()) text = r.out;
+    } catch (const std::exception& e) {
+      spdlog::warn("could not read {} on {}: {}", counts_path(*h), h->name(), e.what());
+    }
+    nodes[h->name()] = router_counts(text);
+  }
+  return {{"nodes", nodes}};
+}
+
 void MaelstromDb::start(Host& host) {
   DaemonSpec spec;
   spec.name = "fl-mrouter";
   {
     std::lock_guard<std::mutex> lock(mu_);
     spec.argv = {opts_.router, "--node", host.name(), "--listen", fmt::format("{}:{}", host.address(), opts_.port),
-                 "--peers", peers_, "--"};
+                 "--peers", peers_, "--counters", counts_path(host), "--"};
   }
   spec.argv.insert(spec.argv.end(), opts_.node_argv.begin(), opts_.node_argv.end());
   spec.log_path = log_path(host);  // appended: a restart continues the same log

@@ -7,6 +7,8 @@
 // that exits or never answers ends setup with one sentence naming its log.
 // kill / pause act on the router (its node dies with it: PR_SET_PDEATHSIG);
 // start() after a kill starts both again, and the node gets a fresh `init`.
+// Each router appends its counts to <root>/<node>/counters.jsonl (copied to
+// the store with the log); traffic() reads them (router_counts.h).
 // Thread-safety: per-host calls may run concurrently.
 #pragma once
 
@@ -39,7 +41,8 @@ class MaelstromDb : public Db {
   void pause(Host& host) override { daemons_.pause(host); }
   void resume(Host& host) override { daemons_.resume(host); }
   std::vector<int> pids(Host& host) override { return daemons_.pids(host); }
-  std::vector<std::string> log_files(Host& host) override { return {log_path(host)}; }
+  std::vector<std::string> log_files(Host& host) override { return {log_path(host), counts_path(host)}; }
+  Json traffic(const std::vector<Host*>& hosts) override;
 
   int port() const { return opts_.port; }
   // The router's health answer ({"ready", "counters"}), or null when it does not answer in time.
@@ -48,6 +51,7 @@ class MaelstromDb : public Db {
  private:
   std::string dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
   std::string log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
+  std::string counts_path(const Host& host) const { return dir(host) + "/counters.jsonl"; }
   MaelstromDbOptions opts_;
   std::mutex mu_;
   std::string peers_;  // fixed at setup

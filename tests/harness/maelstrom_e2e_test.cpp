@@ -23,7 +23,8 @@ struct MaelstromRun {
   TempStore store;
   RemoveDir data{kMaelstromDataRoot};
 
-  TestOutcome run(const std::string& node, const std::string& workload, double time_limit_s = 10) {
+  TestOutcome run(const std::string& node, const std::string& workload, double time_limit_s = 10,
+                  NetworkGates gates = {}) {
     TestOptions o;
     o.system = "maelstrom";
     o.workload = workload;
@@ -42,6 +43,7 @@ struct MaelstromRun {
     o.progress = false;
     o.plots = false;  // the page draws its own; gnuplot costs seconds a run
     o.print_summary = false;
+    o.gates = gates;
     TestOutcome out = TestRun(o).run();
     CHECK(lines_with({"ip", "netns", "list"}, "fl-").empty());
     CHECK(processes_running(FL_MROUTER_BINARY).empty());
@@ -58,18 +60,40 @@ int faults_started(const TestOutcome& out) {
 TEST_CASE("maelstrom: a broadcast that gossips until acknowledged keeps every value through partitions") {
   FL_REQUIRE_ROOT();
   MaelstromRun r;
-  TestOutcome out = r.run("broadcast.py", "broadcast");
+  NetworkGates generous;
+  generous.max_msgs_per_op = 1000;
+  generous.max_latency_ms = 60000;
+  TestOutcome out = r.run("broadcast.py", "broadcast", 10, generous);
   CHECK(faults_started(out) > 0);
   CHECK(out.counts.ok > 100);
   CHECK(verdict_of(out, "broadcast") == "valid");
+  // What the routers carried reached results.json: every node's counts,
+  // complete (partitions kill no router), gossip between the nodes counted.
+  const Json& net = out.results["network"];
+  REQUIRE(net.is_object());
+  CHECK(net["counted"] == true);
+  CHECK(net["complete"] == true);
+  CHECK(net["nodes"].size() == 3);
+  CHECK(net["ops"].get<long>() >= out.counts.ok + out.counts.fail + out.counts.info);
+  CHECK(net["server-server"]["msgs"].get<long>() > 0);
+  CHECK(net["server-server"]["msgs-per-op"].get<double>() > 0);
+  CHECK(net["client-server"]["msgs-per-op"].get<double>() >= 1);
+  CHECK(net["latency-ms"]["ops"].get<long>() > 100);
+  CHECK(net["latency-ms"]["p50"].get<double>() <= net["latency-ms"]["max"].get<double>());
+  CHECK(verdict_of(out, "network-gates") == "valid");
   CHECK(out.valid == Validity::Valid);
 }
 
 TEST_CASE("maelstrom: a broadcast that never retries loses values sent across a partition") {
   FL_REQUIRE_ROOT();
   MaelstromRun r;
-  TestOutcome out = r.run("broadcast_no_retry.py", "broadcast");
+  NetworkGates strict;  // a gate no run can meet: the run says which and the figure
+  strict.max_msgs_per_op = 0.001;
+  TestOutcome out = r.run("broadcast_no_retry.py", "broadcast", 10, strict);
   CHECK(verdict_of(out, "broadcast") == "invalid");
+  CHECK(verdict_of(out, "network-gates") == "invalid");
+  CHECK(out.results["checkers"]["network-gates"]["missed"][0].get<std::string>().find(
+            "over --max-msgs-per-op 0.001") != std::string::npos);
   CHECK(out.results["checkers"]["broadcast"]["anomaly-counts"].value("lost", 0) > 0);
 }
 

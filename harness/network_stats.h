@@ -1,0 +1,49 @@
+// The "network" section of results.json: what the system's network carried
+// per client op (for a system that counts it, Db::traffic — Maelstrom's
+// fl-mrouter), as Maelstrom's net stats give it, and the latency quantiles of
+// the history's ok client ops; and the gates a run may set on them
+// (--max-msgs-per-op, --max-median-latency, --max-latency, as the Gossip
+// Glomers challenges do), judged like one more checker, "network-gates".
+// Pure functions of their inputs.
+#pragma once
+
+#include <string>
+
+#include "checkers/checker.h"
+#include "history/history.h"
+
+namespace fl {
+
+struct NetworkGates {
+  double max_msgs_per_op = 0;        // server-to-server messages per op; 0 = no gate
+  double max_median_latency_ms = 0;  // p50 of the ok ops' latency; 0 = no gate
+  double max_latency_ms = 0;         // the slowest ok op; 0 = no gate
+  bool any() const { return max_msgs_per_op > 0 || max_median_latency_ms > 0 || max_latency_ms > 0; }
+};
+
+// {"ops": N, "p50", "p95", "p99", "max"} in milliseconds, over the ok client
+// ops with both times (nearest rank); {"ops": 0} when there are none.
+Json latency_quantiles(const History& h);
+
+// The network section. `traffic` is Db::traffic()'s answer (null when the
+// system does not count): then only "ops", "counted": false and
+// "latency-ms". Otherwise also "complete" (and "reason" when not), "nodes",
+// "total" (by direction), and "all", "client-server", "server-server", each
+// {"msgs", "bytes", "msgs-per-op", "bytes-per-op"}: client-server counts the
+// requests the routers received from clients and the answers they sent back,
+// server-server the messages nodes sent each other (whether or not they
+// arrived). The denominator "ops" is every client op invoked in the history
+// (ok, fail or info alike, final reads included), as Maelstrom divides by
+// every invoked client op.
+Json network_section(const Json& traffic, const History& h);
+
+// The gates, judged on a network section: valid when each gate set holds;
+// invalid when one is missed, naming it and the figure; unknown when a figure
+// cannot be vouched for (counts incomplete yet under the gate, no ok op, a
+// system that does not count its messages).
+CheckResult check_gates(const NetworkGates& gates, const Json& network);
+
+// One line for the terminal ("  network: …"), or "" when there is nothing to say.
+std::string network_line(const Json& network);
+
+}  // namespace fl
