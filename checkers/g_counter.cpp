@@ -36,8 +36,8 @@ class GCounterChecker : public Checker {
       OpType out = h.outcome(p);
       if (inv.f == "add") {
         if (!inv.value.is_number_integer() || (!negatives_ && inv.value.get<std::int64_t>() < 0))
-          throw BadInput(h.source(), inv.line,
-                         fmt::format("a {} add needs an integer{}, got {}", me, negatives_ ? "" : " >= 0", show(inv.value)));
+          throw BadInput(h.source(), inv.line, fmt::format("a {} add needs an integer{}, got {}", me,
+                                                           negatives_ ? "" : " >= 0", show(inv.value)));
         std::int64_t n = inv.value.get<std::int64_t>();
         if (out == OpType::Ok) ok += n;
         if (out != OpType::Fail) attempted += n;

@@ -37,7 +37,8 @@ std::string txn_mismatch(const std::string& workload, const Json& sent, const Js
     }
     const Json& v = g[2];
     bool fits = v.is_null() || (workload == "txn-list-append" ? v.is_array() : !v.is_array() && !v.is_object());
-    if (!fits) return fmt::format("txn_ok's read {} is not a {}", g.dump(), workload == "txn-list-append" ? "list" : "value");
+    if (!fits)
+      return fmt::format("txn_ok's read {} is not a {}", g.dump(), workload == "txn-list-append" ? "list" : "value");
   }
   return "";
 }
