@@ -9,7 +9,7 @@
 #include "harness/commands.h"
 #include "harness/ssh_flags.h"
 #include "nemesis/fault_journal.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 
 namespace fl {
 

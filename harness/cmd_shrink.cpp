@@ -84,10 +84,13 @@ int run_shrink(const ShrinkCommand& c) {
     const fs::path file = out / "candidates" / fmt::format("{:03}.json", candidate);
     write_json(file, s);
     RunOptions o;
+    // A candidate's report draws its plots in the page; no images (gnuplot
+    // takes seconds a run, and a shrink makes dozens of runs).
     // The run itself, its final reads and its check, with room to spare.
     double limit = s.value("time_limit", 60.0) + s.value("quiet_period", 5.0) + s.value("check_time_limit", 300.0) + 300;
     o.timeout = std::chrono::milliseconds(static_cast<long>(limit * 1000));
-    RunResult r = run_process({self, "test", "--config", file.string(), "--store", (out / "runs").string(), "--no-progress"}, o);
+    RunResult r = run_process({self, "test", "--config", file.string(), "--store", (out / "runs").string(), "--no-progress",
+                               "--no-plots"}, o);
     TrialResult t;
     t.failed = r.exit_code == exit_code::kInvalid;
     if (r.exit_code == 130) stop = true;

@@ -25,6 +25,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<std::vector<std::string>>();
   auto workload_opts = std::make_shared<std::vector<std::string>>();
   auto no_progress = std::make_shared<bool>(false);
+  auto no_plots = std::make_shared<bool>(false);
   auto config = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("test", "Run a Jepsen-style test: start a cluster, drive clients, check the history");
   cmd->add_option("--config", *config,
@@ -72,9 +73,11 @@ void add_test_command(CLI::App& app, int& exit_code) {
                   "Seconds the checkers may take; past it the verdict is unknown")
       ->capture_default_str();
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
+  cmd->add_flag("--no-plots", *no_plots,
+                "Write no latency.png and rate.png beside report.html (the page draws its own plots; gnuplot takes seconds)");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
-  cmd->callback([cmd, o, bug, design, bin, bin_args, opts, workload_opts, no_progress, config, &exit_code] {
+  cmd->callback([cmd, o, bug, design, bin, bin_args, opts, workload_opts, no_progress, no_plots, config, &exit_code] {
     if (!config->empty())
       apply_config_file(*cmd, *config, {"opt", "workload-opt"}, {"model", "checkers", "init", "workload-params"});
     if (!bug->empty()) o->system_options["bug"] = *bug;
@@ -92,6 +95,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
     fill(*opts, o->system_options, "--opt");
     fill(*workload_opts, o->workload_params, "--workload-opt");
     o->progress = !*no_progress;
+    o->plots = !*no_plots;
     TestRun run(*o);
     InterruptWatcher interrupts([&run] { run.request_stop(); }, [&run] { run.abort_now(); });
     TestOutcome outcome = run.run();

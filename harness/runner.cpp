@@ -34,7 +34,7 @@
 #include "nemesis/diskfs.h"
 #include "nemesis/nemesis.h"
 #include "history/wire_log.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 #include "nemesis/schedule.h"
 #include "systems/system.h"
 
@@ -130,15 +130,19 @@ struct TestRun::Live {
       spdlog::info("stopping {} on {} nodes", system->name(), hosts.size());
       system->db().teardown(hosts);
       if (store) {
-        for (Host* h : hosts) {
-          for (const std::string& f : system->db().log_files(*h)) {
-            try {
-              std::string dest = store->node_dir(h->name()) + "/" + f.substr(f.find_last_of('/') + 1);
-              h->download(f, dest);
-            } catch (const std::exception& e) {
-              spdlog::warn("could not copy {} from {}: {}", f, h->name(), e.what());
+        try {
+          on_each_host(hosts, [&](Host& h) {
+            for (const std::string& f : system->db().log_files(h)) {
+              try {
+                std::string dest = store->node_dir(h.name()) + "/" + f.substr(f.find_last_of('/') + 1);
+                h.download(f, dest);
+              } catch (const std::exception& e) {
+                spdlog::warn("could not copy {} from {}: {}", f, h.name(), e.what());
+              }
             }
-          }
+          });
+        } catch (const std::exception& e) {
+          spdlog::warn("could not copy the nodes' logs: {}", e.what());
         }
       }
     }
@@ -540,6 +544,7 @@ void TestRun::report(Run& r, const History& h, const Json& results) {
   req.results = results;
   req.settings = r.settings;
   req.title = plan_->options.test_name;
+  req.plots = plan_->options.plots;
   try {
     ReportWritten w = write_report(req);
     for (const std::string& warning : w.warnings) {

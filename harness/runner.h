@@ -55,6 +55,7 @@ struct TestOptions {
   bool print_summary = true;          // checker summaries + verdict on stdout
   double drain_s = 2.0;               // on Ctrl-C: how long in-flight ops may finish
   bool fsync = false;                 // fdatasync history.jsonl after every batch
+  bool plots = true;                  // false: report.html without the gnuplot images
   std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
   double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
 };

@@ -12,7 +12,7 @@
 
 #include "nemesis/fault_journal.h"
 #include "nemesis/node_clock.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 #include "nemesis/targets.h"
 
 namespace fl {

@@ -19,7 +19,7 @@
 #include "nemesis/firewall.h"
 #include "nemesis/nfqueue_shaper.h"
 #include "nemesis/node_clock.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 #include "nemesis/traffic.h"
 
 namespace fl {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 
 namespace fl {
 namespace {

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "nemesis/fault_journal.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 #include "nemesis/process_fault.h"
 
 namespace fl {

@@ -13,7 +13,7 @@
 
 #include "cluster/process.h"
 #include "nemesis/firewall.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 
 namespace fl {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "nemesis/diskfs.h"
 #include "nemesis/fault_journal.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 #include "nemesis/targets.h"
 
 namespace fl {

@@ -7,7 +7,7 @@
 
 #include "cluster/namespace_host.h"
 #include "nemesis/fault_journal.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 #include "nemesis/targets.h"
 
 namespace fl {

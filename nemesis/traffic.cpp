@@ -6,7 +6,7 @@
 
 #include "cluster/process.h"
 #include "nemesis/nfqueue_shaper.h"
-#include "nemesis/parallel.h"
+#include "cluster/parallel.h"
 
 namespace fl {
 namespace {

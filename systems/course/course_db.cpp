@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cluster/faketime.h"
+#include "cluster/parallel.h"
 #include "systems/course/course_client.h"
 
 namespace fl {
@@ -32,12 +33,12 @@ void CourseDb::setup(const std::vector<Host*>& hosts) {
     for (const Host* h : hosts)
       peers_ += fmt::format("{}{}={}:{}", peers_.empty() ? "" : ",", h->name(), h->address(), opts_.port);
   }
-  for (Host* h : hosts) {
-    h->run_checked({"rm", "-rf", data_dir(*h), log_path(*h), data_dir(*h) + ".backing", data_dir(*h) + ".diskfs.log"});
-    h->run_checked({"mkdir", "-p", data_dir(*h)});
-    if (data_mount_) data_mount_->mount(*h, data_dir(*h));
-    start(*h);
-  }
+  on_each_host(hosts, [&](Host& h) {
+    h.run_checked({"rm", "-rf", data_dir(h), log_path(h), data_dir(h) + ".backing", data_dir(h) + ".diskfs.log"});
+    h.run_checked({"mkdir", "-p", data_dir(h)});
+    if (data_mount_) data_mount_->mount(h, data_dir(h));
+    start(h);
+  });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opts_.healthy_within_s);
   for (Host* h : hosts) {
     while (course_health(url(*h), 0.5).is_null()) {
@@ -53,9 +54,14 @@ void CourseDb::setup(const std::vector<Host*>& hosts) {
 }
 
 void CourseDb::teardown(const std::vector<Host*>& hosts) noexcept {
-  for (Host* h : hosts) daemons_.stop(*h, std::chrono::seconds(2));
-  if (data_mount_)
-    for (Host* h : hosts) data_mount_->unmount(*h, data_dir(*h));
+  try {
+    on_each_host(hosts, [&](Host& h) {  // neither call throws
+      daemons_.stop(h, std::chrono::seconds(2));
+      if (data_mount_) data_mount_->unmount(h, data_dir(h));
+    });
+  } catch (...) {
+    // A thread that could not start: `faultline cluster down` removes what is left.
+  }
 }
 
 void CourseDb::start(Host& host) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cluster/parallel.h"
 #include "cluster/process.h"
 #include "systems/etcd/etcd_client.h"
 
@@ -67,14 +68,14 @@ void EtcdDb::setup(const std::vector<Host*>& hosts) {
 }
 
 void EtcdDb::teardown(const std::vector<Host*>& hosts) noexcept {
-  for (Host* h : hosts) {
-    daemons_.stop(*h, std::chrono::seconds(2));
-    if (data_mount_) data_mount_->unmount(*h, data_dir(*h));
-    try {
-      h->run({"rm", "-rf", data_dir(*h)});
-    } catch (...) {
-      // Teardown must not throw; `faultline cluster down` removes what is left.
-    }
+  try {
+    on_each_host(hosts, [&](Host& h) {
+      daemons_.stop(h, std::chrono::seconds(2));
+      if (data_mount_) data_mount_->unmount(h, data_dir(h));
+      h.run({"rm", "-rf", data_dir(h)});
+    });
+  } catch (...) {
+    // Teardown must not throw; `faultline cluster down` removes what is left.
   }
 }
 

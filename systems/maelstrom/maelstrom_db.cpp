@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "cluster/parallel.h"
 #include "systems/maelstrom/maelstrom_conn.h"
 
 namespace fl {
@@ -50,11 +51,15 @@ void MaelstromDb::setup(const std::vector<Host*>& hosts) {
 }
 
 void MaelstromDb::teardown(const std::vector<Host*>& hosts) noexcept {
-  for (Host* h : hosts) {
-    // What each router carried, for the log (it also writes it to its own).
-    Json hb = health(*h, 0.2);
-    if (hb.is_object()) spdlog::info("fl-mrouter on {} carried {}", h->name(), hb.value("counters", Json()).dump());
-    daemons_.stop(*h, std::chrono::seconds(2));
+  try {
+    on_each_host(hosts, [&](Host& h) {
+      // What each router carried, for the log (it also writes it to its own).
+      Json hb = health(h, 0.2);
+      if (hb.is_object()) spdlog::info("fl-mrouter on {} carried {}", h.name(), hb.value("counters", Json()).dump());
+      daemons_.stop(h, std::chrono::seconds(2));
+    });
+  } catch (...) {
+    // Teardown must not throw; `faultline cluster down` removes what is left.
   }
 }
 

@@ -21,7 +21,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-TEST_CASE("an SSH host names the target's user, host and port from host, host:port and user@host", "[cluster][ssh]") {
+TEST_CASE("an SSH host names the target's user, host and port from host, host:port and user@host", "[cluster][ssh][no-cluster]") {
   CHECK(parse_ssh_target("10.0.0.5").host == "10.0.0.5");
   CHECK(parse_ssh_target("10.0.0.5").port == 0);
   CHECK(parse_ssh_target("db1:2222").port == 2222);
@@ -32,7 +32,7 @@ TEST_CASE("an SSH host names the target's user, host and port from host, host:po
   CHECK_THROWS_AS(parse_ssh_target(""), SettingsError);
 }
 
-TEST_CASE("an SSH connect timeout must be a positive, finite number of seconds", "[cluster][ssh]") {
+TEST_CASE("an SSH connect timeout must be a positive, finite number of seconds", "[cluster][ssh][no-cluster]") {
   // NaN passed the `<= 0` test, and ssh_argv and connect() cast it to an
   // integer (UB).
   for (double bad : {0.0, -1.0, std::nan(""), HUGE_VAL}) {
@@ -42,7 +42,7 @@ TEST_CASE("an SSH connect timeout must be a positive, finite number of seconds",
   }
 }
 
-TEST_CASE("remote command words are single-quoted so no input becomes shell syntax", "[cluster][ssh]") {
+TEST_CASE("remote command words are single-quoted so no input becomes shell syntax", "[cluster][ssh][no-cluster]") {
   CHECK(SshHost::quote("a b") == "'a b'");
   CHECK(SshHost::quote("it's") == "'it'\\''s'");
   CHECK(SshHost::command_line({"echo", "$HOME", ";rm"}) == "'echo' '$HOME' ';rm'");

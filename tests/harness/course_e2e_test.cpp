@@ -75,6 +75,7 @@ TEST_CASE_METHOD(CourseRun, "a server that never answers /health ends the run wi
   o.time_limit_s = 5;
   o.store_dir = store.path;
   o.progress = false;
+  o.plots = false;  // the page draws its own; gnuplot costs seconds a run
   o.print_summary = false;
   try {
     TestRun(o).run();

@@ -72,6 +72,7 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
   o.rate = row.rate;
   o.store_dir = store.path;
   o.progress = false;
+  o.plots = false;  // the page draws its own; gnuplot costs seconds a run
   o.print_summary = false;
   return TestRun(o).run();
 }

@@ -58,6 +58,7 @@ inline TestOptions etcd_register_run(const std::string& data_root, const std::st
   o.system_options = {{"data-root", data_root}};
   o.store_dir = store_dir;
   o.progress = false;
+  o.plots = false;  // the page draws its own; gnuplot costs seconds a run
   o.print_summary = false;
   return o;
 }

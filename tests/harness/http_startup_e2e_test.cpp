@@ -32,7 +32,7 @@ std::string server(const TempStore& store, const std::string& name, const std::s
 
 RunResult run_http(const std::string& bin, const TempStore& store) {
   return run_process({FL_BINARY, "test", "--system", "http", "--bin", bin, "--workload", "register", "--nodes", "1",
-                      "--time-limit", "5", "--no-progress", "--store", store.path, "--opt",
+                      "--time-limit", "5", "--no-progress", "--no-plots", "--store", store.path, "--opt",
                       std::string("data-root=") + kDataRoot, "--opt", "healthy-within-s=2"},
                      {std::chrono::seconds(120), {}, {}});
 }

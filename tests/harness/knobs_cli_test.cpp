@@ -21,7 +21,7 @@ RunResult faultline(Argv args) {
 }
 
 Argv memory_run(const fl::test::TempStore& store, Argv more) {
-  Argv a = {"test", "--system", "memory", "--workload", "register", "--ops-limit", "20", "--no-progress",
+  Argv a = {"test", "--system", "memory", "--workload", "register", "--ops-limit", "20", "--no-progress", "--no-plots",
             "--store", store.path};
   a.insert(a.end(), more.begin(), more.end());
   return a;
@@ -43,7 +43,7 @@ TEST_CASE("a knob spelt with underscores is refused, and the sentence names its 
   test::TempStore store;
   // The bank workload is refused for its knob before the memory system is
   // found not to run it: the knob is checked where the workload is made.
-  Argv a = {"test", "--system", "memory", "--workload", "bank", "--ops-limit", "20", "--no-progress",
+  Argv a = {"test", "--system", "memory", "--workload", "bank", "--ops-limit", "20", "--no-progress", "--no-plots",
             "--store", store.path, "--workload-opt", "read_fraction=0.1"};
   RunResult r = faultline(a);
   CHECK(r.exit_code == 64);

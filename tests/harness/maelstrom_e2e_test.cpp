@@ -40,6 +40,7 @@ struct MaelstromRun {
     o.timeout_s = 1;
     o.store_dir = store.path;
     o.progress = false;
+    o.plots = false;  // the page draws its own; gnuplot costs seconds a run
     o.print_summary = false;
     TestOutcome out = TestRun(o).run();
     CHECK(lines_with({"ip", "netns", "list"}, "fl-").empty());

@@ -50,6 +50,7 @@ std::optional<TestOutcome> run_postgres(const std::string& isolation) {
   o.timeout_s = 5;
   o.store_dir = store.path;
   o.progress = false;
+  o.plots = false;  // the page draws its own; gnuplot costs seconds a run
   o.print_summary = false;
   TestOutcome out = TestRun(o).run();
   CHECK(out.counts.ok > 20);

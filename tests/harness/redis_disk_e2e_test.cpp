@@ -27,6 +27,7 @@ TestOutcome power_cut_run(const std::string& appendfsync, const std::string& sto
   o.rate = 1000;
   o.store_dir = store;
   o.progress = false;
+  o.plots = false;  // the page draws its own; gnuplot costs seconds a run
   o.print_summary = false;
   return TestRun(o).run();
 }

@@ -34,6 +34,7 @@ TestOptions memory_test(const std::string& store, std::int64_t ops) {
   o.time_limit_s = 30;
   o.concurrency = 10;
   o.progress = false;
+  o.plots = false;  // the page draws its own; gnuplot costs seconds a run
   o.print_summary = false;
   o.seed = 7;
   return o;

@@ -30,7 +30,7 @@ TEST_CASE("a config file's phased schedule puts the nemesis events in the histor
                         << "store = \"" << store.path << "\"\n"
                         << "schedule = [\"2s quiet\", \"3s partition-halves\", \"2s quiet\", \"3s kill target=n2\"]\n"
                         << "[opt]\ndata-root = \"" << data_root << "\"\n";
-  RunResult r = run_process({FL_BINARY, "test", "--config", config, "--no-progress"}, {std::chrono::seconds(120), {}, {}});
+  RunResult r = run_process({FL_BINARY, "test", "--config", config, "--no-progress", "--no-plots"}, {std::chrono::seconds(120), {}, {}});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
 
@@ -54,7 +54,7 @@ TEST_CASE("a config file's phased schedule puts the nemesis events in the histor
   CHECK(settings["seed"] == 7);
   CHECK(settings["opt"]["data-root"] == data_root);
   r = run_process({FL_BINARY, "test", "--config", (run / "test.json").string(), "--store", store.path + "/again",
-                   "--time-limit", "6", "--no-progress"},
+                   "--time-limit", "6", "--no-progress", "--no-plots"},
                   {std::chrono::seconds(120), {}, {}});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);

@@ -109,7 +109,7 @@ TEST_CASE("shrink stops at a run that could not be made, with the smallest setti
 TEST_CASE("faultline shrink cuts a failing run to fewer clients and a shorter run that still fails", "[no-cluster]") {
   test::TempStore store;
   RunResult run = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--bug", "stale-read",
-                               "--ops-limit", "1500", "--time-limit", "8", "--concurrency", "4", "--no-progress",
+                               "--ops-limit", "1500", "--time-limit", "8", "--concurrency", "4", "--no-progress", "--no-plots",
                                "--store", store.path});
   REQUIRE(run.exit_code == 1);
   const std::string dir = fs::canonical(store.path + "/latest").string();
@@ -124,7 +124,7 @@ TEST_CASE("faultline shrink cuts a failing run to fewer clients and a shorter ru
   CHECK(steps.size() >= 4);  // the start, and time-limit and concurrency halved
   CHECK(steps[0]["change"] == "the run as it was");
   // What it wrote runs as it is, and still fails.
-  RunResult again = run_process({FL_BINARY, "test", "--config", dir + "/shrink/test.json", "--no-progress", "--store",
+  RunResult again = run_process({FL_BINARY, "test", "--config", dir + "/shrink/test.json", "--no-progress", "--no-plots", "--store",
                                  store.path});
   INFO(again.out << again.err);
   CHECK(again.exit_code == 1);
@@ -133,7 +133,7 @@ TEST_CASE("faultline shrink cuts a failing run to fewer clients and a shorter ru
 TEST_CASE("faultline shrink refuses a run that found no anomaly, and a folder that is no run", "[no-cluster]") {
   test::TempStore store;
   RunResult run = run_process({FL_BINARY, "test", "--system", "memory", "--workload", "register", "--ops-limit", "500",
-                               "--no-progress", "--store", store.path});
+                               "--no-progress", "--no-plots", "--store", store.path});
   REQUIRE(run.exit_code == 0);
   const std::string dir = fs::canonical(store.path + "/latest").string();
   RunResult r = run_process({FL_BINARY, "shrink", dir});

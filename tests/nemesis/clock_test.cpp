@@ -71,7 +71,7 @@ TEST_CASE("a clock strobe flips the offset back and forth until stopped", "[neme
   CHECK(read_clock_offset(*n1) == 0);
 }
 
-TEST_CASE("a system that reads the clock without libc says clearly that it cannot be skewed", "[nemesis]") {
+TEST_CASE("a system that reads the clock without libc says clearly that it cannot be skewed", "[nemesis][no-cluster]") {
   test::RecordingDb db("", "etcd");  // like etcd: a Go binary reads the clock without libc
   NemesisContext ctx{{}, &db, nullptr};
   CHECK_THROWS_AS(make_nemesis("clock")->start(ctx), EnvironmentError);

@@ -63,7 +63,7 @@ TEST_CASE("kill-majority-pause-rest kills and restarts a majority holding the le
   }
 }
 
-TEST_CASE("kill-majority-pause-rest needs a system's Db", "[nemesis]") {
+TEST_CASE("kill-majority-pause-rest needs a system's Db", "[nemesis][no-cluster]") {
   auto n = make_nemesis("kill-majority-pause-rest");
   CHECK_THAT(n->unavailable(nullptr), Catch::Contains("faultline test"));
 }

@@ -8,7 +8,7 @@
 
 using namespace fl;
 
-TEST_CASE("the nemesis registry has no entry for an unknown name, and lists the known ones", "[nemesis]") {
+TEST_CASE("the nemesis registry has no entry for an unknown name, and lists the known ones", "[nemesis][no-cluster]") {
   // The user is told by whoever read the name (the harness: unknown_name).
   CHECK(make_nemesis("earthquake") == nullptr);
   CHECK(make_nemesis("partition") != nullptr);

@@ -262,7 +262,7 @@ TEST_CASE("2pc with non-idempotent-commit applies a transfer again for a commit 
   }
 }
 
-TEST_CASE("the raft, lock and 2pc designs refuse a bad option with exit 64, naming the known ones") {
+TEST_CASE("the raft, lock and 2pc designs refuse a bad option with exit 64, naming the known ones", "[no-cluster]") {
   RunResult r = run_process({FL_COURSE_BINARY, "--design", "raft", "--bug", "nope", "--describe"});
   CHECK(r.exit_code == 64);
   CHECK_THAT(r.err, Catch::Contains("stale-read, early-ack, no-persist"));

@@ -67,7 +67,7 @@ Completion run(Client& c, const std::string& f, Json value = nullptr) { return c
 
 }  // namespace
 
-TEST_CASE("fl-course names the known designs and flags when given an unknown one, and exits 64") {
+TEST_CASE("fl-course names the known designs and flags when given an unknown one, and exits 64", "[no-cluster]") {
   RunResult r = run_process({FL_COURSE_BINARY, "--design", "no-such-design", "--describe"});
   CHECK(r.exit_code == 64);
   CHECK_THAT(r.err, Catch::Contains("unknown design \"no-such-design\"") && Catch::Contains("known: single"));
@@ -79,7 +79,7 @@ TEST_CASE("fl-course names the known designs and flags when given an unknown one
   CHECK(Json::parse(r.out)["linearizable"] == true);
 }
 
-TEST_CASE("fl-course --describe names the guarantees each design promises, by the checker that judges them") {
+TEST_CASE("fl-course --describe names the guarantees each design promises, by the checker that judges them", "[no-cluster]") {
   auto guarantees = [](std::vector<std::string> args) {
     Argv argv = {FL_COURSE_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -122,7 +122,7 @@ TEST_CASE("fl-course --describe names the guarantees each design promises, by th
   CHECK(guarantees({"--design", "2pc", "--saga"}).empty());
 }
 
-TEST_CASE("the course system refuses an unknown design or option before any cluster exists") {
+TEST_CASE("the course system refuses an unknown design or option before any cluster exists", "[no-cluster]") {
   auto make = [](Json o) {
     o["binary"] = FL_COURSE_BINARY;
     return make_system("course", o);
@@ -177,7 +177,7 @@ TEST_CASE("a course node killed and restarted on its data directory keeps every 
   CHECK(r.value.size() == 50);
 }
 
-TEST_CASE("a server that answers garbage makes the client's ops info with the reason, and 409 or 503 makes them fail") {
+TEST_CASE("a server that answers garbage makes the client's ops info with the reason, and 409 or 503 makes them fail", "[no-cluster]") {
   httplib::Server svr;
   svr.Get("/kv/register", [](const httplib::Request&, httplib::Response& res) { res.set_content("<html>oops</html>", "text/html"); });
   svr.Put("/kv/register", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });

@@ -32,7 +32,7 @@ bool redis_installed() { return access("/usr/bin/redis-server", X_OK) == 0 && ac
 
 }  // namespace
 
-TEST_CASE("redis options must be integers that fit, and are refused before any cluster exists") {
+TEST_CASE("redis options must be integers that fit, and are refused before any cluster exists", "[no-cluster]") {
   // get<int>() wrapped: port=4294967297 became port 1.
   for (const char* name : {"port", "sentinel-port", "wait", "recheck-ms"}) {
     INFO(name);

@@ -1,7 +1,7 @@
 // on_each_host: runs one function per host, each on its own thread, and waits
-// for all — faults touch every node at (nearly) the same moment and take the
-// time of the slowest node, not the sum. The first exception is rethrown
-// after every thread has finished.
+// for all — faults touch every node at (nearly) the same moment, and a
+// setup or teardown takes the time of the slowest node, not the sum. The
+// first exception is rethrown after every thread has finished.
 #pragma once
 
 #include <exception>
