@@ -4,6 +4,10 @@
 // the sum of the acknowledged adds and at most the sum of every add that may
 // have happened (ok or info); failed adds count for neither. Outside those
 // bounds it is `wrong-final-read`. Unknown when no node has a final read.
+// The `pn-counter` checker (Maelstrom's counter that also decrements) is the
+// same with adds of any sign: the final read lies between the acknowledged
+// increments plus every decrement that may have happened, and every
+// increment that may have happened plus the acknowledged decrements.
 #include <fmt/format.h>
 
 #include "checkers/anomalies.h"
@@ -15,26 +19,33 @@ namespace {
 
 class GCounterChecker : public Checker {
  public:
-  std::string name() const override { return "g-counter"; }
+  explicit GCounterChecker(bool negatives) : negatives_(negatives) {}
+  std::string name() const override { return negatives_ ? "pn-counter" : "g-counter"; }
   std::string description() const override {
-    return "g-counter: every node's final read lies between the acknowledged and the attempted adds";
+    return name() + ": every node's final read lies between the acknowledged and the attempted adds";
   }
 
   CheckResult check(const History& h, const CheckOptions&) const override {
-    std::int64_t ok = 0, attempted = 0;
+    const std::string me = name();
+    // ok / attempted: the sums of the acknowledged and of the maybe-happened
+    // adds; lower / upper: the bounds a final read must lie within.
+    std::int64_t ok = 0, attempted = 0, lower = 0, upper = 0;
     for (const OpPair& p : h.pairs()) {
-      require_known_f(h, p, "g-counter", {"add", "read"});
+      require_known_f(h, p, me.c_str(), {"add", "read"});
       const Op& inv = h[p.invoke];
       OpType out = h.outcome(p);
       if (inv.f == "add") {
-        if (!inv.value.is_number_integer() || inv.value.get<std::int64_t>() < 0)
-          throw BadInput(h.source(), inv.line, fmt::format("a g-counter add needs an integer >= 0, got {}", show(inv.value)));
+        if (!inv.value.is_number_integer() || (!negatives_ && inv.value.get<std::int64_t>() < 0))
+          throw BadInput(h.source(), inv.line, fmt::format("a {} add needs an integer{}, got {}", me,
+                                                           negatives_ ? "" : " >= 0", show(inv.value)));
         std::int64_t n = inv.value.get<std::int64_t>();
         if (out == OpType::Ok) ok += n;
         if (out != OpType::Fail) attempted += n;
+        if (out == OpType::Ok || (out != OpType::Fail && n < 0)) lower += n;
+        if (out == OpType::Ok || (out != OpType::Fail && n > 0)) upper += n;
       } else if (out == OpType::Ok && !h[p.complete].value.is_number_integer()) {
         throw BadInput(h.source(), h[p.complete].line,
-                       fmt::format("a g-counter read must return an integer, got {}", show(h[p.complete].value)));
+                       fmt::format("a {} read must return an integer, got {}", me, show(h[p.complete].value)));
       }
     }
     AnomalyLog log;
@@ -44,26 +55,34 @@ class GCounterChecker : public Checker {
       const OpPair& read = h.pairs()[r];
       std::int64_t v = h[read.complete].value.get<std::int64_t>();
       per_node[node.empty() ? "?" : node] = {{"final-read", op_index(h, read)}, {"value", v}};
-      if (v >= ok && v <= attempted) continue;
+      if (v >= lower && v <= upper) continue;
       log.add("wrong-final-read", {op_index(h, read)},
-              fmt::format("the final read on {} (op {}) returned {}, but the acknowledged adds sum to {} and every "
-                          "add that may have happened to {}",
-                          node.empty() ? "a node" : node, op_index(h, read), v, ok, attempted));
+              negatives_ ? fmt::format("the final read on {} (op {}) returned {}, but it must lie between {} and {} "
+                                       "(the acknowledged adds sum to {}, every add that may have happened to {})",
+                                       node.empty() ? "a node" : node, op_index(h, read), v, lower, upper, ok, attempted)
+                         : fmt::format("the final read on {} (op {}) returned {}, but the acknowledged adds sum to {} "
+                                       "and every add that may have happened to {}",
+                                       node.empty() ? "a node" : node, op_index(h, read), v, ok, attempted));
     }
     CheckResult res;
     log.write(res);
     res.detail["acknowledged-sum"] = ok;
     res.detail["attempted-sum"] = attempted;
+    if (negatives_) res.detail["bounds"] = Json::array({lower, upper});
     res.detail["nodes"] = per_node;
     res.summary = fmt::format("    acknowledged adds sum to {}, attempted to {}; final reads on {} nodes\n", ok,
                               attempted, finals.size()) + res.summary;
     if (finals.empty()) nothing_to_judge(res, "no node has an ok read after the last add and the final heal");
     return res;
   }
+
+ private:
+  bool negatives_;
 };
 
 }  // namespace
 
-std::unique_ptr<Checker> make_g_counter_checker() { return std::make_unique<GCounterChecker>(); }
+std::unique_ptr<Checker> make_g_counter_checker() { return std::make_unique<GCounterChecker>(false); }
+std::unique_ptr<Checker> make_pn_counter_checker() { return std::make_unique<GCounterChecker>(true); }
 
 }  // namespace fl

@@ -24,9 +24,10 @@ std::unique_ptr<Checker> make_causal_checker();
 std::unique_ptr<Checker> make_causal_consistency_checker();
 std::unique_ptr<Checker> make_causal_memory_checker();
 std::unique_ptr<Checker> make_causal_convergence_checker();
-// Maelstrom's workloads: broadcast, g-counter, echo.
+// Maelstrom's workloads: broadcast, g-counter, pn-counter, echo.
 std::unique_ptr<Checker> make_broadcast_checker();
 std::unique_ptr<Checker> make_g_counter_checker();
+std::unique_ptr<Checker> make_pn_counter_checker();
 std::unique_ptr<Checker> make_echo_checker();
 // Transactions (Elle's checkers): checkers/txn/.
 std::unique_ptr<Checker> make_txn_list_append_checker();
@@ -44,6 +45,7 @@ const std::vector<const Checker*>& all_checkers() {
                       make_causal_checker, make_causal_consistency_checker, make_causal_memory_checker,
                       make_causal_convergence_checker, make_txn_list_append_checker,
                       make_txn_rw_register_checker, make_broadcast_checker, make_g_counter_checker,
+                      make_pn_counter_checker,
                       make_echo_checker})
       v.push_back(make());
     return v;

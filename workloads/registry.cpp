@@ -17,6 +17,9 @@ std::unique_ptr<Workload> make_bank_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_echo_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_broadcast_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_g_counter_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_pn_counter_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_g_set_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_unique_ids_workload(const WorkloadOptions& opts);
 
 namespace {
 
@@ -94,6 +97,24 @@ const std::vector<Entry>& entries() {
        make_g_counter_workload},
       {{"lin-kv", "Maelstrom's lin-kv: the kv workload (read / write / cas with a key; kv model)", kv_knobs()},
        make_kv_workload},
+      {{"txn-rw-register", "Maelstrom's txn-rw-register: the rw-register workload (Elle's; txn-rw-register)", kTxnKnobs},
+       make_rw_register_workload},
+      {{"txn-list-append", "Maelstrom's txn-list-append: the list-append workload (Elle's; txn-list-append)", kTxnKnobs},
+       make_list_append_workload},
+      {{"unique-ids", "Maelstrom's unique-ids: every op is a generate, whose id no other generate may return "
+                      "(unique-ids checker)",
+        {}},
+       make_unique_ids_workload},
+      {{"g-set", "Maelstrom's grow-only set: the broadcast workload's ops as adds and reads (broadcast and set "
+                 "checkers)",
+        {{"read-fraction", "the share of ops that are reads (default 0.1)"},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+       make_g_set_workload},
+      {{"pn-counter", "Maelstrom's counter that also decrements: adds of -5…5 and reads; every node's final read "
+                      "must lie within what the acknowledged and attempted adds allow (pn-counter checker)",
+        {{"read-fraction", "the share of ops that are reads (default 0.2)"},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+       make_pn_counter_workload},
   };
   return v;
 }

@@ -8,7 +8,9 @@
 // The `broadcast` workload (Maelstrom's) is the same ops, `add` being a
 // broadcast, with five final reads (one per node of a five-node cluster) and
 // the broadcast checker first: every node's final read must hold every
-// acknowledged value.
+// acknowledged value. The `g-set` workload (Maelstrom's grow-only set) is
+// the broadcast workload's ops and checkers under its own name: `add` an
+// element, `read` the set.
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -56,6 +58,10 @@ std::unique_ptr<Workload> make_set_workload(const WorkloadOptions& opts) {
 
 std::unique_ptr<Workload> make_broadcast_workload(const WorkloadOptions& opts) {
   return std::make_unique<SetWorkload>(opts, "broadcast", std::vector<std::string>{"broadcast", "set", "stats"}, 5);
+}
+
+std::unique_ptr<Workload> make_g_set_workload(const WorkloadOptions& opts) {
+  return std::make_unique<SetWorkload>(opts, "g-set", std::vector<std::string>{"broadcast", "set", "stats"}, 5);
 }
 
 }  // namespace fl

@@ -5,6 +5,45 @@
 #include "systems/maelstrom/maelstrom_errors.h"
 
 namespace fl {
+namespace {
+
+bool is_txn_workload(const std::string& workload) {
+  return workload == "txn-rw-register" || workload == "txn-list-append";
+}
+
+// What a txn that failed or may have happened tried: its micro-ops, reads unknown.
+Json attempted(const Json& txn) {
+  Json out = Json::array();
+  if (txn.is_array())
+    for (const Json& m : txn)
+      out.push_back(m.is_array() && m.size() == 3 && m[0] == "r" ? Json::array({"r", m[1], nullptr}) : m);
+  return out;
+}
+
+// Why a txn_ok's "txn" is not the request's txn completed — the same
+// micro-ops on the same keys, writes unchanged, each read filled with a
+// value (rw-register) or a list (list-append), or null — or "" when it is.
+std::string txn_mismatch(const std::string& workload, const Json& sent, const Json& got) {
+  if (!got.is_array() || got.size() != sent.size())
+    return fmt::format("txn_ok with {} micro-ops for a txn of {}", got.is_array() ? got.size() : 0, sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    const Json& s = sent[i];
+    const Json& g = got[i];
+    if (!g.is_array() || g.size() != 3 || g[0] != s[0] || g[1] != s[1])
+      return fmt::format("txn_ok's micro-op {} is {}, not a completion of {}", i, g.dump(), s.dump());
+    if (s[0] != "r") {
+      if (g[2] != s[2]) return fmt::format("txn_ok's micro-op {} is {}, but {} was sent", i, g.dump(), s.dump());
+      continue;
+    }
+    const Json& v = g[2];
+    bool fits = v.is_null() || (workload == "txn-list-append" ? v.is_array() : !v.is_array() && !v.is_object());
+    if (!fits)
+      return fmt::format("txn_ok's read {} is not a {}", g.dump(), workload == "txn-list-append" ? "list" : "value");
+  }
+  return "";
+}
+
+}  // namespace
 
 Json MaelstromClient::request(const std::string& workload, const OpSpec& op) {
   if (workload == "echo" && op.f == "echo") return {{"type", "echo"}, {"echo", op.value}};
@@ -12,10 +51,15 @@ Json MaelstromClient::request(const std::string& workload, const OpSpec& op) {
     if (op.f == "add") return {{"type", "broadcast"}, {"message", op.value}};
     if (op.f == "read") return {{"type", "read"}};
   }
-  if (workload == "g-counter") {
+  if (workload == "g-counter" || workload == "pn-counter") {
     if (op.f == "add") return {{"type", "add"}, {"delta", op.value}};
     if (op.f == "read") return {{"type", "read"}};
   }
+  if (workload == "g-set") {
+    if (op.f == "add") return {{"type", "add"}, {"element", op.value}};
+    if (op.f == "read") return {{"type", "read"}};
+  }
+  if (workload == "unique-ids" && op.f == "generate") return {{"type", "generate"}};
   if (workload == "lin-kv") {
     Json key = op.key ? *op.key : Json(nullptr);
     if (op.f == "read") return {{"type", "read"}, {"key", key}};
@@ -23,6 +67,7 @@ Json MaelstromClient::request(const std::string& workload, const OpSpec& op) {
     if (op.f == "cas" && op.value.is_array() && op.value.size() == 2)
       return {{"type", "cas"}, {"key", key}, {"from", op.value[0]}, {"to", op.value[1]}};
   }
+  if (is_txn_workload(workload) && op.f == "txn" && op.value.is_array()) return {{"type", "txn"}, {"txn", op.value}};
   return nullptr;
 }
 
@@ -32,18 +77,30 @@ Completion MaelstromClient::answer(const std::string& workload, const OpSpec& op
     Completion c = maelstrom_error_completion(body);
     // A key that does not exist reads as the kv model's initial value.
     if (workload == "lin-kv" && op.f == "read" && body.value("code", -1) == 20) return {OpType::Ok, nullptr, ""};
+    if (is_txn_workload(workload)) c.value = attempted(op.value);
     return c;
   }
+  // The node answered, but not as the protocol says: we cannot tell what it did.
+  const Json unknown = is_txn_workload(workload) ? attempted(op.value) : Json(nullptr);
   auto missing = [&](const char* field) {
-    // The node answered, but not as the protocol says: we cannot tell what it did.
-    return Completion{OpType::Info, nullptr, fmt::format("{} without \"{}\"", type, field)};
+    return Completion{OpType::Info, unknown, fmt::format("{} without \"{}\"", type, field)};
   };
   const Json req = request(workload, op);
   if (!req.is_object() || type != req.value("type", "") + "_ok")
-    return {OpType::Info, nullptr, fmt::format("an answer of type \"{}\" to {}", type, op.f)};
+    return {OpType::Info, unknown, fmt::format("an answer of type \"{}\" to {}", type, op.f)};
+  if (is_txn_workload(workload)) {
+    if (!body.contains("txn")) return missing("txn");
+    std::string why = txn_mismatch(workload, op.value, body["txn"]);
+    if (!why.empty()) return {OpType::Info, unknown, why};
+    return {OpType::Ok, body["txn"], ""};
+  }
   if (workload == "echo") {
     if (!body.contains("echo")) return missing("echo");
     return {OpType::Ok, body["echo"], ""};
+  }
+  if (workload == "unique-ids") {
+    if (!body.contains("id")) return missing("id");
+    return {OpType::Ok, body["id"], ""};
   }
   if (op.f == "read") {
     const char* field = workload == "broadcast" ? "messages" : "value";
@@ -57,7 +114,7 @@ Completion MaelstromClient::invoke(const OpSpec& op) {
   Json req = request(workload_, op);
   if (req.is_null()) return {OpType::Fail, nullptr, fmt::format("the {} workload has no op {}", workload_, op.f)};
   std::optional<Json> body = conn_->call(std::move(req), timeout_s_);
-  if (!body) return {OpType::Info, nullptr, "timeout"};
+  if (!body) return {OpType::Info, is_txn_workload(workload_) ? attempted(op.value) : Json(nullptr), "timeout"};
   return answer(workload_, op, *body);
 }
 

@@ -2,9 +2,17 @@
 // one of Maelstrom's workloads, each op one request:
 //   echo       echo v              → {"type":"echo","echo":v}; ok with the echo
 //   broadcast  add v / read        → broadcast {"message":v} / read → messages
-//   g-counter  add n / read        → add {"delta":n} / read → value
+//   g-counter, pn-counter
+//              add n / read        → add {"delta":n} / read → value
+//   g-set      add v / read        → add {"element":v} / read → value
+//   unique-ids generate            → generate; ok with the id
 //   lin-kv     read / write / cas  → read / write / cas {"key","value","from","to"};
 //              a read of a key that does not exist (code 20) reads null
+//   txn-rw-register, txn-list-append
+//              txn [[f, k, v], …]   → txn {"txn": …} → txn_ok {"txn": …}, the
+//              request's micro-ops ("r", "w", "append": Elle's own) with the
+//              reads filled in; anything else in txn_ok is info. A txn that
+//              fails or may have happened keeps its micro-ops, reads unknown.
 // An error answer is fail or info as maelstrom_errors.h says; no answer
 // within the timeout is info. Not thread-safe: one per process.
 #pragma once

@@ -1,9 +1,11 @@
-// The checkers of Maelstrom's workloads — broadcast, g-counter, echo — on
+// The checkers of Maelstrom's workloads — broadcast, g-counter, pn-counter,
+// echo — on
 // small hand-made histories: final reads after the last fault and write are
 // judged on every node; reads during the run may lag.
 #include <catch2/catch.hpp>
 
 #include "checkers/registry.h"
+#include "history/error.h"
 
 using namespace fl;
 
@@ -78,6 +80,29 @@ TEST_CASE("g-counter: final reads between acknowledged and attempted adds, while
   CHECK(low.verdict("g-counter") == "invalid");
   high.op(12, OpType::Ok, "read", nullptr, 9, "n3");  // counts the failed add
   CHECK(high.verdict("g-counter") == "invalid");
+}
+
+TEST_CASE("pn-counter: a maybe-happened decrement lowers the floor, a maybe-happened increment raises the ceiling",
+          "[checkers]") {
+  MaelstromHistory b;
+  b.op(0, OpType::Ok, "add", 5, 5, "n1");
+  b.op(1, OpType::Ok, "add", -2, -2, "n2");
+  b.op(2, OpType::Info, "add", -3, nullptr, "n3");
+  b.op(0, OpType::Info, "add", 4, nullptr, "n1");
+  b.op(1, OpType::Fail, "add", 100, nullptr, "n2");
+  b.op(0, OpType::Ok, "read", nullptr, 50, "n1");  // mid-run: not judged
+  b.nemesis("stop-partition");
+  // Between 5 - 2 - 3 = 0 and 5 - 2 + 4 = 7.
+  b.op(10, OpType::Ok, "read", nullptr, 0, "n1");
+  b.op(11, OpType::Ok, "read", nullptr, 7, "n2");
+  CHECK(b.verdict("pn-counter") == "valid");
+  MaelstromHistory low = b, high = b;
+  low.op(12, OpType::Ok, "read", nullptr, -1, "n3");
+  CHECK(low.verdict("pn-counter") == "invalid");
+  high.op(12, OpType::Ok, "read", nullptr, 8, "n3");
+  CHECK(high.verdict("pn-counter") == "invalid");
+  // g-counter refuses what pn-counter takes.
+  CHECK_THROWS_AS(b.verdict("g-counter"), BadInput);
 }
 
 TEST_CASE("echo: an acknowledged echo must return what it sent", "[checkers]") {

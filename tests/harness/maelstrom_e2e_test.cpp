@@ -128,3 +128,11 @@ TEST_CASE("maelstrom: a kv proxy that answers reads from its own cache serves st
   TestOutcome out = r.run("lin_kv_cache.py", "lin-kv");
   CHECK(verdict_of(out, "linearizable") == "invalid");
 }
+
+TEST_CASE("maelstrom: sharded txns without a commit protocol write a cycle (G0)") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("txn_sharded.py", "txn-list-append", 8);
+  CHECK(verdict_of(out, "txn-list-append") == "invalid");
+  CHECK(out.results["checkers"]["txn-list-append"]["anomaly-types"].dump().find("\"G0\"") != std::string::npos);
+}

@@ -104,3 +104,32 @@ TEST_CASE("values=small gives the register Jepsen's small value range, and nonse
   o.params = {{"values", "many"}};
   CHECK_THROWS_AS(make_workload("register", o), std::invalid_argument);
 }
+
+TEST_CASE("Maelstrom's unique-ids, g-set and pn-counter workloads make their ops, judged by their checkers") {
+  std::mt19937_64 rng(7);
+  auto ids = make_workload("unique-ids", {});
+  REQUIRE(ids);
+  CHECK(ids->next(rng).f == "generate");
+  CHECK(ids->checkers() == std::vector<std::string>{"unique-ids", "stats"});
+  auto set = make_workload("g-set", {});
+  REQUIRE(set);
+  CHECK(set->final_ops().size() == 5);
+  CHECK(set->checkers().front() == "broadcast");
+  auto pn = make_workload("pn-counter", {});
+  REQUIRE(pn);
+  CHECK(pn->checkers().front() == "pn-counter");
+  bool up = false, down = false;
+  for (int i = 0; i < 200; ++i) {
+    OpSpec op = pn->next(rng);
+    if (op.f != "add") continue;
+    CHECK(op.value.get<int>() != 0);
+    up |= op.value.get<int>() > 0;
+    down |= op.value.get<int>() < 0;
+  }
+  CHECK((up && down));
+  for (const char* name : {"txn-rw-register", "txn-list-append"}) {
+    auto t = make_workload(name, {});
+    REQUIRE(t);
+    CHECK(t->next(rng).f == "txn");
+  }
+}
