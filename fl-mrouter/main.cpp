@@ -11,7 +11,9 @@
 // writes goes, as one datagram, to the router of the node it names (routing.h)
 // or back to the client that last wrote from that name; each datagram that
 // arrives becomes one line on the node's stdin (datagrams that arrive before
-// init_ok wait for it). A datagram for "fl-mrouter" with body type "health"
+// init_ok wait for it). A message a node forwards in a client's name carries
+// that client's address to the next router, so any node can answer it
+// (routing.h, ClientAddress). A datagram for "fl-mrouter" with body type "health"
 // is answered by the router itself: whether the node is ready, and the
 // messages and bytes it carried so far. With --counters FILE it also appends
 // those figures to FILE as one JSON line (see write_counts) every second
@@ -104,6 +106,16 @@ sockaddr_in address(const std::string& host, std::uint16_t port) {
   a.sin_port = htons(port);
   if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) fail("\"" + host + "\" is not an IPv4 address");
   return a;
+}
+
+bool same_address(const sockaddr_in& a, const sockaddr_in& b) {
+  return a.sin_addr.s_addr == b.sin_addr.s_addr && a.sin_port == b.sin_port;
+}
+
+std::string host_of(const sockaddr_in& a) {
+  char text[INET_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET, &a.sin_addr, text, sizeof text);
+  return text;
 }
 
 // Messages and bytes carried, by direction; the health answer and the last
@@ -239,15 +251,22 @@ class Router {
       case RouteKind::Self:
         deliver(line);
         return;
-      case RouteKind::Node:
-        if (line.size() > 65507) {
+      case RouteKind::Node: {
+        // A message forwarded in the name of a client this router knows
+        // takes the client's address along; the counts are of the message.
+        std::string datagram = line;
+        auto c = client_addr_.find(r.src);
+        if (c != client_addr_.end() && peer_addr_.count(r.src) == 0)
+          datagram = with_client_address(line, {r.src, host_of(c->second), ntohs(c->second.sin_port)});
+        if (datagram.size() > 65507) {
           std::fprintf(stderr, "fl-mrouter: dropped a %zu-byte message to %s: larger than a datagram\n", line.size(),
                        r.dest.c_str());
           return;
         }
         node_out_.add(line.size());
-        send(line, peer_addr_[r.dest]);
+        send(datagram, peer_addr_[r.dest]);
         return;
+      }
       case RouteKind::Client:
         if (is_init_ok(r)) {
           ready_ = true;
@@ -269,7 +288,9 @@ class Router {
   }
 
   // A datagram from the network.
-  void from_network(const std::string& line, const sockaddr_in& from) {
+  void from_network(const std::string& datagram, const sockaddr_in& from) {
+    Datagram d = split_datagram(datagram);
+    const std::string& line = d.line;
     Route r = route(line, o_.node, nodes_);
     if (r.kind == RouteKind::Malformed) {
       std::fprintf(stderr, "fl-mrouter: dropped a datagram (%s)\n", r.why.c_str());
@@ -286,9 +307,20 @@ class Router {
                    o_.node.c_str());
       return;
     }
+    // What another router sent is a node's message, whatever its "src"
+    // says: a node forwarding a client's request must not make this router
+    // take the other router for the client.
     bool from_peer = peer_addr_.count(r.src) > 0;
-    if (from_peer) node_in_.add(line.size());
-    else {
+    for (const auto& peer : peer_addr_) from_peer |= same_address(peer.second, from);
+    if (from_peer) {
+      node_in_.add(line.size());
+      if (d.client && d.client->name == r.src && peer_addr_.count(r.src) == 0) {
+        sockaddr_in client{};
+        client.sin_family = AF_INET;
+        client.sin_port = htons(d.client->port);
+        if (::inet_pton(AF_INET, d.client->host.c_str(), &client.sin_addr) == 1) client_addr_[r.src] = client;
+      }
+    } else {
       client_in_.add(line.size());
       client_addr_[r.src] = from;
     }

@@ -32,6 +32,28 @@ Route route(const std::string& line, const std::string& self, const std::vector<
   return r;
 }
 
+std::string with_client_address(const std::string& line, const ClientAddress& client) {
+  Json a = {{"fl-client", {{"name", client.name}, {"host", client.host}, {"port", client.port}}}};
+  return line + "\n" + a.dump();
+}
+
+Datagram split_datagram(const std::string& datagram) {
+  Datagram d;
+  std::size_t nl = datagram.find('\n');
+  d.line = datagram.substr(0, nl);
+  if (nl == std::string::npos) return d;
+  Json a = Json::parse(datagram.substr(nl + 1), nullptr, false);
+  if (!a.is_object() || !a.contains("fl-client") || !a["fl-client"].is_object()) return d;
+  const Json& c = a["fl-client"];
+  if (!c.contains("name") || !c["name"].is_string() || !c.contains("host") || !c["host"].is_string() ||
+      !c.contains("port") || !c["port"].is_number_unsigned() || c["port"].get<std::uint64_t>() < 1 ||
+      c["port"].get<std::uint64_t>() > 65535)
+    return d;
+  d.client = ClientAddress{c["name"].get<std::string>(), c["host"].get<std::string>(),
+                           static_cast<std::uint16_t>(c["port"].get<std::uint64_t>())};
+  return d;
+}
+
 std::vector<Peer> parse_peers(const std::string& list) {
   std::vector<Peer> peers;
   std::size_t start = 0;

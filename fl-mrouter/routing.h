@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,6 +33,28 @@ struct Route {
 
 // `self` is this node's id, `nodes` every node id of the cluster (self included).
 Route route(const std::string& line, const std::string& self, const std::vector<std::string>& nodes);
+
+// A node may write a message in a client's name ({"src":"c1","dest":"n2"}):
+// Maelstrom's own Raft demo (demo/python/raft.py) forwards a client's request
+// to the leader so, and the leader answers the client itself, as Maelstrom's
+// network lets any node reach any client. The router that carries such a
+// message to another node knows where the client is and appends its address
+// to the datagram as a second line, {"fl-client":{"name","host","port"}};
+// the receiving router strips it, so the node sees only the message, and
+// answers that client at that address.
+struct ClientAddress {
+  std::string name;
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+struct Datagram {
+  std::string line;                     // the message, as the node wrote it
+  std::optional<ClientAddress> client;  // absent, or a malformed second line
+};
+
+std::string with_client_address(const std::string& line, const ClientAddress& client);
+Datagram split_datagram(const std::string& datagram);
 
 // One node of --peers: "n2=10.0.0.12:7400".
 struct Peer {

@@ -55,3 +55,24 @@ TEST_CASE("the --peers list is parsed into names and addresses, and refused when
                           "n1=1.2.3.4:5,n1=1.2.3.4:6"})
     CHECK_THROWS_AS(parse_peers(bad), PeersError);
 }
+
+TEST_CASE("a forwarded message carries its client's address on a second line, which is stripped on arrival",
+          "[no-cluster]") {
+  const std::string line = R"({"src":"c3","dest":"n1","body":{"type":"write","msg_id":4}})";
+  Datagram d = split_datagram(with_client_address(line, {"c3", "10.0.0.1", 41234}));
+  CHECK(d.line == line);
+  REQUIRE(d.client);
+  CHECK(d.client->name == "c3");
+  CHECK(d.client->host == "10.0.0.1");
+  CHECK(d.client->port == 41234);
+
+  Datagram plain = split_datagram(line);
+  CHECK(plain.line == line);
+  CHECK_FALSE(plain.client);
+  for (const char* bad : {"junk", R"({"fl-client":{"name":"c3","host":"10.0.0.1"}})",
+                          R"({"fl-client":{"name":"c3","host":"10.0.0.1","port":70000}})"}) {
+    Datagram d2 = split_datagram(line + "\n" + bad);
+    CHECK(d2.line == line);
+    CHECK_FALSE(d2.client);
+  }
+}
