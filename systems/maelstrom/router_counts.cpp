@@ -33,7 +33,8 @@ Json router_counts(const std::string& jsonl) {
   Json out = Json::object();
   for (const char* d : kRouterDirections) {
     std::uint64_t msgs = 0, bytes = 0;
-    for (const auto& [id, inc] : by_incarnation) {
+    for (const auto& entry : by_incarnation) {
+      const Incarnation& inc = entry.second;  // a lambda may not capture a structured binding (clang, C++17)
       auto count = [&](const char* what) -> std::uint64_t {
         const Json* c = inc.counters.contains(d) ? &inc.counters[d] : nullptr;
         if (!c || !c->is_object() || !c->contains(what) || !(*c)[what].is_number_integer() ||

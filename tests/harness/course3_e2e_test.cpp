@@ -149,7 +149,11 @@ TEST_CASE("Redlock on 5 lock nodes: a clock bump on a majority ends a lease earl
   CHECK(std::find(kinds.begin(), kinds.end(), "overlapping-holds") != kinds.end());
 }
 
-TEST_CASE("quorum with W + R > N and no read repair returns a new value, then an old one, caught by linearizable") {
+// [soak]: out of the default run. Its race needs the table's 40 s runs, and
+// under the sanitizers one run in two missed it: up to 96 s of the serial
+// part of CI. scripts/course-table counts the row (10 of 10 at 40 s);
+// `test_harness "[soak]"` runs this case by hand.
+TEST_CASE("quorum with W + R > N and no read repair returns a new value, then an old one, caught by linearizable", "[soak]") {
   FL_REQUIRE_ROOT();
   KnobRun r;
   CourseRow row;

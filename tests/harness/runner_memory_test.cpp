@@ -247,8 +247,11 @@ TEST_CASE("on a stop request in-flight ops get 2 s to finish, then are recorded 
   o.concurrency = 4;
   o.system_options = {{"latency-us", 6000000}};  // every op takes 6 s: none can finish in the drain
   TestRun run(o);
+  // Stop once every worker has surely invoked its first op (each takes 6 s,
+  // so none has finished): at 300 ms, a CI machine under load had started
+  // only three of the four.
   std::thread stopper([&run] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     run.request_stop();
   });
   TestOutcome out = run.run();
