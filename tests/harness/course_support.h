@@ -81,14 +81,7 @@ inline TestOutcome run_course_row(const CourseRow& row, TempStore& store) {
 inline void check_nothing_left() {
   CHECK(lines_with({"ip", "netns", "list"}, "fl-").empty());
   CHECK(lines_with({"ip", "-o", "link", "show"}, "fl-").empty());
-  // A node SIGKILLed at teardown may still be on its way out on a loaded
-  // machine; one that is still there after 10 s was left behind.
-  auto left = processes_running(FL_COURSE_BINARY);
-  for (int i = 0; i < 100 && !left.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    left = processes_running(FL_COURSE_BINARY);
-  }
-  CHECK(left.empty());
+  CHECK(processes_left(FL_COURSE_BINARY).empty());
   std::error_code ec;
   bool clock_files = false;
   if (std::filesystem::exists(clock_dir(), ec))

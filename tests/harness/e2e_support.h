@@ -7,11 +7,13 @@
 
 #include <dirent.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cluster/local_cluster.h"
@@ -118,16 +120,34 @@ inline std::vector<std::string> processes_working_in(const std::string& dir) {
 }
 
 // The pids of processes running BINARY (their argv[0]), unlike
-// processes_using, not a compiler whose flags merely name it.
-inline std::vector<std::string> processes_running(const std::string& binary) {
+// processes_using, not a compiler whose flags merely name it. With
+// `naming`, only those with an argument that contains it: the daemons of
+// one test's data directories, not those another test runs beside it.
+inline std::vector<std::string> processes_running(const std::string& binary, const std::string& naming = "") {
   std::vector<std::string> out;
   for (const std::string& pid : processes_using(binary)) {
     std::ifstream in("/proc/" + pid + "/cmdline");
-    std::string argv0;
-    std::getline(in, argv0, '\0');
-    if (argv0 == binary) out.push_back(pid);
+    std::string arg;
+    bool first = true, named = naming.empty();
+    for (; std::getline(in, arg, '\0'); first = false) {
+      if (first && arg != binary) break;
+      if (!first && arg.find(naming) != std::string::npos) named = true;
+    }
+    if (!first && named) out.push_back(pid);
   }
   return out;
+}
+
+// processes_running, given up to 10 s to empty: a daemon stopped at
+// teardown may still be on its way out on a loaded machine; one still
+// there after 10 s was left behind.
+inline std::vector<std::string> processes_left(const std::string& binary, const std::string& naming = "") {
+  auto left = processes_running(binary, naming);
+  for (int i = 0; i < 100 && !left.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    left = processes_running(binary, naming);
+  }
+  return left;
 }
 
 // The run's wire log against its history: each exchange names an invoke of

@@ -54,6 +54,6 @@ TEST_CASE("redis with appendfsync everysec loses acknowledged adds to a power cu
   CHECK(always.counts.ok > 100);
 
   CHECK(test::processes_working_in(data_root).empty());
-  CHECK(test::processes_running(FL_DISKFS_BINARY).empty());
+  CHECK(test::processes_left(FL_DISKFS_BINARY, data_root).empty());
   CHECK(test::lines_with({"ip", "netns", "list"}, "fl-").empty());
 }
