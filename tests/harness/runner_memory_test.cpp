@@ -40,6 +40,13 @@ TestOptions memory_test(const std::string& store, std::int64_t ops) {
   return o;
 }
 
+Validity verdict_named(const TestOutcome& out, const std::string& checker) {
+  const Json& v = out.results["checkers"][checker]["valid"];
+  if (v == true) return Validity::Valid;
+  if (v == false) return Validity::Invalid;
+  return Validity::Unknown;
+}
+
 }  // namespace
 
 TEST_CASE("a memory register run stores a complete run whose history re-checks to the same verdict", "[no-cluster]") {
@@ -175,7 +182,12 @@ TEST_CASE("a stale read only the search can rule out, planted after a busy run (
     o.concurrency = 50;
     o.workload_params = {{"values", values}};
     TestOutcome out = TestRun(o).run();
-    REQUIRE(out.valid == Validity::Valid);
+    // The run must be linearizable. Its overall verdict need not be valid:
+    // on a loaded machine every one of the unique-values cas ops, each
+    // expecting the last value its worker saw, can lose its race, and
+    // `stats` then rightly flags cas as never succeeding.
+    INFO("the run's checkers: " << out.results["checkers"].dump().substr(0, 2000));
+    REQUIRE(verdict_named(out, "linearizable") == Validity::Valid);
     // No op of the run is left open: none could be linearized among the planted ones.
     REQUIRE(out.counts.info == 0);
     const History planted = plant_stale_read(read_history(out.run_dir + "/history.jsonl"));
