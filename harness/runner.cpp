@@ -245,7 +245,7 @@ void TestRun::prepare(Run& r) {
   nlohmann::json params = r.live->system->workload_defaults(o.workload);
   for (auto& [k, v] : o.workload_params.items()) params[k] = v;
   try {
-    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params});
+    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params, o.nodes});
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const nlohmann::json::exception& e) {
