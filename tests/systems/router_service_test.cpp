@@ -17,14 +17,14 @@ using namespace fl;
 
 namespace {
 
-struct TempDir {
+struct ServiceTestDir {
   std::string path = "/tmp/fl-router-service-test-" + std::to_string(::getpid());
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  ServiceTestDir() { std::filesystem::create_directories(path); }
+  ~ServiceTestDir() { std::filesystem::remove_all(path); }
 };
 
 // The service's answer to `body` sent to `service`, retried until it is up.
-std::optional<Json> ask(const std::string& service, int port, const Json& body) {
+std::optional<Json> ask_service(const std::string& service, int port, const Json& body) {
   MaelstromConn conn("c1", service, "127.0.0.1", port);
   std::optional<Json> answer;
   for (int attempt = 0; attempt < 50 && !answer; ++attempt) answer = conn.call(body, 0.2);
@@ -34,17 +34,17 @@ std::optional<Json> ask(const std::string& service, int port, const Json& body) 
 }  // namespace
 
 TEST_CASE("fl-mservice answers Maelstrom's kv and tso requests over UDP", "[maelstrom][no-cluster]") {
-  TempDir dir;
+  ServiceTestDir dir;
   const int port = 30000 + ::getpid() % 10000;
   int pid = spawn_daemon({FL_MSERVICE_BINARY, "--listen", "127.0.0.1:" + std::to_string(port), "--watch-pid",
                           std::to_string(::getpid())},
                          dir.path + "/mservice.log");
-  std::optional<Json> w = ask("lin-kv", port, {{"type", "write"}, {"key", "x"}, {"value", 7}});
-  std::optional<Json> r = ask("lin-kv", port, {{"type", "read"}, {"key", "x"}});
-  std::optional<Json> missing = ask("seq-kv", port, {{"type", "read"}, {"key", "x"}});
-  std::optional<Json> t1 = ask("lin-tso", port, {{"type", "ts"}});
-  std::optional<Json> t2 = ask("lin-tso", port, {{"type", "ts"}});
-  std::optional<Json> health = ask("fl-mservice", port, {{"type", "health"}});
+  std::optional<Json> w = ask_service("lin-kv", port, {{"type", "write"}, {"key", "x"}, {"value", 7}});
+  std::optional<Json> r = ask_service("lin-kv", port, {{"type", "read"}, {"key", "x"}});
+  std::optional<Json> missing = ask_service("seq-kv", port, {{"type", "read"}, {"key", "x"}});
+  std::optional<Json> t1 = ask_service("lin-tso", port, {{"type", "ts"}});
+  std::optional<Json> t2 = ask_service("lin-tso", port, {{"type", "ts"}});
+  std::optional<Json> health = ask_service("fl-mservice", port, {{"type", "health"}});
   stop_process(pid, std::chrono::seconds(3));
   REQUIRE(w);
   CHECK(w->value("type", "") == "write_ok");
@@ -61,7 +61,7 @@ TEST_CASE("fl-mservice answers Maelstrom's kv and tso requests over UDP", "[mael
 }
 
 TEST_CASE("fl-mrouter carries a node's seq-kv requests to fl-mservice and the answers back", "[maelstrom][no-cluster]") {
-  TempDir dir;
+  ServiceTestDir dir;
   const int port = 30000 + ::getpid() % 10000;
   const std::string service = "127.0.0.1:" + std::to_string(port + 1), a1 = "127.0.0.1:" + std::to_string(port);
   int svc = spawn_daemon({FL_MSERVICE_BINARY, "--listen", service, "--watch-pid", std::to_string(::getpid())},
