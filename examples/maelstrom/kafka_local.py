@@ -15,7 +15,7 @@ from maelstrom_node import Node
 
 MAX_POLL = 200    # entries per key in one poll_ok: a poll_ok must fit a datagram
 MAX_GOSSIP = 100  # entries per key in one gossip message
-OWNER_WAIT = 0.5  # seconds a send waits for the owner before appending here
+OWNER_WAIT = 0.8  # seconds a send waits for the owner before appending here
 
 node = Node()
 copies = {}     # key -> [msg, …]: this node's copy of the key's log
