@@ -6,8 +6,8 @@
 //   commit_offsets {offsets}       the last offset this worker polled, per key
 //   list_committed_offsets {keys}  every key
 // in the shares 0.5 / 0.3 / 0.1 / 0.1 (a commit with nothing polled yet is a
-// poll). After the final heal, `final-polls` polls (default 5, one per node
-// in turn) read every key from offset 0, so an acknowledged send no poll
+// poll). After the final heal, `final-polls` polls (default 5 or the node
+// count, one per node in turn) read every key from offset 0, so an acknowledged send no poll
 // ever returned is seen to be lost. Judged by the kafka checker.
 #include <algorithm>
 #include <atomic>
@@ -27,7 +27,8 @@ class KafkaWorkload : public Workload {
   explicit KafkaWorkload(const WorkloadOptions& opts) {
     WorkloadParams p("kafka", opts.params);
     keys_ = static_cast<int>(p.whole("key-count", 5, 1));
-    final_polls_ = static_cast<int>(p.whole("final-polls", 5, 1));
+    // At least one final poll on every node: a node left unread is a node unjudged.
+    final_polls_ = static_cast<int>(p.whole("final-polls", std::max(5, opts.nodes), 1));
   }
   std::string name() const override { return "kafka"; }
 

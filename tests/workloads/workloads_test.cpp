@@ -175,4 +175,22 @@ TEST_CASE("Maelstrom's kafka workload sends unique msgs and polls each key from 
   WorkloadOptions o;
   o.params = {{"key-count", 0}};
   CHECK_THROWS_AS(make_workload("kafka", o), std::invalid_argument);
+  o.params = Json::object();
+  o.nodes = 9;
+  CHECK(make_workload("kafka", o)->final_ops().size() == 9);  // one per node of a bigger cluster
+}
+
+TEST_CASE("final reads default to one on every node of a bigger cluster, and final-reads still sets them") {
+  WorkloadOptions o;
+  o.nodes = 25;
+  for (const char* name : {"broadcast", "g-set", "set", "g-counter", "pn-counter"}) {
+    INFO(name);
+    CHECK(make_workload(name, o)->final_ops().size() == 25);
+  }
+  o.nodes = 2;
+  CHECK(make_workload("broadcast", o)->final_ops().size() == 5);
+  CHECK(make_workload("set", o)->final_ops().size() == 3);
+  o.nodes = 25;
+  o.params = {{"final-reads", 7}};
+  CHECK(make_workload("g-counter", o)->final_ops().size() == 7);
 }
