@@ -4,7 +4,8 @@
 // datagrams, so partitions and packet faults act on them:
 //
 //   fl-mrouter --node n1 --listen 10.213.77.11:7400
-//              --peers n1=10.213.77.11:7400,n2=…,n3=… [--counters FILE] -- ./node [args]
+//              --peers n1=10.213.77.11:7400,n2=…,n3=… [--service HOST:PORT]
+//              [--counters FILE] -- ./node [args]
 //
 // It starts the node as its child (the child's stderr is the router's), sends
 // it Maelstrom's `init` and waits for `init_ok`. Then each line the node
@@ -13,7 +14,10 @@
 // arrives becomes one line on the node's stdin (datagrams that arrive before
 // init_ok wait for it). A message a node forwards in a client's name carries
 // that client's address to the next router, so any node can answer it
-// (routing.h, ClientAddress). A datagram for "fl-mrouter" with body type "health"
+// (routing.h, ClientAddress). A line for one of Maelstrom's services
+// ("seq-kv", "lin-kv", "lww-kv", "lin-tso") goes to fl-mservice at --service,
+// and what arrives from that address goes to the node; without --service
+// such a line is dropped, with a line on stderr. A datagram for "fl-mrouter" with body type "health"
 // is answered by the router itself: whether the node is ready, and the
 // messages and bytes it carried so far. With --counters FILE it also appends
 // those figures to FILE as one JSON line (see write_counts) every second
@@ -56,11 +60,12 @@ struct Options {
   std::string listen;
   std::vector<Peer> peers;
   std::string counters;           // where the counts go as JSON lines ("" = nowhere)
+  std::string service;            // fl-mservice's HOST:PORT ("" = no services)
   std::vector<std::string> argv;  // the node program and its arguments
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr, "fl-mrouter: %s\nusage: fl-mrouter --node ID --listen HOST:PORT --peers n1=HOST:PORT,… [--counters FILE] -- PROGRAM [ARGS]\n",
+  std::fprintf(stderr, "fl-mrouter: %s\nusage: fl-mrouter --node ID --listen HOST:PORT --peers n1=HOST:PORT,… [--service HOST:PORT] [--counters FILE] -- PROGRAM [ARGS]\n",
                why.c_str());
   std::exit(64);
 }
@@ -82,6 +87,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--listen") o.listen = argv[++i];
     else if (a == "--peers") peers = argv[++i];
     else if (a == "--counters") o.counters = argv[++i];
+    else if (a == "--service") o.service = argv[++i];
     else usage("unknown flag " + a);
   }
   for (; i < argc; ++i) o.argv.push_back(argv[i]);
@@ -132,6 +138,15 @@ class Router {
     for (const Peer& p : o_.peers) {
       nodes_.push_back(p.name);
       peer_addr_[p.name] = address(p.host, p.port);
+    }
+    if (!o_.service.empty()) {
+      std::size_t colon = o_.service.rfind(':');
+      std::string port = colon == std::string::npos ? "" : o_.service.substr(colon + 1);
+      if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(port) < 1 || std::stoi(port) > 65535)
+        usage("--service takes HOST:PORT, not \"" + o_.service + "\"");
+      service_addr_ = address(o_.service.substr(0, colon), static_cast<std::uint16_t>(std::stoi(port)));
+      has_service_ = true;
     }
   }
 
@@ -267,6 +282,15 @@ class Router {
         send(datagram, peer_addr_[r.dest]);
         return;
       }
+      case RouteKind::Service:
+        if (!has_service_) {
+          std::fprintf(stderr, "fl-mrouter: dropped a message to %s: this router was given no --service\n",
+                       r.dest.c_str());
+          return;
+        }
+        service_out_.add(line.size());
+        send(line, service_addr_);
+        return;
       case RouteKind::Client:
         if (is_init_ok(r)) {
           ready_ = true;
@@ -307,6 +331,13 @@ class Router {
                    o_.node.c_str());
       return;
     }
+    // fl-mservice's answers come from its address (their "src" is the service).
+    if (has_service_ && same_address(service_addr_, from)) {
+      service_in_.add(line.size());
+      if (!ready_) waiting_.push_back(line);
+      else deliver(line);
+      return;
+    }
     // What another router sent is a node's message, whatever its "src"
     // says: a node forwarding a client's request must not make this router
     // take the other router for the client.
@@ -334,7 +365,9 @@ class Router {
     return {{"client-to-node", client_in_.json()},
             {"node-to-client", client_out_.json()},
             {"node-to-node-sent", node_out_.json()},
-            {"node-to-node-received", node_in_.json()}};
+            {"node-to-node-received", node_in_.json()},
+            {"node-to-service", service_out_.json()},
+            {"service-to-node", service_in_.json()}};
   }
 
   // One line per write, appended (one write(2) of a whole line, so a kill
@@ -397,6 +430,8 @@ class Router {
   std::vector<std::string> nodes_;
   std::map<std::string, sockaddr_in> peer_addr_;
   std::map<std::string, sockaddr_in> client_addr_;
+  sockaddr_in service_addr_{};
+  bool has_service_ = false;
   std::string to_node_buf_;          // lines for the node's stdin the pipe has not taken yet
   std::deque<std::string> waiting_;  // datagrams that came before init_ok
   bool ready_ = false;
@@ -406,7 +441,7 @@ class Router {
   std::string incarnation_;
   Json last_written_;
   std::chrono::steady_clock::time_point next_count_ = std::chrono::steady_clock::now();
-  Counters client_in_, client_out_, node_out_, node_in_;
+  Counters client_in_, client_out_, node_out_, node_in_, service_out_, service_in_;
 };
 
 }  // namespace

@@ -4,6 +4,10 @@
 
 namespace mrouter {
 
+bool is_service_name(const std::string& name) {
+  return name == "seq-kv" || name == "lin-kv" || name == "lww-kv" || name == "lin-tso";
+}
+
 Route route(const std::string& line, const std::string& self, const std::vector<std::string>& nodes) {
   Route r;
   Json m = Json::parse(line, nullptr, false);
@@ -26,6 +30,7 @@ Route route(const std::string& line, const std::string& self, const std::vector<
   r.dest = dest->get<std::string>();
   r.body = *body;
   if (r.dest == kRouterName) r.kind = RouteKind::Router;
+  else if (is_service_name(r.dest)) r.kind = RouteKind::Service;
   else if (r.dest == self) r.kind = RouteKind::Self;
   else if (std::find(nodes.begin(), nodes.end(), r.dest) != nodes.end()) r.kind = RouteKind::Node;
   else r.kind = RouteKind::Client;

@@ -1,9 +1,12 @@
 // The routing rule of fl-mrouter, kept pure so tests reach it: where one line
 // of Maelstrom's protocol ({"src", "dest", "body"}) goes. A line for another
 // node goes to that node's router, a line for this node back to its own
-// stdin, a line for anyone else (a client, "c1") to the address that client
-// last wrote from, and a line for "fl-mrouter" is the router's own business
-// (its health and counters). A line that is not such an object is malformed.
+// stdin, a line for one of Maelstrom's services ("seq-kv", "lin-kv",
+// "lww-kv", "lin-tso") to fl-mservice, a line for anyone else (a client,
+// "c1") to the address that client last wrote from, and a line for
+// "fl-mrouter" is the router's own business (its health and counters). A line
+// that is not such an object is malformed. Node ids never shadow a service:
+// a node named "lin-kv" would be routed as the service.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +24,10 @@ using Json = nlohmann::json;
 // What "dest" names the router itself.
 constexpr const char* kRouterName = "fl-mrouter";
 
-enum class RouteKind { Node, Self, Client, Router, Malformed };
+enum class RouteKind { Node, Self, Service, Client, Router, Malformed };
+
+// True for the names Maelstrom's nodes call its services by.
+bool is_service_name(const std::string& name);
 
 struct Route {
   RouteKind kind = RouteKind::Malformed;

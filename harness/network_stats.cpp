@@ -94,6 +94,13 @@ Json network_section(const Json& traffic, const History& h) {
   j["all"] = per_op(cs_msgs + ss_msgs, cs_bytes + ss_bytes, ops);
   j["client-server"] = per_op(cs_msgs, cs_bytes, ops);
   j["server-server"] = per_op(ss_msgs, ss_bytes, ops);
+  // A node's requests to Maelstrom's services and their answers: counted
+  // apart, in neither figure above (nor in "all"), as Maelstrom's services
+  // are no part of the system under test.
+  const std::uint64_t sv_msgs = count_of(total, "node-to-service", "msgs") + count_of(total, "service-to-node", "msgs");
+  const std::uint64_t sv_bytes =
+      count_of(total, "node-to-service", "bytes") + count_of(total, "service-to-node", "bytes");
+  j["server-service"] = per_op(sv_msgs, sv_bytes, ops);
   j["total"] = total;
   j["nodes"] = traffic["nodes"];
   j["latency-ms"] = latency_quantiles(h);

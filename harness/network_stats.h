@@ -32,7 +32,8 @@ Json latency_quantiles(const History& h);
 // {"msgs", "bytes", "msgs-per-op", "bytes-per-op"}: client-server counts the
 // requests the routers received from clients and the answers they sent back,
 // server-server the messages nodes sent each other (whether or not they
-// arrived). The denominator "ops" is every client op invoked in the history
+// arrived); "server-service" counts the nodes' requests to Maelstrom's
+// services and the answers, and is in no other figure. The denominator "ops" is every client op invoked in the history
 // (ok, fail or info alike, final reads included), as Maelstrom divides by
 // every invoked client op.
 Json network_section(const Json& traffic, const History& h);

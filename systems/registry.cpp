@@ -64,7 +64,10 @@ const std::vector<Entry>& entries() {
        make_postgres_system},
       {{"maelstrom", "any node written to Maelstrom's protocol: --bin PATH [--bin-args \"…\"]; its messages travel as UDP datagrams between the nodes",
         {{"bin", "the node program (--bin)"}, {"bin-args", "more arguments for it (--bin-args)"},
-         {"router", "the fl-mrouter binary"}, kDataRoot, {"port", "the routers' UDP port (default 7400)"}, kHealthy}},
+         {"router", "the fl-mrouter binary"},
+         {"service", "the fl-mservice binary, serving seq-kv, lin-kv, lww-kv and lin-tso (default: beside the router; none: no services)"},
+         {"service-port", "fl-mservice's UDP port (default 7399)"},
+         kDataRoot, {"port", "the routers' UDP port (default 7400)"}, kHealthy}},
        make_maelstrom_system},
   };
   return v;

@@ -6,7 +6,10 @@
 // broadcast, each node is told the topology (every other node is its
 // neighbour) before its first client's first op, as Maelstrom does.
 // Options (JSON): "bin", "bin-args", "router" (the fl-mrouter binary, found
-// beside faultline by default), "data-root", "port", "healthy-within-s".
+// beside faultline by default), "service" (the fl-mservice binary, which
+// serves Maelstrom's seq-kv, lin-kv, lww-kv and lin-tso: found beside the
+// router by default; "none" runs no services), "service-port" (default
+// 7399), "data-root", "port", "healthy-within-s".
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -112,6 +115,10 @@ std::unique_ptr<System> make_maelstrom_system(const Json& options) {
   for (std::string a; extra >> a;) db.node_argv.push_back(a);
   db.router = o.value("router", router_beside_faultline("fl-mrouter"));
   require_program(db.router, "the Maelstrom router");
+  db.service = o.value("service", (fs::path(db.router).parent_path() / "fl-mservice").string());
+  if (db.service == "none") db.service.clear();
+  else require_program(db.service, "the Maelstrom services' program");
+  db.service_port = o.value("service-port", db.service_port);
   db.data_root = o.value("data-root", db.data_root);
   db.port = o.value("port", db.port);
   db.healthy_within_s = o.value("healthy-within-s", db.healthy_within_s);

@@ -9,9 +9,19 @@
 // start() after a kill starts both again, and the node gets a fresh `init`.
 // Each router appends its counts to <root>/<node>/counters.jsonl (copied to
 // the store with the log); traffic() reads them (router_counts.h).
+// Maelstrom's services (seq-kv, lin-kv, lww-kv, lin-tso) are one fl-mservice
+// on this machine, outside every node's namespace, listening on the address
+// this machine reaches the nodes from (the bridge's, for namespaces) at
+// `service_port`; each router is told it (--service). It starts before the
+// routers and stops after them (and by itself should faultline die: it
+// watches faultline's pid); its log is <root>/mservice.log. Like Maelstrom's
+// services it is no node: partitions, which cut nodes from nodes, leave it
+// reachable, while packet faults on a node's interface act on its requests
+// and answers as on any other traffic; kill and pause never touch it.
 // Thread-safety: per-host calls may run concurrently.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,6 +34,8 @@ namespace fl {
 
 struct MaelstromDbOptions {
   std::string router;                    // the fl-mrouter binary
+  std::string service;                   // the fl-mservice binary ("" = no services)
+  int service_port = 7399;
   std::vector<std::string> node_argv;    // the node program and its arguments
   std::string data_root = "/tmp/faultline-maelstrom";
   int port = 7400;
@@ -42,6 +54,9 @@ class MaelstromDb : public Db {
   void resume(Host& host) override { daemons_.resume(host); }
   std::vector<int> pids(Host& host) override { return daemons_.pids(host); }
   std::vector<std::string> log_files(Host& host) override { return {log_path(host), counts_path(host)}; }
+  // fl-mservice's health answer ({"requests"}), or null when it does not answer in time (or runs not).
+  Json service_health(double timeout_s) const;
+  std::string service_log() const { return opts_.data_root + "/mservice.log"; }
   Json traffic(const std::vector<Host*>& hosts) override;
 
   int port() const { return opts_.port; }
@@ -54,8 +69,12 @@ class MaelstromDb : public Db {
   std::string counts_path(const Host& host) const { return dir(host) + "/counters.jsonl"; }
   MaelstromDbOptions opts_;
   std::mutex mu_;
+  void start_service(const std::vector<Host*>& hosts);
   std::string peers_;  // fixed at setup
+  std::string service_addr_;  // fl-mservice's HOST:PORT, fixed at setup ("" = none)
   DaemonTable daemons_;
+  std::unique_ptr<Host> service_host_;  // this machine, at the address the nodes reach it by
+  DaemonTable service_daemon_;
 };
 
 }  // namespace fl

@@ -13,8 +13,10 @@
 namespace fl {
 
 // The directions fl-mrouter counts, in the order it names them.
-inline constexpr const char* kRouterDirections[] = {"client-to-node", "node-to-client", "node-to-node-sent",
-                                                    "node-to-node-received"};
+// The last two are a node's traffic with Maelstrom's services (fl-mservice);
+// a router that predates them counts none.
+inline constexpr const char* kRouterDirections[] = {"client-to-node",        "node-to-client",  "node-to-node-sent",
+                                                    "node-to-node-received", "node-to-service", "service-to-node"};
 
 // {"client-to-node": {"msgs", "bytes"}, …, "incarnations": N, "complete":
 // bool, "reason": "…" (only when incomplete)}. Lines that are not such JSON

@@ -4,9 +4,13 @@
 // random partitions (iptables). Each correct design keeps its promise and
 // each broken one is caught by its workload's checker — the broken ones
 // because their design meets the partition (or, for the read cache, the
-// concurrency), not because any node answers wrong on purpose. Each ≤ 20 s.
+// concurrency, or the weak promise of Maelstrom's seq-kv service, which
+// fl-mservice serves beside the cluster), not because any node answers wrong
+// on purpose. Each ≤ 20 s.
 // Needs root.
 #include <string>
+
+#include <unistd.h>
 
 #include "course_support.h"
 #include "tests/skip.h"
@@ -49,6 +53,8 @@ struct MaelstromRun {
     CHECK(lines_with({"ip", "netns", "list"}, "fl-").empty());
     // fl-mrouter's own tests run it beside this one: only ours count.
     CHECK(processes_left(FL_MROUTER_BINARY, kMaelstromDataRoot).empty());
+    // Nor may the services' program outlive the run (it watches our pid).
+    CHECK(processes_left(FL_MSERVICE_BINARY, std::to_string(::getpid())).empty());
     return out;
   }
 };
@@ -170,4 +176,28 @@ TEST_CASE("maelstrom: kafka logs that append locally when the owner is out of re
   INFO(kafka.dump());
   CHECK(verdict_of(out, "kafka") == "invalid");
   CHECK(kafka["anomaly-counts"].value("inconsistent-offsets", 0) > 0);
+}
+
+TEST_CASE("maelstrom: a g-counter keeping each node's adds in seq-kv by cas converges on every acknowledged add") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("g_counter_seqkv.py", "g-counter");
+  CHECK(faults_started(out) > 0);
+  CHECK(out.counts.ok > 100);
+  CHECK(verdict_of(out, "g-counter") == "valid");
+  CHECK(out.valid == Validity::Valid);
+  // The requests crossed the network to fl-mservice and were counted apart.
+  const Json& net = out.results["network"];
+  REQUIRE(net.is_object());
+  CHECK(net["total"]["node-to-service"]["msgs"].get<long>() > out.counts.ok);
+  CHECK(net["total"]["service-to-node"]["msgs"].get<long>() > 0);
+  CHECK(net["server-service"]["msgs"].get<long>() > 0);
+}
+
+TEST_CASE("maelstrom: a g-counter that reads seq-kv then writes the sum loses adds") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("g_counter_seqkv_nocas.py", "g-counter");
+  CHECK(out.counts.ok > 100);
+  CHECK(verdict_of(out, "g-counter") == "invalid");
 }

@@ -76,3 +76,18 @@ TEST_CASE("a forwarded message carries its client's address on a second line, wh
     CHECK_FALSE(d2.client);
   }
 }
+
+TEST_CASE("a message for one of Maelstrom's services goes to the service, whatever the node ids", "[no-cluster]") {
+  for (const char* s : {"seq-kv", "lin-kv", "lww-kv", "lin-tso"}) {
+    Json m = {{"src", "n1"}, {"dest", s}, {"body", {{"type", "read"}, {"key", 1}, {"msg_id", 2}}}};
+    Route r = route(m.dump(), "n1", kNodes);
+    CHECK(r.kind == RouteKind::Service);
+    CHECK(r.dest == s);
+    CHECK(is_service_name(s));
+  }
+  CHECK_FALSE(is_service_name("n1"));
+  CHECK_FALSE(is_service_name("kv"));
+  // The service's answer, back at the node's router, is the node's.
+  CHECK(route(R"({"src":"seq-kv","dest":"n1","body":{"type":"read_ok","in_reply_to":2}})", "n1", kNodes).kind ==
+        RouteKind::Self);
+}
