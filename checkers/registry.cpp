@@ -24,11 +24,12 @@ std::unique_ptr<Checker> make_causal_checker();
 std::unique_ptr<Checker> make_causal_consistency_checker();
 std::unique_ptr<Checker> make_causal_memory_checker();
 std::unique_ptr<Checker> make_causal_convergence_checker();
-// Maelstrom's workloads: broadcast, g-counter, pn-counter, echo.
+// Maelstrom's workloads: broadcast, g-counter, pn-counter, echo, kafka.
 std::unique_ptr<Checker> make_broadcast_checker();
 std::unique_ptr<Checker> make_g_counter_checker();
 std::unique_ptr<Checker> make_pn_counter_checker();
 std::unique_ptr<Checker> make_echo_checker();
+std::unique_ptr<Checker> make_kafka_checker();
 // Maelstrom's --availability: the share of ops that must succeed.
 std::unique_ptr<Checker> make_availability_checker();
 // Transactions (Elle's checkers): checkers/txn/.
@@ -48,7 +49,7 @@ const std::vector<const Checker*>& all_checkers() {
                       make_causal_convergence_checker, make_txn_list_append_checker,
                       make_txn_rw_register_checker, make_broadcast_checker, make_g_counter_checker,
                       make_pn_counter_checker,
-                      make_echo_checker, make_availability_checker})
+                      make_echo_checker, make_kafka_checker, make_availability_checker})
       v.push_back(make());
     return v;
   }();

@@ -20,6 +20,7 @@ std::unique_ptr<Workload> make_g_counter_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_pn_counter_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_g_set_workload(const WorkloadOptions& opts);
 std::unique_ptr<Workload> make_unique_ids_workload(const WorkloadOptions& opts);
+std::unique_ptr<Workload> make_kafka_workload(const WorkloadOptions& opts);
 
 namespace {
 
@@ -115,6 +116,11 @@ const std::vector<Entry>& entries() {
         {{"read-fraction", "the share of ops that are reads (default 0.2)"},
          {"final-reads", "reads after the final heal, one per node in turn (default 5, or one per node when there are more)"}}},
        make_pn_counter_workload},
+      {{"kafka", "Maelstrom's kafka: sends of unique msgs to a few logs, polls from where each consumer left off, "
+                 "commits and lists of committed offsets, final polls of every log from offset 0 (kafka checker)",
+        {{"key-count", "how many logs (keys) (default 5)"},
+         {"final-polls", "polls of every key from offset 0 after the final heal, one per node in turn (default 5, or one per node when there are more)"}}},
+       make_kafka_workload},
   };
   return v;
 }

@@ -2,7 +2,7 @@
 // (--bin PATH [--bin-args "…"]), unchanged, on every node of the cluster,
 // behind fl-mrouter (MaelstromDb), driven by MaelstromClient over UDP. Its
 // workloads are Maelstrom's: echo, broadcast, g-counter, lin-kv,
-// txn-rw-register, txn-list-append, unique-ids, g-set, pn-counter. For
+// txn-rw-register, txn-list-append, unique-ids, g-set, pn-counter, kafka. For
 // broadcast, each node is told the topology (every other node is its
 // neighbour) before its first client's first op, as Maelstrom does.
 // Options (JSON): "bin", "bin-args", "router" (the fl-mrouter binary, found
@@ -47,7 +47,7 @@ class MaelstromSystem : public System {
   std::string name() const override { return "maelstrom"; }
   std::vector<std::string> workloads() const override {
     return {"echo",   "broadcast",       "g-counter",       "pn-counter", "g-set",
-            "lin-kv", "txn-rw-register", "txn-list-append", "unique-ids"};
+            "lin-kv", "txn-rw-register", "txn-list-append", "unique-ids", "kafka"};
   }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node, const ClientOptions& opts) override {

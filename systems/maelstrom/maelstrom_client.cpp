@@ -43,6 +43,36 @@ std::string txn_mismatch(const std::string& workload, const Json& sent, const Js
   return "";
 }
 
+// A kafka answer of the right type: send_ok's offset, poll_ok's msgs
+// ({key: [[offset, msg], …]}), list_committed_offsets_ok's offsets; info
+// when a field is missing or not of its shape.
+Completion kafka_answer(const OpSpec& op, const Json& body) {
+  const std::string type = body.value("type", "");
+  auto odd = [&](const char* field) {
+    return Completion{OpType::Info, nullptr, fmt::format("{} whose \"{}\" is missing or malformed", type, field)};
+  };
+  if (op.f == "send") {
+    if (!body.contains("offset") || !body["offset"].is_number_integer()) return odd("offset");
+    return {OpType::Ok, body["offset"], ""};
+  }
+  if (op.f == "poll") {
+    if (!body.contains("msgs") || !body["msgs"].is_object()) return odd("msgs");
+    for (const auto& item : body["msgs"].items()) {
+      if (!item.value().is_array()) return odd("msgs");
+      for (const Json& e : item.value())
+        if (!e.is_array() || e.size() != 2 || !e[0].is_number_integer()) return odd("msgs");
+    }
+    return {OpType::Ok, body["msgs"], ""};
+  }
+  if (op.f == "list_committed_offsets") {
+    if (!body.contains("offsets") || !body["offsets"].is_object()) return odd("offsets");
+    for (const auto& item : body["offsets"].items())
+      if (!item.value().is_number_integer()) return odd("offsets");
+    return {OpType::Ok, body["offsets"], ""};
+  }
+  return {OpType::Ok, op.value, ""};
+}
+
 }  // namespace
 
 Json MaelstromClient::request(const std::string& workload, const OpSpec& op) {
@@ -68,6 +98,13 @@ Json MaelstromClient::request(const std::string& workload, const OpSpec& op) {
       return {{"type", "cas"}, {"key", key}, {"from", op.value[0]}, {"to", op.value[1]}};
   }
   if (is_txn_workload(workload) && op.f == "txn" && op.value.is_array()) return {{"type", "txn"}, {"txn", op.value}};
+  if (workload == "kafka" && op.value.is_object()) {
+    if (op.f == "send") return {{"type", "send"}, {"key", op.value.value("key", Json())}, {"msg", op.value.value("msg", Json())}};
+    if (op.f == "poll" || op.f == "commit_offsets")
+      return {{"type", op.f}, {"offsets", op.value.value("offsets", Json::object())}};
+    if (op.f == "list_committed_offsets")
+      return {{"type", op.f}, {"keys", op.value.value("keys", Json::array())}};
+  }
   return nullptr;
 }
 
@@ -102,6 +139,7 @@ Completion MaelstromClient::answer(const std::string& workload, const OpSpec& op
     if (!body.contains("id")) return missing("id");
     return {OpType::Ok, body["id"], ""};
   }
+  if (workload == "kafka") return kafka_answer(op, body);
   if (op.f == "read") {
     const char* field = workload == "broadcast" ? "messages" : "value";
     if (!body.contains(field)) return missing(field);

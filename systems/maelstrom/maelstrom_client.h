@@ -13,6 +13,11 @@
 //              request's micro-ops ("r", "w", "append": Elle's own) with the
 //              reads filled in; anything else in txn_ok is info. A txn that
 //              fails or may have happened keeps its micro-ops, reads unknown.
+//   kafka      send {key, msg} → send_ok, ok with its offset;
+//              poll {offsets} → poll_ok, ok with its msgs {key: [[offset, msg], …]};
+//              commit_offsets {offsets} → commit_offsets_ok;
+//              list_committed_offsets {keys} → list_committed_offsets_ok,
+//              ok with its offsets; an answer of the wrong shape is info.
 // An error answer is fail or info as maelstrom_errors.h says; no answer
 // within the timeout is info. Not thread-safe: one per process.
 #pragma once

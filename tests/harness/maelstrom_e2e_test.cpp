@@ -26,6 +26,7 @@ struct MaelstromRun {
   ClusterGuard guard;
   TempStore store;
   RemoveDir data{kMaelstromDataRoot};
+  std::vector<std::string> nemesis = {"partition"};
 
   TestOutcome run(const std::string& node, const std::string& workload, double time_limit_s = 10,
                   NetworkGates gates = {}) {
@@ -35,7 +36,7 @@ struct MaelstromRun {
     o.system_options = {{"bin", std::string(FL_SOURCE_DIR) + "/examples/maelstrom/" + node},
                         {"router", FL_MROUTER_BINARY},
                         {"data-root", kMaelstromDataRoot}};
-    o.nemesis = {"partition"};
+    o.nemesis = nemesis;
     o.nemesis_interval_s = 2;
     o.quiet_s = 2;
     o.nodes = 3;
@@ -142,6 +143,39 @@ TEST_CASE("maelstrom: sharded txns without a commit protocol write a cycle (G0)"
   TestOutcome out = r.run("txn_sharded.py", "txn-list-append", 8);
   CHECK(verdict_of(out, "txn-list-append") == "invalid");
   CHECK(out.results["checkers"]["txn-list-append"]["anomaly-types"].dump().find("\"G0\"") != std::string::npos);
+}
+
+TEST_CASE("maelstrom: kafka logs with one owner per key keep one msg per offset through partitions") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("kafka.py", "kafka");
+  CHECK(faults_started(out) > 0);
+  CHECK(out.counts.ok > 100);
+  const Json& kafka = out.results["checkers"]["kafka"];
+  INFO(kafka.dump());
+  CHECK(verdict_of(out, "kafka") == "valid");
+  CHECK(kafka["polled-msg-count"].get<long>() > 0);
+  CHECK(kafka["acknowledged-send-count"].get<long>() > 50);
+}
+
+TEST_CASE("maelstrom: kafka logs that append locally when the owner is slow are sound while every owner answers") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun quiet;  // the control for the next case: no faults
+  quiet.nemesis = {};
+  TestOutcome out = quiet.run("kafka_local.py", "kafka", 8);
+  INFO(out.results["checkers"]["kafka"].dump());
+  CHECK(out.counts.ok > 100);
+  CHECK(verdict_of(out, "kafka") == "valid");
+}
+
+TEST_CASE("maelstrom: kafka logs that append locally when the owner is out of reach hand out one offset twice") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  TestOutcome out = r.run("kafka_local.py", "kafka");
+  const Json& kafka = out.results["checkers"]["kafka"];
+  INFO(kafka.dump());
+  CHECK(verdict_of(out, "kafka") == "invalid");
+  CHECK(kafka["anomaly-counts"].value("inconsistent-offsets", 0) > 0);
 }
 
 TEST_CASE("maelstrom: a g-counter keeping each node's adds in seq-kv by cas converges on every acknowledged add") {

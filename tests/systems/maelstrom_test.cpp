@@ -144,3 +144,33 @@ TEST_CASE("two txns whose appends reach two key owners in opposite orders are a 
   CHECK(r.valid == Validity::Invalid);
   CHECK(r.detail["anomaly-types"] == Json::array({"G0"}));
 }
+
+TEST_CASE("kafka's ops become send, poll, commit_offsets and list_committed_offsets, and their answers values",
+          "[no-cluster]") {
+  OpSpec send{"send", {{"key", "k1"}, {"msg", 7}}, std::nullopt};
+  CHECK(MaelstromClient::request("kafka", send) == Json{{"type", "send"}, {"key", "k1"}, {"msg", 7}});
+  OpSpec poll{"poll", {{"offsets", {{"k1", 3}}}}, std::nullopt};
+  CHECK(MaelstromClient::request("kafka", poll) == Json{{"type", "poll"}, {"offsets", {{"k1", 3}}}});
+  OpSpec commit{"commit_offsets", {{"offsets", {{"k1", 2}}}}, std::nullopt};
+  CHECK(MaelstromClient::request("kafka", commit) == Json{{"type", "commit_offsets"}, {"offsets", {{"k1", 2}}}});
+  OpSpec list{"list_committed_offsets", {{"keys", {"k1"}}}, std::nullopt};
+  CHECK(MaelstromClient::request("kafka", list) == Json{{"type", "list_committed_offsets"}, {"keys", {"k1"}}});
+  CHECK(MaelstromClient::request("kafka", {"read", nullptr, std::nullopt}).is_null());
+
+  Completion c = MaelstromClient::answer("kafka", send, {{"type", "send_ok"}, {"offset", 4}});
+  CHECK(c.type == OpType::Ok);
+  CHECK(c.value == 4);
+  CHECK(MaelstromClient::answer("kafka", send, {{"type", "send_ok"}}).type == OpType::Info);
+  Json msgs = {{"k1", Json::array({Json::array({3, 7}), Json::array({5, 8})})}};
+  c = MaelstromClient::answer("kafka", poll, {{"type", "poll_ok"}, {"msgs", msgs}});
+  CHECK(c.type == OpType::Ok);
+  CHECK(c.value == msgs);
+  CHECK(MaelstromClient::answer("kafka", poll, {{"type", "poll_ok"}, {"msgs", {{"k1", Json::array({3})}}}}).type ==
+        OpType::Info);
+  CHECK(MaelstromClient::answer("kafka", commit, {{"type", "commit_offsets_ok"}}).type == OpType::Ok);
+  c = MaelstromClient::answer("kafka", list, {{"type", "list_committed_offsets_ok"}, {"offsets", {{"k1", 2}}}});
+  CHECK(c.type == OpType::Ok);
+  CHECK(c.value == Json{{"k1", 2}});
+  CHECK(MaelstromClient::answer("kafka", list, {{"type", "poll_ok"}, {"msgs", msgs}}).type == OpType::Info);
+  CHECK(MaelstromClient::answer("kafka", send, {{"type", "error"}, {"code", 11}}).type == OpType::Fail);
+}

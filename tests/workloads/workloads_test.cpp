@@ -134,6 +134,52 @@ TEST_CASE("Maelstrom's unique-ids, g-set and pn-counter workloads make their ops
   }
 }
 
+TEST_CASE("Maelstrom's kafka workload sends unique msgs and polls each key from past what it last polled") {
+  std::mt19937_64 rng(11);
+  auto k = make_workload("kafka", {});
+  REQUIRE(k);
+  CHECK(k->checkers() == std::vector<std::string>{"kafka", "stats"});
+  std::set<std::int64_t> msgs;
+  std::set<std::string> kinds;
+  for (int i = 0; i < 400; ++i) {
+    OpSpec op = k->next(rng);
+    kinds.insert(op.f);
+    if (op.f == "send") {
+      CHECK(msgs.insert(op.value["msg"].get<std::int64_t>()).second);
+      CHECK(op.value["key"].get<std::string>().rfind("k", 0) == 0);
+    }
+    if (op.f == "poll" && op.value["offsets"].contains("k1")) {
+      k->completed(op, {OpType::Ok, {{"k1", Json::array({Json::array({7, 1}), Json::array({9, 2})})}}, ""});
+      break;
+    }
+  }
+  CHECK(kinds.count("send"));
+  // Once k1 is polled up to 9, this worker polls it from 10 and commits 9.
+  bool polled = false, committed = false;
+  for (int i = 0; i < 400 && !(polled && committed); ++i) {
+    OpSpec op = k->next(rng);
+    if (op.f == "poll" && op.value["offsets"].contains("k1")) {
+      CHECK(op.value["offsets"]["k1"] == 10);
+      polled = true;
+    }
+    if (op.f == "commit_offsets") {
+      CHECK(op.value["offsets"]["k1"] == 9);
+      committed = true;
+    }
+  }
+  CHECK((polled && committed));
+  std::vector<OpSpec> finals = k->final_ops();
+  REQUIRE(finals.size() == 5);
+  CHECK(finals[0].value["offsets"].size() == 5);
+  CHECK(finals[0].value["offsets"]["k0"] == 0);
+  WorkloadOptions o;
+  o.params = {{"key-count", 0}};
+  CHECK_THROWS_AS(make_workload("kafka", o), std::invalid_argument);
+  o.params = Json::object();
+  o.nodes = 9;
+  CHECK(make_workload("kafka", o)->final_ops().size() == 9);  // one per node of a bigger cluster
+}
+
 TEST_CASE("final reads default to one on every node of a bigger cluster, and final-reads still sets them") {
   WorkloadOptions o;
   o.nodes = 25;
