@@ -85,7 +85,7 @@ void MaelstromDb::start(Host& host) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     spec.argv = {opts_.router, "--node", host.name(), "--listen", fmt::format("{}:{}", host.address(), opts_.port),
-                 "--peers", peers_, "--counters", counts_path(host), "--"};
+                 "--peers", peers_, "--counters", counts_path(host), "--messages", messages_path(host), "--"};
   }
   spec.argv.insert(spec.argv.end(), opts_.node_argv.begin(), opts_.node_argv.end());
   spec.log_path = log_path(host);  // appended: a restart continues the same log

@@ -8,7 +8,10 @@
 // kill / pause act on the router (its node dies with it: PR_SET_PDEATHSIG);
 // start() after a kill starts both again, and the node gets a fresh `init`.
 // Each router appends its counts to <root>/<node>/counters.jsonl (copied to
-// the store with the log); traffic() reads them (router_counts.h).
+// the store with the log); traffic() reads them (router_counts.h). It also
+// records its first messages (fl-mrouter --messages, each router's first
+// 1000) in <root>/<node>/messages.jsonl, copied to the store for the
+// report's message diagram.
 // Thread-safety: per-host calls may run concurrently.
 #pragma once
 
@@ -41,7 +44,9 @@ class MaelstromDb : public Db {
   void pause(Host& host) override { daemons_.pause(host); }
   void resume(Host& host) override { daemons_.resume(host); }
   std::vector<int> pids(Host& host) override { return daemons_.pids(host); }
-  std::vector<std::string> log_files(Host& host) override { return {log_path(host), counts_path(host)}; }
+  std::vector<std::string> log_files(Host& host) override {
+    return {log_path(host), counts_path(host), messages_path(host)};
+  }
   Json traffic(const std::vector<Host*>& hosts) override;
 
   int port() const { return opts_.port; }
@@ -52,6 +57,7 @@ class MaelstromDb : public Db {
   std::string dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
   std::string log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
   std::string counts_path(const Host& host) const { return dir(host) + "/counters.jsonl"; }
+  std::string messages_path(const Host& host) const { return dir(host) + "/messages.jsonl"; }
   MaelstromDbOptions opts_;
   std::mutex mu_;
   std::string peers_;  // fixed at setup
