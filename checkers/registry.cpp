@@ -29,6 +29,8 @@ std::unique_ptr<Checker> make_broadcast_checker();
 std::unique_ptr<Checker> make_g_counter_checker();
 std::unique_ptr<Checker> make_pn_counter_checker();
 std::unique_ptr<Checker> make_echo_checker();
+// Maelstrom's --availability: the share of ops that must succeed.
+std::unique_ptr<Checker> make_availability_checker();
 // Transactions (Elle's checkers): checkers/txn/.
 std::unique_ptr<Checker> make_txn_list_append_checker();
 std::unique_ptr<Checker> make_txn_rw_register_checker();
@@ -46,7 +48,7 @@ const std::vector<const Checker*>& all_checkers() {
                       make_causal_convergence_checker, make_txn_list_append_checker,
                       make_txn_rw_register_checker, make_broadcast_checker, make_g_counter_checker,
                       make_pn_counter_checker,
-                      make_echo_checker})
+                      make_echo_checker, make_availability_checker})
       v.push_back(make());
     return v;
   }();

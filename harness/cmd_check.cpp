@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/availability.h"
 #include "checkers/models/model.h"
 #include "checkers/registry.h"
 #include "checkers/txn/checks.h"
@@ -38,6 +39,7 @@ struct CheckArgs {
   unsigned threads = 0;
   // The transactional checkers' settings (Elle's options).
   std::vector<std::string> consistency_models, anomalies;
+  std::string availability;  // --availability: "total" or a fraction; "" = no target
   bool sequential_keys = false, linearizable_keys = false, wfr_keys = false;
 };
 
@@ -119,7 +121,8 @@ std::string write_check_report(const CheckArgs& a, const History& h, const FileR
 // whole history, so it takes the ordinary way too. nullopt: not streamed.
 std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<const Checker*>& checkers,
                                           Format format, const CheckOptions& opts, const std::string& path) {
-  if (!a.out_dir.empty() || checkers.size() > 1 || (checkers.empty() && !a.model.empty())) return std::nullopt;
+  if (!a.out_dir.empty() || checkers.size() > 1 || (checkers.empty() && !a.model.empty()) || !a.availability.empty())
+    return std::nullopt;
   std::optional<txn::ReadShape> shape =
       checkers.empty() ? std::optional<txn::ReadShape>(txn::ReadShape::List) : txn::txn_checker_shape(checkers[0]->name());
   if (!shape || !can_stream(path, format)) return std::nullopt;
@@ -162,6 +165,13 @@ int run_check(const CheckArgs& a) {
   if (a.sequential_keys) opts.params["sequential-keys"] = true;
   if (a.linearizable_keys) opts.params["linearizable-keys"] = true;
   if (a.wfr_keys) opts.params["wfr-keys"] = true;
+  if (!a.availability.empty()) {
+    try {
+      opts.params["availability"] = parse_availability(a.availability);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   std::vector<const Checker*> checkers = a.checkers.empty() ? std::vector<const Checker*>{} : select_checkers(a);
 
   Validity overall = Validity::Valid;
@@ -188,6 +198,9 @@ int run_check(const CheckArgs& a) {
     } else if (chosen.empty()) {
       chosen = select_checkers(a);  // --model names a linearizability model
     }
+    const Checker* availability = find_checker("availability");
+    if (!a.availability.empty() && std::find(chosen.begin(), chosen.end(), availability) == chosen.end())
+      chosen.push_back(availability);
     FileResults fr;
     try {
       fr = run_checkers(h, chosen, file_opts);
@@ -241,6 +254,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
                 "rw-register: assume each key is sequentially consistent (version order from process order)");
   cmd->add_flag("--linearizable-keys", args->linearizable_keys,
                 "rw-register: assume each key is linearizable (version order from real-time order)");
+  cmd->add_option("--availability", args->availability,
+                  "Also require this share of the ops to succeed: total, or a fraction from 0 to 1 (Maelstrom's option)");
   cmd->add_flag("--wfr-keys", args->wfr_keys, "rw-register: assume writes follow reads within a transaction");
   cmd->callback([args, &exit_code] { exit_code = run_check(*args); });
 }

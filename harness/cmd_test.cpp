@@ -79,6 +79,9 @@ void add_test_command(CLI::App& app, int& exit_code) {
                   "A gate: the run is invalid if the median latency of the ok ops exceeds this many ms");
   cmd->add_option("--max-latency", o->gates.max_latency_ms,
                   "A gate: the run is invalid if any ok op took longer than this many ms");
+  cmd->add_option("--availability", o->availability,
+                  "The run is invalid unless this share of its ops succeed: total, or a fraction from 0 to 1 "
+                  "(Maelstrom's option)");
   cmd->add_flag("--no-progress", *no_progress, "No live progress line");
   cmd->add_flag("--no-plots", *no_plots,
                 "Write no latency.png and rate.png beside report.html (the page draws its own plots; gnuplot takes seconds)");

@@ -19,6 +19,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "checkers/availability.h"
 #include "checkers/registry.h"
 #include "cluster/local_cluster.h"
 #include "harness/commands.h"
@@ -72,6 +73,7 @@ nlohmann::json settings_json(const TestOptions& o) {
   if (o.gates.max_msgs_per_op > 0) j["max_msgs_per_op"] = o.gates.max_msgs_per_op;
   if (o.gates.max_median_latency_ms > 0) j["max_median_latency"] = o.gates.max_median_latency_ms;
   if (o.gates.max_latency_ms > 0) j["max_latency"] = o.gates.max_latency_ms;
+  if (!o.availability.empty()) j["availability"] = o.availability;
   if (!o.ssh_hosts.empty()) {
     j["ssh"] = o.ssh_hosts;
     j["ssh_user"] = o.ssh.user;
@@ -243,7 +245,7 @@ void TestRun::prepare(Run& r) {
   nlohmann::json params = r.live->system->workload_defaults(o.workload);
   for (auto& [k, v] : o.workload_params.items()) params[k] = v;
   try {
-    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params});
+    r.workload = make_workload(o.workload, WorkloadOptions{o.seed, params, o.nodes});
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const nlohmann::json::exception& e) {
@@ -270,6 +272,7 @@ void TestRun::prepare(Run& r) {
     r.out.problems.push_back(fmt::format("the workload's checker {} does not exist", name));
     std::fprintf(stderr, "faultline: %s: the verdict can be at best unknown\n", r.out.problems.back().c_str());
   }
+  if (!o.availability.empty()) r.checkers.push_back(find_checker("availability"));
 
   if (o.record) {
     try {
@@ -499,6 +502,7 @@ TestOutcome TestRun::check(Run& r) {
   copts.model = r.workload->model();
   copts.init = r.workload->init();
   copts.params = r.workload->check_params();
+  if (!o.availability.empty()) copts.params["availability"] = parse_availability(o.availability);
   BudgetedResults checked = run_checkers_within(h, r.checkers, copts, o.check_time_limit_s);
   FileResults& fr = checked.results;
   out.check_abandoned = checked.abandoned;

@@ -60,6 +60,7 @@ struct TestOptions {
   std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
   double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
   NetworkGates gates;                 // --max-msgs-per-op, --max-median-latency, --max-latency
+  std::string availability;           // --availability: "total" or a fraction of ops that must be ok; "" = none
 };
 
 struct TestPlan;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "checkers/availability.h"
 #include "checkers/registry.h"
 #include "harness/commands.h"
 #include "nemesis/nemesis.h"
@@ -33,6 +34,13 @@ void check_numbers(const TestOptions& o) {
                                                   {o.gates.max_latency_ms, "--max-latency"}};
   for (const auto& [value, name] : gates)
     if (value < 0) throw UsageError(fmt::format("{} must be positive (or 0 for no gate)", name));
+  if (!o.availability.empty()) {
+    try {
+      parse_availability(o.availability);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   if (o.time_limit_s <= 0 && o.ops_limit <= 0) throw UsageError("a test needs a --time-limit or an --ops-limit");
   if (o.timeout_s <= 0) throw UsageError("--timeout must be positive");
   if (o.nemesis_interval_s <= 0) throw UsageError("--nemesis-interval must be positive");

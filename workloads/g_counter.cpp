@@ -1,10 +1,11 @@
 // The `g-counter` workload (Maelstrom's grow-only counter): `add` of a small
 // positive delta (1…5) and now and then a `read` (a fraction `read-fraction`,
-// default 0.2), then after the final heal `final-reads` reads (default 5,
-// one per node in turn). Judged by the g-counter checker on each node's
+// default 0.2), then after the final heal `final-reads` reads (default 5
+// or the node count, one per node in turn). Judged by the g-counter checker on each node's
 // final read: a counter may lag during the run, but not after it.
 // The `pn-counter` workload (Maelstrom's counter that also decrements) is the
 // same with deltas of -5…5 (never 0), judged by the pn-counter checker.
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,7 @@ namespace {
 class GCounterWorkload : public Workload {
  public:
   GCounterWorkload(const WorkloadOptions& opts, std::string name) : name_(std::move(name)) {
+    final_reads_ = std::max(final_reads_, opts.nodes);  // every node's final value is judged
     if (opts.params.is_object()) {
       read_fraction_ = opts.params.value("read-fraction", read_fraction_);
       final_reads_ = opts.params.value("final-reads", final_reads_);

@@ -61,7 +61,7 @@ const std::vector<Entry>& entries() {
        make_kv_workload},
       {{"set", "add unique values to one set, read it now and then and after the heal (set checker: lost, unexpected)",
         {{"read-fraction", "the share of ops that are reads (default 0.1)"},
-         {"final-reads", "reads after the final heal, one per node in turn (default 3)"}}},
+         {"final-reads", "reads after the final heal, one per node in turn (default 3, or one per node when there are more)"}}},
        make_set_workload},
       {{"lock", "acquire a lease lock, sometimes pause past the lease, write to a store with the token, release; "
                 "a final read of the store's log (lock checker)",
@@ -88,12 +88,12 @@ const std::vector<Entry>& entries() {
       {{"broadcast", "Maelstrom's broadcast: the set workload's ops as broadcasts and reads; every node's final "
                      "read must hold every acknowledged value (broadcast and set checkers)",
         {{"read-fraction", "the share of ops that are reads (default 0.1)"},
-         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5, or one per node when there are more)"}}},
        make_broadcast_workload},
       {{"g-counter", "Maelstrom's grow-only counter: adds of 1…5 and reads; every node's final read must lie "
                      "between the acknowledged and the attempted adds (g-counter checker)",
         {{"read-fraction", "the share of ops that are reads (default 0.2)"},
-         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5, or one per node when there are more)"}}},
        make_g_counter_workload},
       {{"lin-kv", "Maelstrom's lin-kv: the kv workload (read / write / cas with a key; kv model)", kv_knobs()},
        make_kv_workload},
@@ -108,12 +108,12 @@ const std::vector<Entry>& entries() {
       {{"g-set", "Maelstrom's grow-only set: the broadcast workload's ops as adds and reads (broadcast and set "
                  "checkers)",
         {{"read-fraction", "the share of ops that are reads (default 0.1)"},
-         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5, or one per node when there are more)"}}},
        make_g_set_workload},
       {{"pn-counter", "Maelstrom's counter that also decrements: adds of -5…5 and reads; every node's final read "
                       "must lie within what the acknowledged and attempted adds allow (pn-counter checker)",
         {{"read-fraction", "the share of ops that are reads (default 0.2)"},
-         {"final-reads", "reads after the final heal, one per node in turn (default 5)"}}},
+         {"final-reads", "reads after the final heal, one per node in turn (default 5, or one per node when there are more)"}}},
        make_pn_counter_workload},
   };
   return v;

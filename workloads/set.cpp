@@ -1,16 +1,17 @@
 // The `set` workload (Jepsen's set): `add` of unique values — every add
 // carries a value no other add uses — with a `read` of the whole set now and
 // then (a fraction `read-fraction` of ops, default 0.1), and after the final
-// heal one read per node (`final-reads`, default 3; the runner sends the
+// heal one read per node (`final-reads`, default 3 or the node count; the runner sends the
 // final ops to successive nodes). Judged by the set checker: an acknowledged
 // add missing from the final read is lost, an element nobody added is
 // unexpected, each named by op index.
 // The `broadcast` workload (Maelstrom's) is the same ops, `add` being a
-// broadcast, with five final reads (one per node of a five-node cluster) and
+// broadcast, with five final reads (or one per node, when more) and
 // the broadcast checker first: every node's final read must hold every
 // acknowledged value. The `g-set` workload (Maelstrom's grow-only set) is
 // the broadcast workload's ops and checkers under its own name: `add` an
 // element, `read` the set.
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -23,7 +24,8 @@ namespace {
 class SetWorkload : public Workload {
  public:
   SetWorkload(const WorkloadOptions& opts, std::string name, std::vector<std::string> checkers, int final_reads)
-      : name_(std::move(name)), checkers_(std::move(checkers)), final_reads_(final_reads) {
+      : name_(std::move(name)), checkers_(std::move(checkers)), final_reads_(std::max(final_reads, opts.nodes)) {
+    // At least one final read on every node: a node left unread is a node unjudged.
     if (opts.params.is_object()) {
       read_fraction_ = opts.params.value("read-fraction", read_fraction_);
       final_reads_ = opts.params.value("final-reads", final_reads_);

@@ -45,6 +45,7 @@ class Client {
 struct WorkloadOptions {
   std::uint64_t seed = 0;
   Json params = Json::object();   // workload-specific knobs (mix, keys, …)
+  int nodes = 0;                  // nodes of the cluster (0 = unknown): final reads default to one on each
 };
 
 class Workload {

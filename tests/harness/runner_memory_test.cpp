@@ -371,3 +371,31 @@ TEST_CASE("times and rates that are not finite numbers are usage errors", "[no-c
   o.schedule = {"nans quiet"};
   CHECK_THROWS_AS(TestRun(o), UsageError);
 }
+
+TEST_CASE("the availability target judges the share of ops served, in a run and in a re-check of its history", "[no-cluster]") {
+  test::TempStore store;
+  TestOptions o = memory_test(store.path, 2000);
+  o.system_options = {{"lost-replies", 0.05}};  // about one op in twenty ends info
+  o.availability = "total";
+  TestOutcome total = TestRun(o).run();
+  CHECK(verdict_named(total, "linearizable") == Validity::Valid);
+  REQUIRE(verdict_named(total, "availability") == Validity::Invalid);
+  const Json& a = total.results["checkers"]["availability"];
+  CHECK(a["anomalies"][0]["kind"] == "unavailable");
+  CHECK(a["ok-count"].get<std::int64_t>() < a["op-count"].get<std::int64_t>());
+  CHECK(total.valid == Validity::Invalid);
+  std::ifstream test_json(total.run_dir + "/test.json");
+  CHECK(Json::parse(test_json).value("availability", "") == "total");
+
+  o.availability = "0.5";
+  TestOutcome half = TestRun(o).run();
+  CHECK(verdict_named(half, "availability") == Validity::Valid);
+  CHECK(half.valid == Validity::Valid);
+
+  const std::string history = total.run_dir + "/history.jsonl";
+  CHECK(run_process({FL_BINARY, "check", "--availability", "total", history}).exit_code == 1);
+  CHECK(run_process({FL_BINARY, "check", "--availability", "0.5", history}).exit_code == 0);
+  RunResult bad = run_process({FL_BINARY, "check", "--availability", "most", history});
+  CHECK(bad.exit_code == 64);
+  CHECK(bad.err.find("\"total\" or a fraction from 0 to 1") != std::string::npos);
+}

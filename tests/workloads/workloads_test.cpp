@@ -133,3 +133,18 @@ TEST_CASE("Maelstrom's unique-ids, g-set and pn-counter workloads make their ops
     CHECK(t->next(rng).f == "txn");
   }
 }
+
+TEST_CASE("final reads default to one on every node of a bigger cluster, and final-reads still sets them") {
+  WorkloadOptions o;
+  o.nodes = 25;
+  for (const char* name : {"broadcast", "g-set", "set", "g-counter", "pn-counter"}) {
+    INFO(name);
+    CHECK(make_workload(name, o)->final_ops().size() == 25);
+  }
+  o.nodes = 2;
+  CHECK(make_workload("broadcast", o)->final_ops().size() == 5);
+  CHECK(make_workload("set", o)->final_ops().size() == 3);
+  o.nodes = 25;
+  o.params = {{"final-reads", 7}};
+  CHECK(make_workload("g-counter", o)->final_ops().size() == 7);
+}
