@@ -20,7 +20,7 @@ using namespace fl::test;
 
 namespace {
 
-std::string rec(const std::string& node, const char* end, const std::string& from, const std::string& to,
+std::string msg_rec(const std::string& node, const char* end, const std::string& from, const std::string& to,
                 const std::string& type, Json msg_id, Json in_reply_to, std::int64_t sent, std::int64_t recv) {
   Json j = {{"node", node}, {"end", end}, {"from", from}, {"to", to}, {"src", from}, {"dest", to}, {"type", type}};
   if (!msg_id.is_null()) j["msg_id"] = msg_id;
@@ -42,25 +42,25 @@ std::map<std::string, std::string> broadcast_records(int rounds, std::int64_t t0
     const std::string& n = nodes[static_cast<std::size_t>(i) % 3];
     const std::string client = "c" + std::to_string(1 + i % 8);
     const std::int64_t t = t0 + i * 1000;
-    files[n] += rec(n, "recv", client, n, "broadcast", i + 1, nullptr, -1, t);
-    files[n] += rec(n, "send", n, client, "broadcast_ok", i + 1000, i + 1, t + 40, -1);
+    files[n] += msg_rec(n, "recv", client, n, "broadcast", i + 1, nullptr, -1, t);
+    files[n] += msg_rec(n, "send", n, client, "broadcast_ok", i + 1000, i + 1, t + 40, -1);
     for (const std::string& other : nodes) {
       if (other == n) continue;
       const std::int64_t sent = t + 60 + (++gossip % 3) * 10;
-      files[n] += rec(n, "send", n, other, "gossip", nullptr, nullptr, sent, -1);
-      if (gossip % 7 != 0) files[other] += rec(other, "recv", n, other, "gossip", nullptr, nullptr, sent, sent + 150);
+      files[n] += msg_rec(n, "send", n, other, "gossip", nullptr, nullptr, sent, -1);
+      if (gossip % 7 != 0) files[other] += msg_rec(other, "recv", n, other, "gossip", nullptr, nullptr, sent, sent + 150);
     }
   }
   return files;
 }
 
-std::vector<std::string> texts(const std::map<std::string, std::string>& files) {
+std::vector<std::string> record_texts(const std::map<std::string, std::string>& files) {
   std::vector<std::string> out;
   for (const auto& f : files) out.push_back(f.second);
   return out;
 }
 
-std::size_t count(const std::string& s, const std::string& what) {
+std::size_t occurrences(const std::string& s, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t at = 0; (at = s.find(what, at)) != std::string::npos; at += what.size()) ++n;
   return n;
@@ -70,7 +70,7 @@ std::size_t count(const std::string& s, const std::string& what) {
 
 TEST_CASE("the routers' message records merge into one message per send, its ends joined", "[report]") {
   const std::int64_t t0 = 1700000000000000;
-  const MessageLog log = merge_message_logs(texts(broadcast_records(10, t0)));
+  const MessageLog log = merge_message_logs(record_texts(broadcast_records(10, t0)));
   CHECK(log.nodes == std::vector<std::string>{"n1", "n2", "n3"});
   CHECK(log.unreadable == 0);
   CHECK(log.cutoff == -1);
@@ -95,7 +95,7 @@ TEST_CASE("the routers' message records merge into one message per send, its end
   // A router that reached its limit cuts everyone's records there; a cut line is skipped.
   auto files = broadcast_records(10, t0);
   files["n2"] += Json{{"node", "n2"}, {"limit", 9}, {"at", t0 + 4500}}.dump() + "\n{\"node\":\"n2\",\"end\":\"re";
-  const MessageLog cut = merge_message_logs(texts(files));
+  const MessageLog cut = merge_message_logs(record_texts(files));
   CHECK(cut.cutoff == t0 + 4500);
   CHECK(cut.cutoff_node == "n2");
   CHECK(cut.unreadable == 1);
@@ -106,7 +106,7 @@ TEST_CASE("the routers' message records merge into one message per send, its end
 
 TEST_CASE("the Messages section draws an arrow per message, a mark per lone end, and says what it left out",
           "[report]") {
-  const MessageLog log = merge_message_logs(texts(broadcast_records(100, 1700000000000000)));
+  const MessageLog log = merge_message_logs(record_texts(broadcast_records(100, 1700000000000000)));
   REQUIRE(log.messages.size() == 400);
   std::ostringstream out;
   write_messages_section(out, log, 300);
@@ -114,10 +114,10 @@ TEST_CASE("the Messages section draws an arrow per message, a mark per lone end,
   CHECK(html.find("<section id=\"messages\"><h2>Messages</h2>") != std::string::npos);
   CHECK(html.find("The first 300 of 400 messages") != std::string::npos);
   CHECK(html.find("(100 left out)") != std::string::npos);
-  CHECK(count(html, "<g class=\"msg ") == 300);
-  CHECK(count(html, "<title>") == 300);
-  CHECK(count(html, "<g class=\"msg recv-only\"") == 75);  // the clients' requests
-  CHECK(count(html, "<g class=\"msg both\"") + count(html, "<g class=\"msg send-only\"") == 225);
+  CHECK(occurrences(html, "<g class=\"msg ") == 300);
+  CHECK(occurrences(html, "<title>") == 300);
+  CHECK(occurrences(html, "<g class=\"msg recv-only\"") == 75);  // the clients' requests
+  CHECK(occurrences(html, "<g class=\"msg both\"") + occurrences(html, "<g class=\"msg send-only\"") == 225);
   // Lanes: three nodes, six clients, the other two grouped.
   for (const char* lane : {">n1<", ">n2<", ">n3<", ">c1<", ">c6<", ">other clients<"}) CHECK(html.find(lane) != std::string::npos);
   CHECK(html.find(">c7<") == std::string::npos);
@@ -130,7 +130,7 @@ TEST_CASE("the Messages section draws an arrow per message, a mark per lone end,
 
   // Strings from the records are escaped; no messages, no section.
   std::ostringstream hostile;
-  write_messages_section(hostile, merge_message_logs({rec("n1", "recv", "<c1>", "n1", "<script>", 1, nullptr, -1, 5)}));
+  write_messages_section(hostile, merge_message_logs({msg_rec("n1", "recv", "<c1>", "n1", "<script>", 1, nullptr, -1, 5)}));
   CHECK(hostile.str().find("<script>") == std::string::npos);
   CHECK(hostile.str().find("&lt;script&gt;") != std::string::npos);
   std::ostringstream none;
@@ -144,7 +144,7 @@ TEST_CASE("the report's Messages section renders in chromium with no console mes
   o.ops = 200;
   o.processes = 3;
   const History h = synthetic_history(o);
-  const MessageLog log = merge_message_logs(texts(broadcast_records(100, 1700000000000000)));
+  const MessageLog log = merge_message_logs(record_texts(broadcast_records(100, 1700000000000000)));
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(FL_ARTIFACT_DIR) / "pages" / "maelstrom-messages";
   fs::create_directories(dir);
@@ -166,8 +166,8 @@ TEST_CASE("the report's Messages section renders in chromium with no console mes
   CHECK(p.num("errors") == 0);
   CHECK(p.dom.find("<h2>Messages</h2>") != std::string::npos);
   CHECK(p.dom.find("href=\"#messages\"") != std::string::npos);
-  CHECK(count(p.dom, "<g class=\"msg ") == 300);
-  CHECK(count(p.dom, "<marker ") == 11);
+  CHECK(occurrences(p.dom, "<g class=\"msg ") == 300);
+  CHECK(occurrences(p.dom, "<marker ") == 11);
   CHECK(p.shot.inked > 0.05);
   CHECK(p.shot.colours > 8);  // the types' colours, not one ink
 }

@@ -19,26 +19,26 @@ using namespace fl;
 
 namespace {
 
-std::vector<Json> records(const std::string& path) {
+std::vector<Json> record_lines(const std::string& path) {
   std::ifstream in(path);
   std::vector<Json> out;
   for (std::string line; std::getline(in, line);) out.push_back(Json::parse(line));
   return out;
 }
 
-struct TempDir {
+struct RecordsDir {
   std::string path;
-  explicit TempDir(const std::string& name) : path("/tmp/" + name + "-" + std::to_string(::getpid())) {
+  explicit RecordsDir(const std::string& name) : path("/tmp/" + name + "-" + std::to_string(::getpid())) {
     std::filesystem::create_directories(path);
   }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  ~RecordsDir() { std::filesystem::remove_all(path); }
 };
 
 }  // namespace
 
 TEST_CASE("fl-mrouter --messages records both ends of a node's message and the one end of a client's",
           "[maelstrom][no-cluster]") {
-  TempDir dir("fl-router-messages-test");
+  RecordsDir dir("fl-router-messages-test");
   const int port = 41000 + ::getpid() % 9000 * 2 + 1;
   const std::string a1 = "127.0.0.1:" + std::to_string(port), a2 = "127.0.0.1:" + std::to_string(port + 1);
   const std::string peers = "n1=" + a1 + ",n2=" + a2;
@@ -59,7 +59,7 @@ TEST_CASE("fl-mrouter --messages records both ends of a node's message and the o
   CHECK(answer->value("echo", "") == "via n2");  // the node saw the message as it was written
 
   // The last request is the one answered; earlier ones may have waited for init.
-  const std::vector<Json> r1 = records(dir.path + "/n1.jsonl"), r2 = records(dir.path + "/n2.jsonl");
+  const std::vector<Json> r1 = record_lines(dir.path + "/n1.jsonl"), r2 = record_lines(dir.path + "/n2.jsonl");
   REQUIRE(!r1.empty());
   REQUIRE(!r2.empty());
   const Json id = (*answer)["in_reply_to"];
@@ -99,7 +99,7 @@ TEST_CASE("fl-mrouter --messages records both ends of a node's message and the o
 }
 
 TEST_CASE("fl-mrouter --messages-limit stops recording with a line saying when", "[maelstrom][no-cluster]") {
-  TempDir dir("fl-router-messages-limit-test");
+  RecordsDir dir("fl-router-messages-limit-test");
   const int port = 41000 + ::getpid() % 9000 * 2 + 1;
   const std::string addr = "127.0.0.1:" + std::to_string(port);
   int n1 = spawn_daemon({FL_MROUTER_BINARY, "--node", "n1", "--listen", addr, "--peers", "n1=" + addr, "--messages",
@@ -111,7 +111,7 @@ TEST_CASE("fl-mrouter --messages-limit stops recording with a line saying when",
   for (int attempt = 0; attempt < 50 && answered < 4; ++attempt) answered += conn.call({{"type", "echo"}, {"echo", "x"}}, 0.2).has_value();
   stop_process(n1, std::chrono::seconds(3));
   CHECK(answered == 4);  // recording or not, every message is carried
-  const std::vector<Json> r = records(dir.path + "/n1.jsonl");
+  const std::vector<Json> r = record_lines(dir.path + "/n1.jsonl");
   REQUIRE(r.size() == 4);
   const Json& last = r[2];
   const std::int64_t last_time = (last["end"] == "send" ? last["sent"] : last["recv"]).get<std::int64_t>();
