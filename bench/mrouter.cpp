@@ -5,7 +5,10 @@
 // stdout); the direct server does the same JSON work over UDP, in a thread.
 // No namespaces, no root needed. Prints figures; no assertion.
 //
-//   bench_mrouter [--round-trips N] [--seconds S] [--window W]
+//   bench_mrouter [--round-trips N] [--seconds S] [--window W] [--messages]
+//
+// --messages: the router records every message it carries (fl-mrouter
+// --messages, with no limit), to show what recording costs.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -168,11 +171,16 @@ std::string self_exe() {
 int main(int argc, char** argv) {
   int round_trips = 20000, window = 32;
   double seconds = 3;
+  bool messages = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--echo-node") return echo_node();
+    if (a == "--messages") {
+      messages = true;
+      continue;
+    }
     if (i + 1 >= argc) {
-      std::fprintf(stderr, "usage: bench_mrouter [--round-trips N] [--seconds S] [--window W]\n");
+      std::fprintf(stderr, "usage: bench_mrouter [--round-trips N] [--seconds S] [--window W] [--messages]\n");
       return 64;
     }
     if (a == "--round-trips") round_trips = std::stoi(argv[++i]);
@@ -186,9 +194,11 @@ int main(int argc, char** argv) {
   const int port = 30000 + ::getpid() % 10000 * 2;
   const std::string addr = "127.0.0.1:" + std::to_string(port + 1);
   const std::string log = "/tmp/bench_mrouter-" + std::to_string(::getpid()) + ".log";
-  int router = fl::spawn_daemon({FL_MROUTER_BINARY, "--node", "n1", "--listen", addr, "--peers", "n1=" + addr, "--",
-                             self_exe(), "--echo-node"},
-                                log);
+  const std::string records = "/tmp/bench_mrouter-" + std::to_string(::getpid()) + ".messages.jsonl";
+  std::vector<std::string> argv_router = {FL_MROUTER_BINARY, "--node", "n1", "--listen", addr, "--peers", "n1=" + addr};
+  if (messages) argv_router.insert(argv_router.end(), {"--messages", records, "--messages-limit", "999999999"});
+  argv_router.insert(argv_router.end(), {"--", self_exe(), "--echo-node"});
+  int router = fl::spawn_daemon(argv_router, log);
 
   std::atomic<bool> stop{false};
   int server_fd = udp_socket(port);
@@ -202,7 +212,8 @@ int main(int argc, char** argv) {
   }
   while (receive(client, 50)) {}
 
-  std::printf("fl-mrouter on 127.0.0.1, an echo node behind it, against a direct UDP echo server\n");
+  std::printf("fl-mrouter on 127.0.0.1, an echo node behind it, against a direct UDP echo server%s\n",
+              messages ? "; the router records every message" : "");
   std::printf("latency, one request at a time (%d round trips each, after 1000 to warm up):\n", round_trips);
   ping_pong(client, direct, 1000);
   ping_pong(client, routed, 1000);
@@ -226,5 +237,6 @@ int main(int argc, char** argv) {
   ::close(client);
   fl::stop_process(router, std::chrono::seconds(3));
   ::unlink(log.c_str());
+  ::unlink(records.c_str());
   return 0;
 }

@@ -5,7 +5,7 @@
 //
 //   fl-mrouter --node n1 --listen 10.213.77.11:7400
 //              --peers n1=10.213.77.11:7400,n2=…,n3=… [--service HOST:PORT]
-//              [--counters FILE] -- ./node [args]
+//              [--counters FILE] [--messages FILE [--messages-limit N]] -- ./node [args]
 //
 // It starts the node as its child (the child's stderr is the router's), sends
 // it Maelstrom's `init` and waits for `init_ok`. Then each line the node
@@ -23,6 +23,10 @@
 // those figures to FILE as one JSON line (see write_counts) every second
 // while they change and once more when it stops, so a router killed with
 // SIGKILL loses at most its last second and its file says it never stopped.
+// With --messages FILE it appends one line per message it carries, up to
+// --messages-limit (default 1000), for the report's message diagram
+// (message_log.h); between routers that record, each datagram then tells the
+// next router when it was sent. The node sees the same lines either way.
 // It links none of faultline's layers.
 // Exit codes: 0 after SIGTERM (the node is ended first), 1 when the node
 // exits on its own, 64 for a bad command line, 70 when it cannot start.
@@ -42,10 +46,12 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "message_log.h"
 #include "routing.h"
 
 using namespace mrouter;
@@ -61,11 +67,13 @@ struct Options {
   std::vector<Peer> peers;
   std::string counters;           // where the counts go as JSON lines ("" = nowhere)
   std::string service;            // fl-mservice's HOST:PORT ("" = no services)
+  std::string messages;           // where the message records go ("" = nowhere)
+  std::size_t messages_limit = 1000;
   std::vector<std::string> argv;  // the node program and its arguments
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr, "fl-mrouter: %s\nusage: fl-mrouter --node ID --listen HOST:PORT --peers n1=HOST:PORT,… [--service HOST:PORT] [--counters FILE] -- PROGRAM [ARGS]\n",
+  std::fprintf(stderr, "fl-mrouter: %s\nusage: fl-mrouter --node ID --listen HOST:PORT --peers n1=HOST:PORT,… [--service HOST:PORT] [--counters FILE] [--messages FILE [--messages-limit N]] -- PROGRAM [ARGS]\n",
                why.c_str());
   std::exit(64);
 }
@@ -88,6 +96,13 @@ Options parse(int argc, char** argv) {
     else if (a == "--peers") peers = argv[++i];
     else if (a == "--counters") o.counters = argv[++i];
     else if (a == "--service") o.service = argv[++i];
+    else if (a == "--messages") o.messages = argv[++i];
+    else if (a == "--messages-limit") {
+      std::string n = argv[++i];
+      if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos || std::stoul(n) == 0)
+        usage("--messages-limit takes a count from 1 to 999999999");
+      o.messages_limit = std::stoul(n);
+    }
     else usage("unknown flag " + a);
   }
   for (; i < argc; ++i) o.argv.push_back(argv[i]);
@@ -152,6 +167,10 @@ class Router {
 
   int run() {
     open_counts();
+    if (!o_.messages.empty()) {
+      std::string why = messages_.open(o_.messages, o_.node, o_.messages_limit);
+      if (!why.empty()) fail(why);
+    }
     bind_socket();
     start_node();
     write_node(init_message(o_.node, nodes_).dump());
@@ -161,7 +180,10 @@ class Router {
       pollfd fds[3] = {{sock_, POLLIN, 0}, {from_node_, POLLIN, 0}, {to_node_, POLLOUT, 0}};
       int n = ::poll(fds, to_node_buf_.empty() ? 2 : 3, 200);
       if (n < 0 && errno != EINTR) fail(std::string("poll: ") + std::strerror(errno));
-      if (std::chrono::steady_clock::now() >= next_count_) write_counts(false);
+      if (std::chrono::steady_clock::now() >= next_count_) {
+        write_counts(false);
+        messages_.flush();
+      }
       if (n <= 0) continue;
       if (!to_node_buf_.empty() && (fds[2].revents & (POLLOUT | POLLERR))) flush_node();
       if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -184,6 +206,7 @@ class Router {
     stop_node();
     log_counters();
     write_counts(true);
+    messages_.flush();
     return 0;
   }
 
@@ -265,14 +288,22 @@ class Router {
         return;
       case RouteKind::Self:
         deliver(line);
+        if (messages_.on()) {
+          const std::int64_t t = now_us();
+          messages_.record("recv", o_.node, o_.node, r, t, t);
+        }
         return;
       case RouteKind::Node: {
         // A message forwarded in the name of a client this router knows
         // takes the client's address along; the counts are of the message.
-        std::string datagram = line;
+        // A router that records tells the next one when it sent.
+        std::optional<ClientAddress> client;
         auto c = client_addr_.find(r.src);
         if (c != client_addr_.end() && peer_addr_.count(r.src) == 0)
-          datagram = with_client_address(line, {r.src, host_of(c->second), ntohs(c->second.sin_port)});
+          client = ClientAddress{r.src, host_of(c->second), ntohs(c->second.sin_port)};
+        const bool recording = messages_.on();
+        const std::int64_t sent = recording ? now_us() : -1;
+        const std::string datagram = with_metadata(line, client, sent, recording ? o_.node : std::string());
         if (datagram.size() > 65507) {
           std::fprintf(stderr, "fl-mrouter: dropped a %zu-byte message to %s: larger than a datagram\n", line.size(),
                        r.dest.c_str());
@@ -280,6 +311,7 @@ class Router {
         }
         node_out_.add(line.size());
         send(datagram, peer_addr_[r.dest]);
+        if (recording) messages_.record("send", o_.node, r.dest, r, sent, -1);
         return;
       }
       case RouteKind::Service:
@@ -307,12 +339,15 @@ class Router {
         }
         client_out_.add(line.size());
         send(line, c->second);
+        // The client's receipt is not this router's to see: the send alone.
+        if (messages_.on()) messages_.record("send", o_.node, r.dest, r, now_us(), -1);
         return;
     }
   }
 
   // A datagram from the network.
   void from_network(const std::string& datagram, const sockaddr_in& from) {
+    const std::int64_t arrived = messages_.on() ? now_us() : -1;
     Datagram d = split_datagram(datagram);
     const std::string& line = d.line;
     Route r = route(line, o_.node, nodes_);
@@ -351,9 +386,12 @@ class Router {
         client.sin_port = htons(d.client->port);
         if (::inet_pton(AF_INET, d.client->host.c_str(), &client.sin_addr) == 1) client_addr_[r.src] = client;
       }
+      if (arrived >= 0) messages_.record("recv", d.from.empty() ? r.src : d.from, o_.node, r, d.sent_us, arrived);
     } else {
       client_in_.add(line.size());
       client_addr_[r.src] = from;
+      // Only the arrival: the client's clock and send are not this router's to know.
+      if (arrived >= 0) messages_.record("recv", r.src, o_.node, r, -1, arrived);
     }
     if (!ready_) waiting_.push_back(line);
     else deliver(line);
@@ -411,6 +449,7 @@ class Router {
       std::fprintf(stderr, "fl-mrouter: the node %s exited with status %d\n", o_.argv[0].c_str(), WEXITSTATUS(status));
     log_counters();
     write_counts(true);
+    messages_.flush();
     return 1;
   }
 
@@ -438,6 +477,7 @@ class Router {
   int sock_ = -1, to_node_ = -1, from_node_ = -1;
   pid_t child_ = -1;
   int counts_fd_ = -1;
+  MessageLog messages_;
   std::string incarnation_;
   Json last_written_;
   std::chrono::steady_clock::time_point next_count_ = std::chrono::steady_clock::now();

@@ -38,7 +38,16 @@ Route route(const std::string& line, const std::string& self, const std::vector<
 }
 
 std::string with_client_address(const std::string& line, const ClientAddress& client) {
-  Json a = {{"fl-client", {{"name", client.name}, {"host", client.host}, {"port", client.port}}}};
+  return with_metadata(line, client, -1, "");
+}
+
+std::string with_metadata(const std::string& line, const std::optional<ClientAddress>& client, std::int64_t sent_us,
+                          const std::string& from) {
+  if (!client && sent_us < 0 && from.empty()) return line;
+  Json a = Json::object();
+  if (client) a["fl-client"] = {{"name", client->name}, {"host", client->host}, {"port", client->port}};
+  if (sent_us >= 0) a["fl-sent"] = sent_us;
+  if (!from.empty()) a["fl-from"] = from;
   return line + "\n" + a.dump();
 }
 
@@ -48,7 +57,10 @@ Datagram split_datagram(const std::string& datagram) {
   d.line = datagram.substr(0, nl);
   if (nl == std::string::npos) return d;
   Json a = Json::parse(datagram.substr(nl + 1), nullptr, false);
-  if (!a.is_object() || !a.contains("fl-client") || !a["fl-client"].is_object()) return d;
+  if (!a.is_object()) return d;
+  if (a.contains("fl-sent") && a["fl-sent"].is_number_unsigned()) d.sent_us = a["fl-sent"].get<std::int64_t>();
+  if (a.contains("fl-from") && a["fl-from"].is_string()) d.from = a["fl-from"].get<std::string>();
+  if (!a.contains("fl-client") || !a["fl-client"].is_object()) return d;
   const Json& c = a["fl-client"];
   if (!c.contains("name") || !c["name"].is_string() || !c.contains("host") || !c["host"].is_string() ||
       !c.contains("port") || !c["port"].is_number_unsigned() || c["port"].get<std::uint64_t>() < 1 ||

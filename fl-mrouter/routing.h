@@ -54,12 +54,20 @@ struct ClientAddress {
   std::uint16_t port = 0;
 };
 
+// A router that records messages (--messages) also tells the next router
+// when it sent the datagram and for which node, in the same second line:
+// {"fl-client":{…},"fl-sent":MICROSECONDS,"fl-from":"n1"}, each part optional.
 struct Datagram {
   std::string line;                     // the message, as the node wrote it
   std::optional<ClientAddress> client;  // absent, or a malformed second line
+  std::int64_t sent_us = -1;            // the sender's CLOCK_REALTIME in µs; -1: not said
+  std::string from;                     // the node whose router sent it; "": not said
 };
 
 std::string with_client_address(const std::string& line, const ClientAddress& client);
+// The line alone when there is nothing to add (no client, sent_us < 0, from "").
+std::string with_metadata(const std::string& line, const std::optional<ClientAddress>& client, std::int64_t sent_us,
+                          const std::string& from);
 Datagram split_datagram(const std::string& datagram);
 
 // One node of --peers: "n2=10.0.0.12:7400".

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -100,6 +101,23 @@ ReportWritten write_report(const ReportRequest& req) {
     std::set<std::int64_t> wanted = wire_ops(*req.history, req.results);
     if (!wanted.empty()) wire = read_wire_log((dir / "wire.jsonl").string(), wanted);
     in.wire = &wire;
+  }
+  // What the routers recorded of their messages (a Maelstrom run), per node.
+  MessageLog messages;
+  if (fs::is_directory(dir / "nodes", ec)) {
+    std::vector<fs::path> record_files;
+    for (fs::directory_iterator it(dir / "nodes", ec), end; !ec && it != end; it.increment(ec))
+      if (fs::is_regular_file(it->path() / "messages.jsonl", ec)) record_files.push_back(it->path() / "messages.jsonl");
+    std::sort(record_files.begin(), record_files.end());
+    std::vector<std::string> texts;
+    for (const fs::path& p : record_files) {
+      std::ifstream f(p, std::ios::binary);
+      texts.emplace_back(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    if (!texts.empty()) {
+      messages = merge_message_logs(texts);
+      in.messages = &messages;
+    }
   }
   in.files = req.extra_files;
   for (const std::string& f : run_files(dir))

@@ -95,7 +95,9 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "<nav><a href=\"#checkers\">verdicts</a> <a href=\"#settings\">settings</a> <a href=\"#counts\">operations</a> "
          "<a href=\"#files\">files</a> <a href=\"#anomalies\">anomalies</a> <a href=\"#timeline\">timeline</a> "
          "<a href=\"#latency\">latency</a> <a href=\"#rate\">throughput</a>"
-      << (results.network.is_object() ? " <a href=\"#network\">network</a>" : "") << "</nav>\n<main>\n";
+      << (results.network.is_object() ? " <a href=\"#network\">network</a>" : "")
+      << (in.messages && !in.messages->messages.empty() ? " <a href=\"#messages\">messages</a>" : "")
+      << "</nav>\n<main>\n";
 
   out << "<section id=\"checkers\"><h2>Verdicts</h2><table><tr><th>checker</th><th>verdict</th><th>details</th></tr>";
   for (const auto& [name, checker] : results.checkers) {
@@ -135,6 +137,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
          "<b>info</b> when it may or may not have (a timeout, a lost connection, or no completion at all).</p></section>\n";
 
   write_network_section(out, results.network);
+  if (in.messages) write_messages_section(out, *in.messages);
 
   out << "<section id=\"files\"><h2>Files</h2><ul class=\"files\">";
   for (const std::string& f : in.files) {

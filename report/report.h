@@ -3,7 +3,8 @@
 // verdicts, settings, op counts, the run's files, every anomaly on its own
 // small timeline with the sentence that explains it, the whole history on a
 // zoomable canvas timeline, and latency / throughput plots, all with the
-// nemesis's fault windows shaded. The page makes no request (a Content
+// nemesis's fault windows shaded; for a Maelstrom run, its first messages as
+// a Lamport diagram (message_diagram.h). The page makes no request (a Content
 // Security Policy forbids any, and lets only its own script run); it works
 // from file://. Every string from the history or the results is escaped.
 #pragma once
@@ -17,6 +18,7 @@
 
 #include "history/history.h"
 #include "history/wire_log.h"
+#include "report/message_diagram.h"
 #include "report/timeline_data.h"
 
 namespace fl {
@@ -33,6 +35,8 @@ struct ReportInput {
   // What the clients said for the anomalies' ops (wire.jsonl), by invoke
   // index; may be null. wire_ops() names the invokes to read.
   const std::map<std::int64_t, std::vector<WireExchange>>* wire = nullptr;
+  // The routers' message records (nodes/<node>/messages.jsonl), merged; may be null.
+  const MessageLog* messages = nullptr;
 };
 
 void write_report_html(std::ostream& out, const ReportInput& in);

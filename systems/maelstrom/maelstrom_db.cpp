@@ -166,7 +166,7 @@ void MaelstromDb::start(Host& host) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     spec.argv = {opts_.router, "--node", host.name(), "--listen", fmt::format("{}:{}", host.address(), opts_.port),
-                 "--peers", peers_, "--counters", counts_path(host)};
+                 "--peers", peers_, "--counters", counts_path(host), "--messages", messages_path(host)};
     if (!service_addr_.empty()) spec.argv.insert(spec.argv.end(), {"--service", service_addr_});
     spec.argv.push_back("--");
   }

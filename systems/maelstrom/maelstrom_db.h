@@ -8,7 +8,10 @@
 // kill / pause act on the router (its node dies with it: PR_SET_PDEATHSIG);
 // start() after a kill starts both again, and the node gets a fresh `init`.
 // Each router appends its counts to <root>/<node>/counters.jsonl (copied to
-// the store with the log); traffic() reads them (router_counts.h).
+// the store with the log); traffic() reads them (router_counts.h). It also
+// records its first messages (fl-mrouter --messages, each router's first
+// 1000) in <root>/<node>/messages.jsonl, copied to the store for the
+// report's message diagram.
 // Maelstrom's services (seq-kv, lin-kv, lww-kv, lin-tso) are one fl-mservice
 // on this machine, outside every node's namespace, listening on the address
 // this machine reaches the nodes from (the bridge's, for namespaces) at
@@ -53,7 +56,9 @@ class MaelstromDb : public Db {
   void pause(Host& host) override { daemons_.pause(host); }
   void resume(Host& host) override { daemons_.resume(host); }
   std::vector<int> pids(Host& host) override { return daemons_.pids(host); }
-  std::vector<std::string> log_files(Host& host) override { return {log_path(host), counts_path(host)}; }
+  std::vector<std::string> log_files(Host& host) override {
+    return {log_path(host), counts_path(host), messages_path(host)};
+  }
   // fl-mservice's health answer ({"requests"}), or null when it does not answer in time (or runs not).
   Json service_health(double timeout_s) const;
   std::string service_log() const { return opts_.data_root + "/mservice.log"; }
@@ -67,6 +72,7 @@ class MaelstromDb : public Db {
   std::string dir(const Host& host) const { return opts_.data_root + "/" + host.name(); }
   std::string log_path(const Host& host) const { return opts_.data_root + "/" + host.name() + ".log"; }
   std::string counts_path(const Host& host) const { return dir(host) + "/counters.jsonl"; }
+  std::string messages_path(const Host& host) const { return dir(host) + "/messages.jsonl"; }
   MaelstromDbOptions opts_;
   std::mutex mu_;
   void start_service(const std::vector<Host*>& hosts);

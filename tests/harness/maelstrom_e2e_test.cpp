@@ -8,6 +8,8 @@
 // fl-mservice serves beside the cluster), not because any node answers wrong
 // on purpose. Each ≤ 20 s.
 // Needs root.
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <unistd.h>
@@ -90,6 +92,23 @@ TEST_CASE("maelstrom: a broadcast that gossips until acknowledged keeps every va
   CHECK(net["latency-ms"]["p50"].get<double>() <= net["latency-ms"]["max"].get<double>());
   CHECK(verdict_of(out, "network-gates") == "valid");
   CHECK(out.valid == Validity::Valid);
+  // Each router's first messages reached the run folder, node-to-node ones
+  // with both ends, and the report draws them.
+  std::size_t both_ends = 0;
+  for (const char* n : {"n1", "n2", "n3"}) {
+    std::ifstream in(out.run_dir + "/nodes/" + n + "/messages.jsonl");
+    REQUIRE(in);
+    for (std::string line; std::getline(in, line);) {
+      const Json m = Json::parse(line, nullptr, false);
+      if (m.is_object() && m.value("end", "") == "recv" && m.contains("sent") && m.value("from", "") != n)
+        both_ends += m.value("from", "").rfind('n', 0) == 0;
+    }
+  }
+  CHECK(both_ends > 0);
+  std::ifstream page(out.run_dir + "/report.html");
+  const std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  CHECK(html.find("<section id=\"messages\">") != std::string::npos);
+  CHECK(html.find("<g class=\"msg both\"") != std::string::npos);
 }
 
 TEST_CASE("maelstrom: a broadcast that never retries loses values sent across a partition") {

@@ -91,3 +91,23 @@ TEST_CASE("a message for one of Maelstrom's services goes to the service, whatev
   CHECK(route(R"({"src":"seq-kv","dest":"n1","body":{"type":"read_ok","in_reply_to":2}})", "n1", kNodes).kind ==
         RouteKind::Self);
 }
+
+TEST_CASE("a recording router's send time and name ride on the datagram's second line", "[no-cluster]") {
+  const std::string line = R"({"src":"n1","dest":"n2","body":{"type":"gossip","msg_id":3}})";
+  CHECK(with_metadata(line, std::nullopt, -1, "") == line);  // nothing to add: the line alone
+  Datagram d = split_datagram(with_metadata(line, std::nullopt, 1700000000123456, "n1"));
+  CHECK(d.line == line);
+  CHECK(d.sent_us == 1700000000123456);
+  CHECK(d.from == "n1");
+  CHECK_FALSE(d.client);
+  Datagram both = split_datagram(with_metadata(line, ClientAddress{"c3", "10.0.0.1", 41234}, 5, "n1"));
+  REQUIRE(both.client);
+  CHECK(both.client->port == 41234);
+  CHECK(both.sent_us == 5);
+  Datagram old = split_datagram(with_client_address(line, {"c3", "10.0.0.1", 41234}));
+  CHECK(old.sent_us == -1);
+  CHECK(old.from.empty());
+  Datagram bad = split_datagram(line + "\n{\"fl-sent\":-4,\"fl-from\":7}");
+  CHECK(bad.sent_us == -1);
+  CHECK(bad.from.empty());
+}
