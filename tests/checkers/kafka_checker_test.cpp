@@ -81,7 +81,7 @@ TEST_CASE("kafka: sends, polls from where the last left off, commits and lists a
   CHECK(r.detail["lost-count"] == 0);
 }
 
-TEST_CASE("kafka: a log that lags behind is no anomaly; only a poll that covered an offset can lose it",
+TEST_CASE("kafka: a log that lags behind is no anomaly, and only a poll that covered an offset can lose it",
           "[checkers]") {
   KafkaHistory k;
   k.send("a", 1, 0);

@@ -68,7 +68,7 @@ TEST_CASE("lin-tso: every timestamp larger than every earlier one", "[no-cluster
   CHECK(s.requests().at("lin-tso") == 100);
 }
 
-TEST_CASE("seq-kv: another client's write shows only after the lag; one's own at once", "[no-cluster]") {
+TEST_CASE("seq-kv: another client's write shows only after the lag, one's own at once", "[no-cluster]") {
   SeqKv kv(500);
   CHECK(type_of(kv.handle("n1", write("x", 1), 1000)) == "write_ok");
   // n1 reads its own write; n2, which has seen nothing newer, reads the replica.
@@ -98,7 +98,7 @@ TEST_CASE("seq-kv: a client never reads an older state than one it saw", "[no-cl
   CHECK(kv.handle("n3", read("x"), 1303)["value"] == 4);
 }
 
-TEST_CASE("seq-kv: a counter that reads then writes loses another client's increment; cas does not", "[no-cluster]") {
+TEST_CASE("seq-kv: a counter that reads then writes loses another client's increment, and cas does not", "[no-cluster]") {
   SeqKv kv(500);
   kv.handle("n1", write("c", 0), 0);
   kv.handle("n2", write("c", 0), 1);
