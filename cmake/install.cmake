@@ -14,8 +14,8 @@ include(GNUInstallDirs)
 
 # fl-shaper (packet faults where the kernel has no sch_netem) is found beside
 # faultline like fl-course, and so is fl-diskfs (disk faults), and fl-mrouter
-# (Maelstrom nodes).
-install(TARGETS faultline fl-course fl-shaper fl-diskfs fl-mrouter RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# (Maelstrom nodes), with fl-mservice (their services) beside it.
+install(TARGETS faultline fl-course fl-shaper fl-diskfs fl-mrouter fl-mservice RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The example configurations and histories (examples/: *.toml, histories/*.jsonl),
 # and the example Maelstrom nodes (maelstrom/*.py, executable).

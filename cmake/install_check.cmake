@@ -17,6 +17,7 @@ set(expected
   usr/bin/fl-shaper
   usr/bin/fl-diskfs
   usr/bin/fl-mrouter
+  usr/bin/fl-mservice
   usr/share/doc/faultline/examples/maelstrom/broadcast.py
   usr/share/doc/faultline/README.md
   usr/share/doc/faultline/examples/course-primary-backup.toml
@@ -28,7 +29,7 @@ foreach(f IN LISTS expected)
 endforeach()
 file(GLOB_RECURSE installed RELATIVE ${DEST} ${DEST}/*)
 foreach(f IN LISTS installed)
-  if(NOT f MATCHES "^usr/(bin/(faultline|fl-course|fl-shaper|fl-diskfs|fl-mrouter)|share/doc/faultline/(README\\.md|examples/([^/]+\\.toml|histories/[^/]+\\.jsonl|maelstrom/[^/]+\\.py)))$")
+  if(NOT f MATCHES "^usr/(bin/(faultline|fl-course|fl-shaper|fl-diskfs|fl-mrouter|fl-mservice)|share/doc/faultline/(README\\.md|examples/([^/]+\\.toml|histories/[^/]+\\.jsonl|maelstrom/[^/]+\\.py)))$")
     message(FATAL_ERROR "cmake --install installed ${f}, which no user needs")
   endif()
 endforeach()
