@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "cluster/process.h"
-#include "systems/maelstrom/maelstrom_conn.h"
+#include "forwarding_pair.h"
 
 using namespace fl;
 
@@ -38,28 +38,13 @@ struct RecordsDir {
 
 TEST_CASE("fl-mrouter --messages records both ends of a node's message and the one end of a client's",
           "[maelstrom][no-cluster]") {
-  RecordsDir dir("fl-router-messages-test");
-  const int port = 41000 + ::getpid() % 9000 * 2 + 1;
-  const std::string a1 = "127.0.0.1:" + std::to_string(port), a2 = "127.0.0.1:" + std::to_string(port + 1);
-  const std::string peers = "n1=" + a1 + ",n2=" + a2;
-  const std::string node = std::string(FL_TEST_DATA) + "/maelstrom/forward_to_n1.py";
-  auto start = [&](const std::string& name, const std::string& addr) {
-    return spawn_daemon({FL_MROUTER_BINARY, "--node", name, "--listen", addr, "--peers", peers, "--messages",
-                         dir.path + "/" + name + ".jsonl", "--", node},
-                        dir.path + "/" + name + ".log");
-  };
-  int n1 = start("n1", a1), n2 = start("n2", a2);
-  MaelstromConn conn("c1", "n2", "127.0.0.1", port + 1);
-  std::optional<Json> answer;
-  for (int attempt = 0; attempt < 50 && !answer; ++attempt)  // until both nodes answered init
-    answer = conn.call({{"type", "echo"}, {"echo", "via n2"}}, 0.2);
-  stop_process(n2, std::chrono::seconds(3));
-  stop_process(n1, std::chrono::seconds(3));
+  test::ForwardingPair pair("fl-router-messages-test", 41000 + ::getpid() % 9000 * 2 + 1, "--messages");
+  std::optional<Json> answer = pair.echo_via_n2();
   REQUIRE(answer);
   CHECK(answer->value("echo", "") == "via n2");  // the node saw the message as it was written
 
   // The last request is the one answered; earlier ones may have waited for init.
-  const std::vector<Json> r1 = record_lines(dir.path + "/n1.jsonl"), r2 = record_lines(dir.path + "/n2.jsonl");
+  const std::vector<Json> r1 = record_lines(pair.file("n1")), r2 = record_lines(pair.file("n2"));
   REQUIRE(!r1.empty());
   REQUIRE(!r2.empty());
   const Json id = (*answer)["in_reply_to"];
