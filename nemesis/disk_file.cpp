@@ -22,7 +22,11 @@ std::vector<std::string> data_files_on(Host& host, const Db& db) {
   std::string dir = db.data_mount_dir(host);
   std::set<std::string> files;
   for (const std::string& pattern : db.data_files()) {
-    RunResult r = host.run({"find", dir, "-maxdepth", "1", "-type", "f", "-name", pattern});
+    // A name pattern is matched in the directory itself; one with a '/' is a
+    // path pattern below it ("base/*/16384").
+    RunResult r = pattern.find('/') == std::string::npos
+                      ? host.run({"find", dir, "-maxdepth", "1", "-type", "f", "-name", pattern})
+                      : host.run({"find", dir, "-type", "f", "-path", dir + "/" + pattern});
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);)
       if (line.rfind(dir + "/", 0) == 0) files.insert(line.substr(dir.size() + 1));

@@ -23,13 +23,13 @@ std::vector<int> DaemonTable::pids(Host& host) {
 }
 
 void DaemonTable::kill(Host& host) {
-  for (int pid : pids(host)) host.kill(pid);
+  for (int pid : pids(host)) send(host, pid, SIGKILL);
 }
 void DaemonTable::pause(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
+  for (int pid : pids(host)) send(host, pid, SIGSTOP);
 }
 void DaemonTable::resume(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGCONT);
+  for (int pid : pids(host)) send(host, pid, SIGCONT);
 }
 
 void DaemonTable::stop(Host& host, std::chrono::milliseconds grace, int end_signal) noexcept {
@@ -44,7 +44,7 @@ void DaemonTable::stop(Host& host, std::chrono::milliseconds grace, int end_sign
       }
     }
     if (pid <= 0) return;
-    host.signal(pid, SIGCONT);
+    send(host, pid, SIGCONT);
     if (end_signal != SIGTERM) host.signal(pid, end_signal);  // Host::stop sends SIGTERM itself
     host.stop(pid, grace);
   } catch (...) {

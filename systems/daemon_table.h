@@ -4,6 +4,10 @@
 // paused daemon can take the signal that asks it to end — SIGTERM unless the
 // daemon wants another, e.g. PostgreSQL's SIGINT fast shutdown — then SIGKILL
 // after a grace).
+// With `whole_group`, kill, pause, resume and stop's SIGCONT reach the
+// daemon's whole process group (Host::signal_group): a server that forks its
+// workers (PostgreSQL) is then killed or paused whole, as a crash or a
+// stalled machine would, rather than its parent alone.
 // Everything goes through the Host. Thread-safe.
 #pragma once
 
@@ -20,6 +24,7 @@ namespace fl {
 
 class DaemonTable {
  public:
+  explicit DaemonTable(bool whole_group = false) : whole_group_(whole_group) {}
   int spawn(Host& host, const DaemonSpec& spec);
   std::vector<int> pids(Host& host);  // the daemon's pid if it is alive, else none
   void kill(Host& host);
@@ -29,6 +34,8 @@ class DaemonTable {
   void stop(Host& host, std::chrono::milliseconds grace, int end_signal = SIGTERM) noexcept;
 
  private:
+  void send(Host& host, int pid, int sig) { whole_group_ ? host.signal_group(pid, sig) : host.signal(pid, sig); }
+  bool whole_group_;
   std::mutex mu_;
   std::map<std::string, int> pids_;  // node name -> pid
 };
