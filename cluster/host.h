@@ -93,11 +93,6 @@ class Host {
   // SIGTERM, then SIGKILL after `grace`; waits until the process is gone.
   virtual void stop(int pid, std::chrono::milliseconds grace = std::chrono::seconds(5)) = 0;
   virtual void signal(int pid, int sig) = 0;
-  // `sig` to the process group `pid` leads: a daemon started by spawn()
-  // leads its own, so this reaches it and every process it started that
-  // stayed in its group (PostgreSQL's backends). The default signals `pid`
-  // alone, for a host that cannot do more.
-  virtual void signal_group(int pid, int sig) { signal(pid, sig); }
   void kill(int pid);  // SIGKILL
 
   // File transfer between the harness and the host.

@@ -38,7 +38,6 @@ bool LocalHost::alive(int pid) { return process_alive(pid); }
 void LocalHost::stop(int pid, std::chrono::milliseconds grace) { stop_process(pid, grace); }
 
 void LocalHost::signal(int pid, int sig) { signal_process(pid, sig); }
-void LocalHost::signal_group(int pid, int sig) { signal_process_group(pid, sig); }
 
 void LocalHost::upload(const std::string& local_path, const std::string& host_path) {
   copy(local_path, host_path, "upload to " + name_);

@@ -37,7 +37,6 @@ bool NamespaceHost::alive(int pid) { return process_alive(pid); }
 void NamespaceHost::stop(int pid, std::chrono::milliseconds grace) { stop_process(pid, grace); }
 
 void NamespaceHost::signal(int pid, int sig) { signal_process(pid, sig); }
-void NamespaceHost::signal_group(int pid, int sig) { signal_process_group(pid, sig); }
 
 void NamespaceHost::upload(const std::string& local_path, const std::string& host_path) {
   std::error_code ec;

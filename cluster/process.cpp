@@ -295,10 +295,6 @@ void signal_process(int pid, int sig) {
   if (pid > 0) ::kill(pid, sig);
 }
 
-void signal_process_group(int pgid, int sig) {
-  if (pgid > 1) ::kill(-pgid, sig);
-}
-
 void stop_process(int pid, std::chrono::milliseconds grace) {
   if (!process_alive(pid)) return;
   ::kill(pid, SIGTERM);

@@ -34,8 +34,6 @@ std::string last_output_line(const std::string& text);
 bool process_alive(int pid);
 // Sends sig; a missing process is not an error.
 void signal_process(int pid, int sig);
-// `sig` to the process group `pgid` (kill(-pgid)); nothing when pgid <= 1.
-void signal_process_group(int pgid, int sig);
 // SIGTERM, then SIGKILL after grace; returns once the process is gone (reaped
 // if it was our child).
 void stop_process(int pid, std::chrono::milliseconds grace);

@@ -423,14 +423,6 @@ bool SshHost::alive(int pid) {
   return it == starts_.end() || it->second.empty() || it->second == start;  // a reused pid is not our daemon
 }
 
-// The group first, then the leader through signal(), which keeps the
-// journal of started daemons.
-void SshHost::signal_group(int pid, int sig) {
-  if (pid <= 1) return;
-  run({"kill", fmt::format("-{}", sig), "--", fmt::format("-{}", pid)}, {std::chrono::seconds(10), {}, {}});
-  signal(pid, sig);
-}
-
 void SshHost::signal(int pid, int sig) {
   if (pid <= 1) return;
   run({"kill", fmt::format("-{}", sig), std::to_string(pid)}, {std::chrono::seconds(10), {}, {}});

@@ -79,7 +79,6 @@ class SshHost : public Host {
   bool alive(int pid) override;
   void stop(int pid, std::chrono::milliseconds grace = std::chrono::seconds(5)) override;
   void signal(int pid, int sig) override;
-  void signal_group(int pid, int sig) override;
   void upload(const std::string& local_path, const std::string& host_path) override;
   void download(const std::string& host_path, const std::string& local_path) override;
 

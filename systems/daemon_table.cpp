@@ -1,6 +1,8 @@
 #include "systems/daemon_table.h"
 
 #include <csignal>
+#include <map>
+#include <sstream>
 
 namespace fl {
 
@@ -20,6 +22,40 @@ std::vector<int> DaemonTable::pids(Host& host) {
   }
   if (pid > 0 && host.alive(pid)) return {pid};
   return {};
+}
+
+namespace {
+
+// Every process below `pid` on `host`, parents before their children.
+std::vector<int> descendants(Host& host, int pid) {
+  RunResult r = host.run({"ps", "-e", "-o", "pid=,ppid="});
+  std::multimap<int, int> children;
+  std::istringstream in(r.out);
+  for (int p = 0, pp = 0; in >> p >> pp;) children.emplace(pp, p);
+  std::vector<int> out;
+  for (std::vector<int> next = {pid}; !next.empty();) {
+    int parent = next.back();
+    next.pop_back();
+    auto [a, b] = children.equal_range(parent);
+    for (auto it = a; it != b; ++it) {
+      out.push_back(it->second);
+      next.push_back(it->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void DaemonTable::send(Host& host, int pid, int sig) {
+  if (!whole_tree_) return host.signal(pid, sig);
+  if (sig == SIGCONT) {  // children first: the parent, once running, finds them running
+    for (int child : descendants(host, pid)) host.signal(child, sig);
+    return host.signal(pid, sig);
+  }
+  host.signal(pid, SIGSTOP);  // forks no one from here on
+  for (int child : descendants(host, pid)) host.signal(child, sig);
+  host.signal(pid, sig);
 }
 
 void DaemonTable::kill(Host& host) {

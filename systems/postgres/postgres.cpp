@@ -214,6 +214,7 @@ class PostgresSystem : public System {
   std::vector<std::string> workloads() const override { return {"list-append", "rw-register", "bank"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node, const ClientOptions& opts) override {
+    db_.use_table(workload == "bank" ? "fl_bank" : workload == "list-append" ? "fl_append" : "fl_register");
     return std::make_unique<PgClient>(db_, node, isolation_, workload, opts.timeout_s, opts.workload_params);
   }
 
