@@ -1,6 +1,6 @@
 // PostgreSQL's synchronous_commit, shown by a power cut: one server with its
 // data directory on fl-diskfs, list-append transactions, the node's power cut
-// once, 4 s in (lose-unfsynced). With `synchronous_commit = off`
+// once, 3 s in (lose-unfsynced). With `synchronous_commit = off`
 // PostgreSQL acknowledges a COMMIT before its WAL reaches the disk, so
 // transactions it acknowledged are gone after the restart, and the
 // transactions that read them before the cut contradict those that read the
@@ -37,11 +37,11 @@ TestOutcome postgres_power_cut_run(const std::string& synchronous_commit, const 
   o.workload = "list-append";
   o.nodes = 1;
   o.system_options = {{"data-root", data_root}, {"synchronous-commit", synchronous_commit}};
-  // One cut at 4 s: recovery (fsyncing the data directory, then replaying
+  // One cut at 3 s: recovery (fsyncing the data directory, then replaying
   // the WAL) takes seconds through fl-diskfs, and the reads after it must
   // meet the keys written before.
-  o.schedule = {"4s quiet", "1s lose-unfsynced", "60s quiet"};
-  o.time_limit_s = 11;
+  o.schedule = {"3s quiet", "1s lose-unfsynced", "60s quiet"};
+  o.time_limit_s = 12;
   o.quiet_s = 2;
   o.concurrency = 5;
   o.timeout_s = 5;
