@@ -391,6 +391,12 @@ void TestRun::main_phase(Run& r) {
   wopts.client.workload_params = o.workload_params;
   r.workers = std::make_unique<Workers>(*live.system, live.hosts, *r.recorder, wopts);
   if (o.progress) r.progress = std::make_unique<Progress>(*r.recorder, o.time_limit_s, stderr);
+  if (r.progress && r.online)
+    r.progress->set_status([online = r.online.get()] {
+      const std::int64_t n = online->anomalies(), lag = online->lag();
+      return n == 0 ? fmt::format("online: no anomaly so far (lag {} ops)", lag)
+                    : fmt::format("online: {} anomal{} (lag {} ops)", n, n == 1 ? "y" : "ies", lag);
+    });
 
   // The nemesis: one more worker, recording its events as process "nemesis".
   r.nemesis_rng.seed(o.seed ^ 0x9e3779b97f4a7c15ULL);
