@@ -74,8 +74,10 @@ void OnlineChecking::feed(const Op& op, std::int64_t position) {
     try {
       check->feed(ref);
       for (const std::string& a : check->take_anomalies()) {
-        anomalies_.fetch_add(1);
-        if (out_) std::fprintf(out_, "\nonline: %s: %s\n", name.c_str(), a.c_str());
+        const std::int64_t n = anomalies_.fetch_add(1) + 1;
+        if (!out_ || n > kPrinted + 1) continue;
+        if (n <= kPrinted) std::fprintf(out_, "\nonline: %s: %s\n", name.c_str(), a.c_str());
+        else std::fprintf(out_, "\nonline: more anomalies are counted, not printed (results.json and the report list them)\n");
       }
     } catch (const std::exception& e) {
       failed_[name] = e.what();

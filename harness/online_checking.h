@@ -2,7 +2,8 @@
 // (checkers/online.h), fed the ops as the recorder writes them, on a thread
 // of their own, so that neither the clients nor the history's writer ever
 // wait for a check. An anomaly decided mid-run is printed on stderr at once
-// ("online: linearizable: …"); anomaly_found() lets the run end its main
+// ("online: linearizable: …"; the first kPrinted, then a line saying the
+// rest are only counted); anomaly_found() lets the run end its main
 // phase there (--stop-on-anomaly). The check lag is how many recorded ops
 // the checks have not yet seen. finish() waits for them and gives each
 // online verdict, which the run compares with the offline check of the same
@@ -26,6 +27,7 @@ namespace fl {
 
 class OnlineChecking {
  public:
+  static constexpr std::int64_t kPrinted = 10;  // anomalies printed; the rest are counted
   // `checks`: checker name → its online form (none null). `out`: where
   // anomalies are printed (null: nowhere).
   OnlineChecking(std::map<std::string, std::unique_ptr<OnlineCheck>> checks, std::FILE* out);
