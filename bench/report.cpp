@@ -29,6 +29,11 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
+#include <httplib.h>
+
+#include "cluster/process.h"
 #include "history/op.h"
 #include "tests/report/chromium.h"
 
@@ -168,6 +173,43 @@ Measured measured(const Argv& argv) {
   return m;
 }
 
+// `faultline serve` answering the page's deeper zoom: two ranges of about
+// 100,000 ops, the first of which reads the whole history for its index.
+void serve_ranges(const std::string& binary, const fs::path& store, std::size_t ops) {
+  const fs::path log = store / "serve.log";
+  const int pid = spawn_daemon({binary, "serve", "--store", store.string(), "--port", "0"}, log.string());
+  std::string port;
+  for (int i = 0; i < 200 && port.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t at = text.find("http://127.0.0.1:");
+    if (at != std::string::npos) port = text.substr(at + 17, text.find('/', at + 17) - at - 17);
+  }
+  if (port.empty()) {
+    std::printf("faultline serve did not start\n");
+    stop_process(pid, std::chrono::seconds(5));
+    return;
+  }
+  httplib::Client c("127.0.0.1", std::stoi(port));
+  c.set_read_timeout(std::chrono::minutes(10));
+  // The history spans about ops * 26 µs (20 processes, 0.52 ms an op): 100,000 ops take 2.6 s of it.
+  const double span = static_cast<double>(ops) * 26e3, width = 2.6e9;
+  for (double at : {0.37, 0.71}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto res = c.Get(fmt::format("/runs/bench-report/20261207T000000/ops?from={:.0f}&to={:.0f}", span * at, span * at + width));
+    const double s = seconds_since(t0);
+    if (!res || res->status != 200) {
+      std::printf("serve: range request failed (%s)\n", res ? res->body.c_str() : "no answer");
+      break;
+    }
+    const Json j = Json::parse(res->body);
+    std::printf("serve: %s range of %s ops (%.1f MB of JSON) in %.2f s\n", at < 0.5 ? "first" : "second",
+                j["n"].dump().c_str(), static_cast<double>(res->body.size()) / 1e6, s);
+  }
+  stop_process(pid, std::chrono::seconds(5));
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -178,7 +220,9 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   const std::size_t ops = argc > 1 ? std::stoul(argv[1]) : 1000000;
   const int browser_runs = argc > 2 ? std::atoi(argv[2]) : 3;
-  const fs::path dir = fs::temp_directory_path() / ("fl-bench-report-" + std::to_string(getpid()));
+  // A store of one run, so that `faultline serve` can serve it.
+  const fs::path store = fs::temp_directory_path() / ("fl-bench-report-" + std::to_string(getpid()));
+  const fs::path dir = store / "bench-report" / "20261207T000000";
   fs::create_directories(dir);
   const std::string binary = (fs::path(argv[0]).parent_path().parent_path() / "faultline").string();
 
@@ -204,6 +248,7 @@ int main(int argc, char** argv) {
   const double html_mb = static_cast<double>(fs::file_size(dir / "report.html")) / 1e6;
   std::printf("faultline report (read + report.html + 2 gnuplot images): %.2f s wall, %.2f s CPU, peak %.0f MB\n",
               report.wall, report.cpu, report.peak_mb);
+  bool summarized = false;
   if (baseline)
     std::printf("baseline, reading the same history (check --checker stats): %.2f s wall, %.2f s CPU; report / read "
                 "= %.1fx CPU\n",
@@ -212,9 +257,10 @@ int main(int argc, char** argv) {
     std::ifstream html(dir / "report.html");
     std::string head(200000, '\0');
     html.read(&head[0], static_cast<std::streamsize>(head.size()));
-    std::printf("report.html is %s\n", head.find("Summarized timeline.") != std::string::npos ? "summarized" : "op by op");
+    summarized = head.find("Summarized timeline.") != std::string::npos;
+    std::printf("report.html is %s\n", summarized ? "summarized" : "op by op");
   }
-  std::printf("report.html: %.1f MB (%.0f bytes per op); latency.png %s, rate.png %s\n", html_mb, html_mb * 1e6 / ops,
+  std::printf("report.html: %.1f MB (%.1f bytes per op); latency.png %s, rate.png %s\n", html_mb, html_mb * 1e6 / ops,
               fs::exists(dir / "latency.png") ? "written" : "MISSING", fs::exists(dir / "rate.png") ? "written" : "MISSING");
 
   if (test::chromium_path().empty()) {
@@ -244,7 +290,8 @@ int main(int argc, char** argv) {
                 median(page_cpu), median(page_cpu) - median(empty_cpu));
     std::printf("report ready (script done, everything drawn), by the page's clock: median %.0f ms\n", median(ready_ms));
   }
+  if (summarized) serve_ranges(binary, store, ops);
   std::error_code ec;
-  if (!std::getenv("FL_BENCH_KEEP")) fs::remove_all(dir, ec);  // FL_BENCH_KEEP=1 keeps the run to look at
+  if (!std::getenv("FL_BENCH_KEEP")) fs::remove_all(store, ec);  // FL_BENCH_KEEP=1 keeps the run to look at
   return 0;
 }

@@ -32,11 +32,12 @@ int run_report(const std::string& run_dir) {
   const fs::path history_path = dir / "history.jsonl";
   if (!fs::exists(history_path, ec))
     throw UsageError(fmt::format("{} has no history.jsonl: is it a run's folder (store/<test>/<time>)?", run_dir));
-  // A history too big to be sure it has at most report_full_ops() ops (no
-  // faultline line is under 50 bytes) is streamed, never held whole.
+  // A history that likely has more than report_full_ops() ops (faultline
+  // writes about 200 bytes an op) is streamed, never held whole; should it
+  // turn out shorter, write_report reads it whole after all.
   std::optional<History> h;
   const auto bytes = fs::file_size(history_path, ec);
-  const bool stream = !ec && static_cast<double>(bytes) > 100.0 * static_cast<double>(report_full_ops()) &&
+  const bool stream = !ec && static_cast<double>(bytes) > 150.0 * static_cast<double>(report_full_ops()) &&
                       can_stream(history_path.string(), Format::Jsonl);
   if (!stream) h = read_history(history_path.string(), Format::Jsonl);
   std::optional<Json> results = read_run_json(dir / "results.json");
