@@ -492,6 +492,19 @@
     if (lo < laneStart[L + 1] && start[lo] <= t + tol) return lo;
     return -1;
   }
+  // What a summary's bin under the pointer holds, as text (null: none there).
+  function binAt(px, py) {
+    var L = Math.floor((py - TOP) / laneH) + view.lane0;
+    if (py < TOP || L < view.lane0 || L >= Math.min(nLanes, view.lane0 + shownLanes) || px < GUTTER) return null;
+    var k = (tlBox.w - GUTTER) / (view.t1 - view.t0), t = view.t0 + (px - GUTTER) / k;
+    if (t < 0 || t > tEnd || inRanges(covered, t)) return null;
+    var b = Math.min(S.bins - 1, Math.floor(t / S.binWidth)), at3 = (L * S.bins + b) * 3;
+    var c0 = sumLanes[at3], c1 = sumLanes[at3 + 1], c2 = sumLanes[at3 + 2];
+    if (!(c0 + c1 + c2)) return null;
+    return 'summarized: ' + (c0 + c1 + c2) + ' ops began here in lane ' + D.lanes[L] + ' (' + c0 + ' ok, ' + c1 + ' fail, ' +
+      c2 + ' info)\n' + fmtTime(b * S.binWidth) + ' – ' + fmtTime((b + 1) * S.binWidth) +
+      (served ? '' : '\nzooming in further needs faultline serve');
+  }
   function faultAt(px) {
     var k = (tlBox.w - GUTTER) / (view.t1 - view.t0), t = view.t0 + (px - GUTTER) / k, tol = 3 / k;
     for (var i = 0; i < D.faults.length; i++) {
@@ -530,6 +543,8 @@
     }
     var r = rowAt(px, py);
     if (r >= 0) { showTip(opText(r), px, py); return; }
+    var bin = S ? binAt(px, py) : null;
+    if (bin) { showTip(bin, px, py); return; }
     var w = py < TOP + shownLanes * laneH ? faultAt(px) : null;
     if (w) { showTip('fault: ' + w.label + '\n' + fmtTime(w.start) + ' – ' + fmtTime(w.end), px, py); return; }
     tip.hidden = true;
