@@ -26,6 +26,7 @@
 #include <simdjson.h>
 #endif
 
+#include "bench/kv_sim.h"
 #include "history/format.h"
 #include "history/jsonl.h"
 #include "history/line_reader.h"
@@ -98,42 +99,16 @@ std::vector<Op> synthetic_ops(std::size_t n) {
   return ops;
 }
 
-// A kv workload of `n` ops over 20 client slots, written with JsonlWriter:
-// reads, writes and cas on a key (keys move on as the run goes), the node
-// on completions, timeouts (info) retiring their process, cas mismatches.
+// A kv workload of about `n` events (bench/kv_sim.h): 20 clients, keys
+// rotating (8 at a time, about 400 ops each), ops overlapping as in a real
+// run, some timeouts (info) and failures; linearizable.
 void write_kv(std::size_t n, const std::string& path) {
   JsonlWriter w(path);
+  bench::KvSim sim(bench::KvSimOptions{});
   std::vector<Op> batch;
-  std::int64_t t = 0, index = 0;
-  unsigned seed = 12345;
-  auto rnd = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
-  std::int64_t process[20];
-  for (int i = 0; i < 20; ++i) process[i] = i;
-  while (static_cast<std::size_t>(index) + 2 <= n) {
-    Op inv;
-    int slot = static_cast<int>(rnd() % 20);
-    inv.process = process[slot];
-    inv.time = t += 1000 + rnd() % 100000;
-    int kind = static_cast<int>(rnd() % 3);
-    inv.f = kind == 0 ? "read" : kind == 1 ? "write" : "cas";
-    if (kind == 1) inv.value = rnd() % 5;
-    if (kind == 2) inv.value = Json::array({rnd() % 5, rnd() % 5});
-    inv.key = (index / 2000) * 7 + rnd() % 7;
-    Op done = inv;
-    done.time = t += 500 + rnd() % 1000000;
-    int r = static_cast<int>(rnd() % 10);
-    done.type = r < 7 ? OpType::Ok : r < 9 ? OpType::Fail : OpType::Info;
-    done.node = "n" + std::to_string(1 + slot % 5);
-    if (kind == 0 && done.type == OpType::Ok) done.value = rnd() % 5;
-    if (done.type == OpType::Info) {
-      done.error = "timeout";
-      process[slot] += 20;
-    }
-    if (done.type == OpType::Fail && kind == 2) done.error = "cas-mismatch";
-    inv.index = index++;
-    batch.push_back(inv);
-    done.index = index++;
-    batch.push_back(done);
+  std::size_t written = 0;
+  for (Op op; sim.next(op, written + 40 >= n); ++written) {
+    batch.push_back(std::move(op));
     if (batch.size() >= 10000) {
       w.write(batch);
       batch.clear();
