@@ -22,6 +22,11 @@ namespace linear_stream {
 constexpr std::size_t kMinWindow = 64;
 constexpr std::int64_t kIdleLag = 4096;
 constexpr std::size_t kStatesShown = 6;
+// As the in-memory checker: every search first gets this many configurations,
+// so an easy invalid key is found before a hard one takes the time; a key
+// that needs more is searched whole at the end, and only when no key was
+// found invalid meanwhile.
+constexpr std::size_t kFirstPassConfigurations = 20000;
 
 enum SlotState : char { kOpen = 0, kOk = 1, kDropped = 2, kInfo = 3 };
 
@@ -48,6 +53,7 @@ struct LinearStream::Key {
   std::vector<Json> carried;  // without `live`: the states the key can be in ({} = the initial one)
   std::int64_t open = 0;      // ops invoked on it and not completed
   bool hold = false;          // an info or non-register op: decided only at the end
+  bool deferred = false;      // too hard for a first pass: searched whole at the end
   enum class Verdict { Open, Invalid, Unknown } verdict = Verdict::Open;
   std::uint64_t generation = 0;  // bumped by every new op (stale idle marks)
 };
@@ -263,8 +269,15 @@ void LinearStream::give_up(Key& k, SearchResult& r, const std::string& name) {
 // Decides the key's window (every op in it completed, or, when `final`, no
 // more ops will come): from which carried states it can be linearized, and
 // (unless final) the exact set of states it can end in, which is carried on.
-void LinearStream::decide(const std::string& name, Key& k, bool final) {
+void LinearStream::decide(const std::string& name, Key& k, bool final, bool first_pass) {
   Live& l = *k.live;
+  SearchBudget budget = budget_;
+  if (first_pass) budget.max_configurations = linear_stream::kFirstPassConfigurations;
+  // A first pass that ran out: the key waits for the end, whole.
+  auto defer = [&] {
+    if (final) k.deferred = true;
+    else k.hold = true;
+  };
   Partition& p = l.p;
   {  // drop the slots of failed ops and unknown reads
     std::size_t w = 0;
@@ -317,10 +330,11 @@ void LinearStream::decide(const std::string& name, Key& k, bool final) {
   } else {
     for (std::int64_t e : entries) {
       p.init = {e};
-      SearchResult r = search_linearization(p, model_, budget_);
+      SearchResult r = search_linearization(p, model_, budget);
       configurations_ += r.configurations;
       peak_bytes_ = std::max(peak_bytes_, r.peak_bytes);
       if (r.valid == Validity::Unknown) {
+        if (r.reason == "first pass") return defer();
         give_up(k, r, name);
         return;
       }
@@ -336,9 +350,10 @@ void LinearStream::decide(const std::string& name, Key& k, bool final) {
     std::int64_t worst_entry = entries.front();
     for (std::int64_t e : entries) {
       p.init = {e};
-      SearchResult r = search_linearization(p, model_, budget_);
+      SearchResult r = search_linearization(p, model_, budget);
       configurations_ += r.configurations;
       if (r.valid == Validity::Unknown) {
+        if (r.reason == "first pass") return defer();
         give_up(k, r, name);
         return;
       }
@@ -411,7 +426,7 @@ void LinearStream::decide(const std::string& name, Key& k, bool final) {
           SearchResult r;
           for (std::int64_t e : through) {
             p.init = {e};
-            r = search_linearization(p, model_, budget_);
+            r = search_linearization(p, model_, budget);
             configurations_ += r.configurations;
             peak_bytes_ = std::max(peak_bytes_, r.peak_bytes);
             v = r.valid;
@@ -420,6 +435,7 @@ void LinearStream::decide(const std::string& name, Key& k, bool final) {
           p.ops.pop_back();
           p.classes.pop_back();
           if (v == Validity::Unknown) {
+            if (r.reason == "first pass") return defer();
             give_up(k, r, name);
             return;
           }
@@ -518,7 +534,7 @@ void LinearStream::retire(const std::string& name) {
   }
   Key& k = it->second;
   if (k.verdict == Key::Verdict::Open && k.live) decide(name, k, true);
-  keys_.erase(name);
+  if (!(k.deferred && k.live && k.verdict == Key::Verdict::Open)) keys_.erase(name);
 }
 
 CheckResult LinearStream::finish() {
@@ -530,11 +546,23 @@ CheckResult LinearStream::finish() {
   }
   pending_.clear();
   idle_.clear();
-  std::vector<std::string> names;
-  for (auto& [name, k] : keys_)
-    if (k.live && k.verdict == Key::Verdict::Open) names.push_back(name);
-  std::sort(names.begin(), names.end());
-  for (const std::string& name : names) decide(name, keys_.at(name), true);
+  // Biggest keys first, as the in-memory checker orders its parts.
+  auto held = [&](bool deferred) {
+    std::vector<std::pair<std::size_t, std::string>> by_size;
+    for (auto& [name, k] : keys_)
+      if (k.live && k.verdict == Key::Verdict::Open && k.deferred == deferred)
+        by_size.emplace_back(k.live->p.ops.size(), name);
+    std::sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    return by_size;
+  };
+  for (const auto& [size, name] : held(false)) decide(name, keys_.at(name), true);
+  for (const auto& [size, name] : held(true)) {
+    if (!invalid_.empty()) break;  // decided: the rest is not searched
+    decide(name, keys_.at(name), true, false);
+  }
+  for (const auto& [size, name] : held(true)) undecided_.push_back(name);
 
   CheckResult out;
   out.valid = !invalid_.empty() ? Validity::Invalid : !unknown_reason_.empty() ? Validity::Unknown : Validity::Valid;
@@ -609,6 +637,7 @@ CheckResult stream_check_linearizable(const std::string& path, Format format, co
   // counterexample is the one read_history + the checker would show.
   std::unordered_map<std::string, bool> wanted;
   for (const std::string& k : check.invalid_keys()) wanted[k] = true;
+  for (const std::string& k : check.undecided_keys()) wanted[k] = true;
   std::vector<Op> ops;
   std::unordered_map<std::int64_t, Op> unkeyed;  // invocations waiting for their completion's key
   std::unordered_map<std::int64_t, bool> taken;  // pairs whose invocation was kept

@@ -64,6 +64,10 @@ class LinearStream {
   const std::vector<std::string>& invalid_keys() const { return invalid_; }
   // Decides every key still held and gives the verdict.
   CheckResult finish();
+  // After finish: keys too hard for a first search and left unsearched
+  // because another key was already invalid (the in-memory checker leaves
+  // them so too).
+  const std::vector<std::string>& undecided_keys() const { return undecided_; }
 
   // For tests and measurements: ops held now, and the most ever held.
   std::size_t held_ops() const { return held_; }
@@ -77,7 +81,7 @@ class LinearStream {
   void add_slot(Key& k, std::int64_t call, std::int32_t pair, std::int64_t index, std::int64_t process);
   void complete(const std::string& key, Pending& p, const Op* done, std::int64_t ret);
   void idle(const std::string& name, Key& k);
-  void decide(const std::string& name, Key& k, bool final);
+  void decide(const std::string& name, Key& k, bool final, bool first_pass = true);
   void give_up(Key& k, SearchResult& r, const std::string& name);
   void refuted(const std::string& name, Key& k, Partition& p, SearchResult r, std::int64_t from, bool final);
   void drain_idle(std::int64_t now);
@@ -99,7 +103,7 @@ class LinearStream {
   };
   std::deque<IdleMark> idle_;
   std::vector<Json> anomalies_;
-  std::vector<std::string> invalid_;
+  std::vector<std::string> invalid_, undecided_;
   std::string unknown_reason_;
   std::string summary_;  // the anomalies in words
   std::size_t parts_ = 0, windows_ = 0, held_ = 0, peak_held_ = 0, peak_bytes_ = 0;
