@@ -6,7 +6,8 @@
 // second of the reading thread, so a machine busy with other work gives
 // nearly the same figures (wall-clock seconds are printed too).
 //   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000] [--file HISTORY.jsonl] [--rounds ROUNDS=5]
-//   bench_read_corpus --write OPS FILE    writes a kv history of OPS ops (for --file) and exits
+//   bench_read_corpus --write OPS FILE [--ops-per-key K=400] [--info-every N=300]
+//                                        writes a kv history of OPS events (for --file) and exits
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -100,11 +101,11 @@ std::vector<Op> synthetic_ops(std::size_t n) {
 }
 
 // A kv workload of about `n` events (bench/kv_sim.h): 20 clients, keys
-// rotating (8 at a time, about 400 ops each), ops overlapping as in a real
-// run, some timeouts (info) and failures; linearizable.
-void write_kv(std::size_t n, const std::string& path) {
+// rotating (8 at a time, by default every 400 invocations), ops overlapping
+// as in a real run, some timeouts (info) and failures; linearizable.
+void write_kv(std::size_t n, const std::string& path, const bench::KvSimOptions& o) {
   JsonlWriter w(path);
-  bench::KvSim sim(bench::KvSimOptions{});
+  bench::KvSim sim(o);
   std::vector<Op> batch;
   std::size_t written = 0;
   for (Op op; sim.next(op, written + 40 >= n); ++written) {
@@ -163,7 +164,13 @@ int main(int argc, char** argv) {
   for (int i = 1, positional = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--write" && i + 2 < argc) {
-      write_kv(std::strtoull(argv[i + 1], nullptr, 10), argv[i + 2]);
+      bench::KvSimOptions o;
+      for (int j = i + 3; j + 1 < argc; j += 2) {
+        const std::string opt = argv[j];
+        if (opt == "--ops-per-key") o.ops_per_key = std::strtoll(argv[j + 1], nullptr, 10);
+        else if (opt == "--info-every") o.info_every = std::strtoll(argv[j + 1], nullptr, 10);
+      }
+      write_kv(std::strtoull(argv[i + 1], nullptr, 10), argv[i + 2], o);
       return 0;
     }
     if (a == "--file" && i + 1 < argc)
