@@ -638,8 +638,8 @@ CheckResult stream_check_linearizable(const std::string& path, Format format, co
   std::unordered_map<std::string, bool> wanted;
   for (const std::string& k : check.invalid_keys()) wanted[k] = true;
   for (const std::string& k : check.undecided_keys()) wanted[k] = true;
-  std::vector<Op> ops;
-  std::unordered_map<std::int64_t, Op> unkeyed;  // invocations waiting for their completion's key
+  std::vector<std::pair<std::int64_t, Op>> kept;  // (position, op)
+  std::unordered_map<std::int64_t, std::pair<std::int64_t, Op>> unkeyed;  // invocations waiting for their completion's key
   std::unordered_map<std::int64_t, bool> taken;  // pairs whose invocation was kept
   stream_history(path, format, [&](const OpRef& r) {
     if (r.pair() < 0) return;
@@ -647,27 +647,30 @@ CheckResult stream_check_linearizable(const std::string& path, Format format, co
     if (!r.value_text().empty()) op.value = r.value();
     if (op.is_invoke()) {
       if (!op.key) {
-        unkeyed.emplace(r.pair(), std::move(op));
+        unkeyed.emplace(r.pair(), std::make_pair(r.position(), std::move(op)));
       } else if (wanted.count(op.key->dump())) {
         taken[r.pair()] = true;
-        ops.push_back(std::move(op));
+        kept.emplace_back(r.position(), std::move(op));
       }
       return;
     }
     auto u = unkeyed.find(r.pair());
     if (u != unkeyed.end()) {
       if (wanted.count(linear_stream::key_text(op.key))) {
-        ops.push_back(std::move(u->second));
-        ops.push_back(std::move(op));
+        kept.push_back(std::move(u->second));
+        kept.emplace_back(r.position(), std::move(op));
       }
       unkeyed.erase(u);
     } else if (taken.erase(r.pair())) {
-      ops.push_back(std::move(op));
+      kept.emplace_back(r.position(), std::move(op));
     }
   });
   if (wanted.count(""))
-    for (auto& [pair, op] : unkeyed) ops.push_back(std::move(op));
-  std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.index < b.index; });
+    for (auto& [pair, op] : unkeyed) kept.push_back(std::move(op));
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Op> ops;
+  ops.reserve(kept.size());
+  for (auto& [position, op] : kept) ops.push_back(std::move(op));
   const History h(std::move(ops), path);
   const Checker* checker = find_checker("linearizable");
   if (!checker) return out;

@@ -14,9 +14,12 @@
 // window that no carried state lets through makes the key invalid, at once.
 // An op that ends info (or never ends) stays open to the end, as in Knossos:
 // its key is held whole until retire() or finish(). Ops that are not
-// register-shaped (kv's append) hold their key the same way. A search that
-// runs out of time or memory makes its key, and the verdict, unknown; never
-// valid. The verdict is the in-memory linearizable checker's.
+// register-shaped (kv's append) hold their key the same way. As in the
+// in-memory checker, each search first gets a small budget; a key that needs
+// more is held whole and searched at finish(), unless another key was found
+// invalid by then. A search that runs out of time or memory makes its key,
+// and the verdict, unknown; never valid. The verdict is the in-memory
+// linearizable checker's.
 //
 // stream_check_linearizable() runs it over a file: a first pass notes each
 // key's last event, so a key is decided and forgotten as soon as the file
