@@ -184,8 +184,18 @@ void LinearStream::complete(const std::string& name, Pending& pend, const Op* do
   const auto i = static_cast<std::size_t>(at - l.p.ops.begin());
   --k.open;
   SearchOp& op = l.p.ops[i];
-  const bool ok = done && done->type == OpType::Ok;
-  if (done && done->type == OpType::Fail) {
+  bool ok = done && done->type == OpType::Ok;
+  bool failed = done && done->type == OpType::Fail;
+#if defined(FL_MUTANT_FAIL_AS_INFO)  // planted: a failed op may still have happened
+  failed = false;
+#endif
+#if defined(FL_MUTANT_INFO_DROPPED)  // planted: an unknown op surely did not happen
+  if (!ok) failed = true;
+#endif
+#if defined(FL_MUTANT_INFO_FORCED)  // planted: an unknown op surely took effect
+  if (!failed && !ok) ok = true;
+#endif
+  if (failed) {
     l.state[i] = linear_stream::kDropped;  // it did not happen
   } else {
     ModelOp m;
@@ -566,6 +576,9 @@ CheckResult LinearStream::finish() {
 
   CheckResult out;
   out.valid = !invalid_.empty() ? Validity::Invalid : !unknown_reason_.empty() ? Validity::Unknown : Validity::Valid;
+#if defined(FL_MUTANT_UNKNOWN_AS_VALID)  // planted: a search that gave up counts as a pass
+  if (out.valid == Validity::Unknown) out.valid = Validity::Valid;
+#endif
   out.detail["model"] = model_.name();
   out.detail["partitions"] = parts_;
   out.detail["configurations"] = configurations_;
