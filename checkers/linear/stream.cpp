@@ -532,10 +532,10 @@ void LinearStream::refuted(const std::string& name, Key& k, Partition& p, Search
 void LinearStream::retire(const std::string& name) {
   auto it = keys_.find(name);
   if (it == keys_.end()) return;
-  // Its ops still open never complete.
+  // Its ops still open never complete. (An invocation without a key is
+  // left alone: its completion will say its key, or finish() will.)
   for (auto p = pending_.begin(); p != pending_.end();) {
-    if ((p->second.keyed && p->second.key == name) || (!p->second.keyed && name.empty())) {
-      if (!p->second.keyed) --unkeyed_open_;
+    if (p->second.keyed && p->second.key == name) {
       complete(name, p->second, nullptr, kNever);
       p = pending_.erase(p);
     } else {
@@ -603,46 +603,53 @@ CheckResult LinearStream::finish() {
 
 CheckResult stream_check_linearizable(const std::string& path, Format format, const CheckOptions& opts,
                                       StreamCounts* counts) {
-  // First pass: each key's last event.
-  std::unordered_map<std::string, std::int64_t> last;
-  {
-    std::unordered_map<std::int64_t, std::string> invoked;  // pair -> key of the invocation ("" = none)
-    stream_history(path, format, [&](const OpRef& r) {
-      if (r.pair() < 0) return;
-      const Op& op = r.op();
-      std::string k;
-      if (op.is_invoke()) {
-        k = linear_stream::key_text(op.key);
-        if (op.key) invoked.emplace(r.pair(), k);
-        else invoked.emplace(r.pair(), std::string());
-      } else {
-        auto it = invoked.find(r.pair());
-        k = it != invoked.end() && !it->second.empty() ? it->second : linear_stream::key_text(op.key);
-        if (it != invoked.end()) invoked.erase(it);
-      }
-      last[k] = r.position();
-    });
-    // An invocation without a key that never completes is the "" key's,
-    // open to the end.
-    for (auto& [pair, k] : invoked)
-      if (k.empty()) last[""] = INT64_MAX;
-  }
-  std::vector<std::pair<std::int64_t, std::string>> retire;
-  retire.reserve(last.size());
-  for (auto& [k, pos] : last)
-    if (pos != INT64_MAX) retire.emplace_back(pos, k);
-  last.clear();
-  std::sort(retire.begin(), retire.end());
+  // The key each event belongs to, as plan_partitions says (the
+  // invocation's, else the completion's); nullopt for an invocation without
+  // a key, which belongs to its completion's key (or "", at the end).
+  std::unordered_map<std::int64_t, std::optional<std::string>> open;  // by pair: the invocation's key
+  auto key_of_event = [&](const OpRef& r) -> std::optional<std::string> {
+    const Op& op = r.op();
+    if (op.is_invoke()) {
+      std::optional<std::string> k;
+      if (op.key) k = op.key->dump();
+      open.emplace(r.pair(), k);
+      return k;
+    }
+    auto it = open.find(r.pair());
+    std::optional<std::string> k;
+    if (it != open.end() && it->second) k = std::move(it->second);
+    else k = linear_stream::key_text(op.key);
+    if (it != open.end()) open.erase(it);
+    return k;
+  };
+  // First pass: each key's last event, by the key's hash (two keys with one
+  // hash keep the later position: the other is then only decided at the end).
+  std::unordered_map<std::uint64_t, std::int64_t> last;
+  const std::hash<std::string> hash;
+  stream_history(path, format, [&](const OpRef& r) {
+    if (r.pair() < 0) return;
+    if (std::optional<std::string> k = key_of_event(r)) last[hash(*k)] = r.position();
+  });
+  // An invocation without a key that never completes is the "" key's,
+  // open to the end.
+  for (auto& [pair, k] : open)
+    if (!k) last[hash(std::string())] = INT64_MAX;
+  open.clear();
 
   LinearStream check(opts, path);
-  std::size_t next = 0;
   StreamCounts c = stream_history(path, format, [&](const OpRef& r) {
     check.feed(r);
-    for (; next < retire.size() && retire[next].first <= r.position(); ++next) check.retire(retire[next].second);
+    if (r.pair() < 0) return;
+    if (std::optional<std::string> k = key_of_event(r)) {
+      auto it = last.find(hash(*k));
+      if (it != last.end() && it->second == r.position()) {
+        check.retire(*k);
+        last.erase(it);
+      }
+    }
   });
   if (counts) *counts = c;
-  retire.clear();
-  retire.shrink_to_fit();
+  last.clear();
   CheckResult out = check.finish();
   if (out.valid != Validity::Invalid) return out;
 

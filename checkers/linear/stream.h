@@ -60,6 +60,7 @@ class LinearStream {
   void feed(const OpRef& op);
   // No more events will come on this key (its JSON text, "" for unkeyed
   // ops): its ops still open never complete; it is decided and forgotten.
+  // Invocations without a key are left to their completions (or finish()).
   void retire(const std::string& key);
   // Anomalies decided so far (the shape of the linearizable checker's).
   const std::vector<Json>& anomalies() const { return anomalies_; }

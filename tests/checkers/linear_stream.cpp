@@ -280,6 +280,37 @@ TEST_CASE("a streamed window that runs out of time or memory makes the check unk
   CHECK(linearizable().check(h, small).valid == Validity::Unknown);
 }
 
+TEST_CASE("invocations whose key only their completion tells are checked under that key", "[linear][stream]") {
+  // Process 0's ops carry their key on the completion only; process 1 works
+  // on "a" with keys on both; an unkeyed op never completes.
+  for (int stale : {0, 1}) {
+    std::vector<Op> ops = {
+        ev(0, OpType::Invoke, "write", 1, nullptr), ev(1, OpType::Invoke, "write", 2, "a"),
+        ev(0, OpType::Ok, "write", 1, "a"),         ev(1, OpType::Ok, "write", 2, "a"),
+        ev(0, OpType::Invoke, "read", nullptr, nullptr), ev(0, OpType::Ok, "read", 2, "a"),
+        ev(1, OpType::Invoke, "read", nullptr, "a"), ev(1, OpType::Ok, "read", stale ? 1 : 2, "a"),
+        ev(2, OpType::Invoke, "write", 7, nullptr),
+    };
+    for (Op& op : ops)
+      if (op.key && op.key->is_null()) op.key.reset();
+    const History h = history_of(ops);
+    const std::string path = (std::filesystem::temp_directory_path() / "fl-linear-stream-unkeyed.jsonl").string();
+    {
+      JsonlWriter w(path);
+      for (const Op& op : h.ops()) w.write(op);
+      w.close();
+    }
+    const CheckResult memory = linearizable().check(h, options("kv"));
+    const CheckResult file = stream_check_linearizable(path, Format::Jsonl, options("kv"));
+    std::filesystem::remove(path);
+    INFO(memory.summary << "\n" << file.summary);
+    CHECK(memory.valid == (stale ? Validity::Invalid : Validity::Valid));
+    CHECK(file.valid == memory.valid);
+    CHECK(file.detail["anomalies"] == memory.detail["anomalies"]);
+    CHECK(file.detail["partitions"] == memory.detail["partitions"]);
+  }
+}
+
 TEST_CASE("an op that does not fit the model is refused with its file and line", "[linear][stream]") {
   const History h = history_of({ev(0, OpType::Invoke, "frob", 1, "k"), ev(0, OpType::Ok, "frob", 1, "k")});
   CHECK_THROWS_WITH(stream_from(h, options("kv")), Catch::Contains("test.jsonl:2"));
