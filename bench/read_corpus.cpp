@@ -6,7 +6,8 @@
 // second of the reading thread, so a machine busy with other work gives
 // nearly the same figures (wall-clock seconds are printed too).
 //   bench_read_corpus [N=20] [SYNTHETIC_OPS=1000000] [--file HISTORY.jsonl] [--rounds ROUNDS=5]
-//   bench_read_corpus --write OPS FILE    writes a kv history of OPS ops (for --file) and exits
+//   bench_read_corpus --write OPS FILE [--ops-per-key K=400] [--info-every N=300]
+//                                        writes a kv history of OPS events (for --file) and exits
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -26,6 +27,7 @@
 #include <simdjson.h>
 #endif
 
+#include "bench/kv_sim.h"
 #include "history/format.h"
 #include "history/jsonl.h"
 #include "history/line_reader.h"
@@ -98,42 +100,16 @@ std::vector<Op> synthetic_ops(std::size_t n) {
   return ops;
 }
 
-// A kv workload of `n` ops over 20 client slots, written with JsonlWriter:
-// reads, writes and cas on a key (keys move on as the run goes), the node
-// on completions, timeouts (info) retiring their process, cas mismatches.
-void write_kv(std::size_t n, const std::string& path) {
+// A kv workload of about `n` events (bench/kv_sim.h): 20 clients, keys
+// rotating (8 at a time, by default every 400 invocations), ops overlapping
+// as in a real run, some timeouts (info) and failures; linearizable.
+void write_kv(std::size_t n, const std::string& path, const bench::KvSimOptions& o) {
   JsonlWriter w(path);
+  bench::KvSim sim(o);
   std::vector<Op> batch;
-  std::int64_t t = 0, index = 0;
-  unsigned seed = 12345;
-  auto rnd = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
-  std::int64_t process[20];
-  for (int i = 0; i < 20; ++i) process[i] = i;
-  while (static_cast<std::size_t>(index) + 2 <= n) {
-    Op inv;
-    int slot = static_cast<int>(rnd() % 20);
-    inv.process = process[slot];
-    inv.time = t += 1000 + rnd() % 100000;
-    int kind = static_cast<int>(rnd() % 3);
-    inv.f = kind == 0 ? "read" : kind == 1 ? "write" : "cas";
-    if (kind == 1) inv.value = rnd() % 5;
-    if (kind == 2) inv.value = Json::array({rnd() % 5, rnd() % 5});
-    inv.key = (index / 2000) * 7 + rnd() % 7;
-    Op done = inv;
-    done.time = t += 500 + rnd() % 1000000;
-    int r = static_cast<int>(rnd() % 10);
-    done.type = r < 7 ? OpType::Ok : r < 9 ? OpType::Fail : OpType::Info;
-    done.node = "n" + std::to_string(1 + slot % 5);
-    if (kind == 0 && done.type == OpType::Ok) done.value = rnd() % 5;
-    if (done.type == OpType::Info) {
-      done.error = "timeout";
-      process[slot] += 20;
-    }
-    if (done.type == OpType::Fail && kind == 2) done.error = "cas-mismatch";
-    inv.index = index++;
-    batch.push_back(inv);
-    done.index = index++;
-    batch.push_back(done);
+  std::size_t written = 0;
+  for (Op op; sim.next(op, written + 40 >= n); ++written) {
+    batch.push_back(std::move(op));
     if (batch.size() >= 10000) {
       w.write(batch);
       batch.clear();
@@ -188,7 +164,13 @@ int main(int argc, char** argv) {
   for (int i = 1, positional = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--write" && i + 2 < argc) {
-      write_kv(std::strtoull(argv[i + 1], nullptr, 10), argv[i + 2]);
+      bench::KvSimOptions o;
+      for (int j = i + 3; j + 1 < argc; j += 2) {
+        const std::string opt = argv[j];
+        if (opt == "--ops-per-key") o.ops_per_key = std::strtoll(argv[j + 1], nullptr, 10);
+        else if (opt == "--info-every") o.info_every = std::strtoll(argv[j + 1], nullptr, 10);
+      }
+      write_kv(std::strtoull(argv[i + 1], nullptr, 10), argv[i + 2], o);
       return 0;
     }
     if (a == "--file" && i + 1 < argc)

@@ -27,9 +27,8 @@
 #include "checkers/registry.h"
 
 namespace fl {
-namespace {
 
-std::size_t default_memory_bound() {
+std::size_t default_linear_memory_bound() {
   // Without --memory-limit, stop at a quarter of the machine's memory: the
   // machine stays usable (other tests, the recorded history, the report) and
   // an unknown with a reason beats a crash or a swapping desktop.
@@ -40,11 +39,13 @@ std::size_t default_memory_bound() {
 
 // What to do about an unknown: the search is hard when many concurrent ops
 // share a key and few values.
-constexpr const char* kUnknownHint =
+const char* const kLinearUnknownHint =
     "many concurrent operations on one key with few distinct values make the search hard; "
     "split the load over keys (the kv workload), write unique values (the register workload's "
     "default; --workload-opt values=small is the hard case), record fewer operations (a shorter "
     "--time-limit of the test), or give the check more (--memory-limit, --time-limit of `faultline check`)";
+
+namespace {
 
 constexpr std::size_t kFirstPassConfigurations = 20000;
 
@@ -80,7 +81,7 @@ class LinearizableChecker : public Checker {
                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                           std::chrono::duration<double>(opts.time_limit_s));
     base.memory_limit_bytes =
-        opts.memory_limit_mb > 0 ? opts.memory_limit_mb * (std::size_t{1} << 20) : default_memory_bound();
+        opts.memory_limit_mb > 0 ? opts.memory_limit_mb * (std::size_t{1} << 20) : default_linear_memory_bound();
 
     base.memory_in_use = &memory_in_use;
     const bool unique_values = opts.params.value("unique-values", true);
@@ -201,8 +202,8 @@ class LinearizableChecker : public Checker {
     out.detail["methods"] = methods;
     if (out.valid == Validity::Unknown) {
       out.detail["reason"] = unknown_reason;
-      out.detail["hint"] = kUnknownHint;
-      out.summary = "could not decide: " + unknown_reason + ".\n  Hint: " + kUnknownHint + ".\n";
+      out.detail["hint"] = kLinearUnknownHint;
+      out.summary = "could not decide: " + unknown_reason + ".\n  Hint: " + kLinearUnknownHint + ".\n";
     } else if (out.valid == Validity::Valid) {
       std::string by;
       for (auto it = methods.begin(); it != methods.end(); ++it)

@@ -7,22 +7,6 @@
 #include "history/error.h"
 
 namespace fl {
-namespace {
-
-struct ModelOpHash {
-  std::size_t operator()(const ModelOp& m) const {
-    std::uint64_t h = static_cast<std::uint64_t>(m.f) * 0x9E3779B97F4A7C15ull;
-    auto mixin = [&h](std::int64_t x) {
-      h ^= static_cast<std::uint64_t>(x) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    };
-    mixin(m.a);
-    mixin(m.b);
-    for (std::int64_t x : m.xs) mixin(x);
-    return static_cast<std::size_t>(h);
-  }
-};
-
-}  // namespace
 
 std::vector<PartitionPlan> plan_partitions(const History& h) {
   std::vector<PartitionPlan> plans;

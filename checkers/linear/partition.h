@@ -32,6 +32,20 @@ struct PartitionPlan {
   std::vector<std::int32_t> pairs; // indexes into History::pairs(), in invocation order
 };
 
+// Identical ops share a class: the classes' hash.
+struct ModelOpHash {
+  std::size_t operator()(const ModelOp& m) const {
+    std::uint64_t h = static_cast<std::uint64_t>(m.f) * 0x9E3779B97F4A7C15ull;
+    auto mixin = [&h](std::int64_t x) {
+      h ^= static_cast<std::uint64_t>(x) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    };
+    mixin(m.a);
+    mixin(m.b);
+    for (std::int64_t x : m.xs) mixin(x);
+    return static_cast<std::size_t>(h);
+  }
+};
+
 struct Partition {
   std::string key;
   ValueTable values;

@@ -61,6 +61,11 @@ struct SearchTuning {
   bool by_return = true;        // children tried earliest return first (else in invocation order)
 };
 
+// The linearizable checker's default memory bound (a quarter of this
+// machine's memory) and its hint after an unknown.
+std::size_t default_linear_memory_bound();
+extern const char* const kLinearUnknownHint;
+
 SearchResult search_linearization(Partition& p, const Model& model, const SearchBudget& budget,
                                   const SearchTuning& tuning = {});
 

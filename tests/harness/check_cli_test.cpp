@@ -95,6 +95,34 @@ TEST_CASE("a history of transactions checked alone (streamed) gets what a check 
   }
 }
 
+TEST_CASE("a kv history checked for linearizability alone (streamed) gets the verdict and anomalies of a check that reads it whole (--out)", "[no-cluster]") {
+  test::TempStore dir;
+  std::filesystem::create_directories(dir.path);
+  const std::string bad = dir.path + "/bad-op.jsonl";
+  std::ofstream(bad) << R"({"process":0,"type":"invoke","f":"get","value":null,"key":"a"})" "\n"
+                     << R"({"process":0,"type":"ok","f":"get","value":null,"key":"a"})" "\n"
+                     << R"({"process":0,"type":"invoke","f":"frob","value":1,"key":"a"})" "\n"
+                     << R"({"process":0,"type":"ok","f":"frob","value":1,"key":"a"})" "\n";
+  int k = 0;
+  for (const std::string& file : {kCorpus + "/porcupine/kv/c10-bad.txt", kCorpus + "/porcupine/kv/c50-ok.txt", bad}) {
+    INFO(file);
+    const std::string out = dir.path + "/out-" + std::to_string(k++);
+    RunResult w = check({"--model", "kv", "--threads", "1", "--out", out, file});
+    RunResult s = check({"--model", "kv", "--threads", "1", "--json", file});
+    CHECK(s.exit_code == w.exit_code);
+    if (w.exit_code == 65) {
+      CHECK(s.err == w.err);
+      CHECK(s.err.find("bad-op.jsonl:4:") != std::string::npos);
+      continue;
+    }
+    std::ifstream in(out + "/results.json");
+    const nlohmann::json whole = nlohmann::json::parse(in), streamed = nlohmann::json::parse(s.out);
+    CHECK(streamed["valid"] == whole["valid"]);
+    CHECK(streamed["checkers"]["linearizable"]["anomalies"] == whole["checkers"]["linearizable"]["anomalies"]);
+    CHECK(streamed["checkers"]["linearizable"].contains("windows"));  // it was streamed
+  }
+}
+
 TEST_CASE("several histories give the worst verdict and a result per file", "[no-cluster]") {
   test::TempStore dir;
   RunResult r = check({"--model", "cas-register", "--init", "0", "--out", dir.path,
