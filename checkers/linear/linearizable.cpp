@@ -21,6 +21,7 @@
 #include "checkers/linear/partition.h"
 #include "checkers/linear/refute.h"
 #include "checkers/linear/search.h"
+#include "checkers/linear/stream.h"
 #include "checkers/linear/timeline.h"
 #include "checkers/linear/unique_queue.h"
 #include "checkers/linear/unique_set.h"
@@ -62,6 +63,7 @@ class LinearizableChecker : public Checker {
     return "linearizability against a model (--model, --init), with a counterexample timeline";
   }
 
+  std::unique_ptr<OnlineCheck> online(const CheckOptions& opts) const override { return online_linearizable(opts); }
   CheckResult check(const History& h, const CheckOptions& opts) const override {
     const Model* found = find_model(opts.model);
     if (!found) throw std::invalid_argument(unknown_name("model", opts.model, list_models()));

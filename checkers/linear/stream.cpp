@@ -702,4 +702,37 @@ CheckResult stream_check_linearizable(const std::string& path, Format format, co
   return again;
 }
 
+namespace {
+
+class OnlineLinearizable : public OnlineCheck {
+ public:
+  explicit OnlineLinearizable(const CheckOptions& opts) : stream_(opts, "history.jsonl") {}
+  void feed(const OpRef& op) override { stream_.feed(op); }
+  std::vector<std::string> take_anomalies() override {
+    std::vector<std::string> out;
+    const std::vector<Json>& all = stream_.anomalies();
+    for (; told_ < all.size(); ++told_) {
+      const Json& a = all[told_];
+      std::string key = a.contains("key") && !a["key"].is_null() ? "key " + a["key"].dump() + ": " : "";
+      out.push_back(key + a.value("explanation", std::string("not linearizable")));
+    }
+    return out;
+  }
+  CheckResult finish(std::int64_t) override { return stream_.finish(); }
+
+ private:
+  LinearStream stream_;
+  std::size_t told_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<OnlineCheck> online_linearizable(const CheckOptions& opts) {
+  try {
+    return std::make_unique<OnlineLinearizable>(opts);
+  } catch (const std::invalid_argument&) {
+    return nullptr;  // a model it does not take: judged after the run
+  }
+}
+
 }  // namespace fl

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "checkers/checker.h"
+#include "checkers/online.h"
 #include "checkers/linear/partition.h"
 #include "checkers/linear/search.h"
 #include "history/format.h"
@@ -113,6 +114,13 @@ class LinearStream {
   std::size_t parts_ = 0, windows_ = 0, held_ = 0, peak_held_ = 0, peak_bytes_ = 0;
   std::int64_t configurations_ = 0;
 };
+
+// The linearizable checker's online form (checkers/online.h): a LinearStream
+// fed as the run records, with no retire() (no one knows a key's future), so
+// a key is decided at its cut points, or once it has been idle a while (a
+// rotated key), or at the end. Null when `opts` names a model LinearStream
+// does not take (only keyed and plain registers).
+std::unique_ptr<OnlineCheck> online_linearizable(const CheckOptions& opts);
 
 // The linearizable checker over a streamable file (can_stream), in bounded
 // memory; the same CheckResult as read_history + the checker, but for its

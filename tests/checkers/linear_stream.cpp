@@ -22,8 +22,10 @@ namespace {
 
 const Checker& linearizable() { return *find_checker("linearizable"); }
 
-// Feeds ops [from, to) of a History, as a reader would.
-void feed(LinearStream& s, const History& h, std::size_t from, std::size_t to) {
+// Feeds ops [from, to) of a History, as a reader would (to a LinearStream,
+// or to the checker's online form).
+template <typename Sink>
+void feed(Sink& s, const History& h, std::size_t from, std::size_t to) {
   std::vector<std::int64_t> pair_of(h.size(), -1);
   for (std::size_t i = 0; i < h.pairs().size(); ++i) {
     pair_of[static_cast<std::size_t>(h.pairs()[i].invoke)] = static_cast<std::int64_t>(i);
@@ -92,7 +94,7 @@ Op ev(std::int64_t process, OpType type, std::string f, Json value, Json key) {
 
 }  // namespace
 
-TEST_CASE("streamed and in-memory checks agree on every kv and register history of the corpus",
+TEST_CASE("streamed, online and in-memory checks agree on every kv and register history of the corpus",
           "[linear][stream][corpus]") {
   const std::vector<CorpusEntry> entries = register_corpus();
   REQUIRE(entries.size() >= 200);
@@ -109,6 +111,12 @@ TEST_CASE("streamed and in-memory checks agree on every kv and register history 
     INFO(e.path << "\n" << memory.summary << "\n" << fed.summary);
     CHECK(std::string(to_string(fed.valid)) == e.expected);
     CHECK(fed.valid == memory.valid);
+    // The checker's online form, as `faultline test` feeds it while it
+    // records, gives the same verdict.
+    std::unique_ptr<OnlineCheck> online = linearizable().online(o);
+    REQUIRE(online);
+    feed(*online, h, 0, h.size());
+    CHECK(online->finish(static_cast<std::int64_t>(h.size())).valid == memory.valid);
     // Fed alone, it names every key it found invalid (or left unsearched
     // once one was): the in-memory checker's is among them.
     std::set<Json> found;
