@@ -11,32 +11,12 @@
 
 #include "checkers/registry.h"
 #include "history/format.h"
+#include "tests/corpus_entries.h"
 
 namespace fl::test {
 namespace {
 
-struct CorpusEntry {
-  std::string path, format, model, init, expected;
-};
-
-std::vector<CorpusEntry> corpus(const std::string& dir) {
-  std::ifstream in(dir + "/expected.tsv");
-  std::vector<CorpusEntry> out;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::istringstream fields(line);
-    CorpusEntry e;
-    std::getline(fields, e.path, '\t');
-    std::getline(fields, e.format, '\t');
-    std::getline(fields, e.model, '\t');
-    std::getline(fields, e.init, '\t');
-    std::getline(fields, e.expected, '\t');
-    out.push_back(e);
-  }
-  return out;
-}
+std::vector<CorpusEntry> corpus(const std::string& dir) { return corpus_entries(dir); }
 
 int right_verdicts(const std::string& dir, const std::vector<CorpusEntry>& entries) {
   const Checker* checker = find_checker("linearizable");

@@ -13,6 +13,7 @@
 #include "bench/kv_sim.h"
 #include "checkers/linear/stream.h"
 #include "checkers/registry.h"
+#include "tests/corpus_entries.h"
 #include "history/format.h"
 #include "history/jsonl.h"
 #include "linear_support.h"
@@ -47,25 +48,10 @@ std::set<Json> anomaly_keys(const CheckResult& r) {
   return keys;
 }
 
-struct CorpusEntry {
-  std::string path, format, model, init, expected;
-};
-
 std::vector<CorpusEntry> register_corpus() {
-  std::ifstream in(std::string(FL_CORPUS_DIR) + "/expected.tsv");
   std::vector<CorpusEntry> out;
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    CorpusEntry e;
-    std::getline(fields, e.path, '\t');
-    std::getline(fields, e.format, '\t');
-    std::getline(fields, e.model, '\t');
-    std::getline(fields, e.init, '\t');
-    std::getline(fields, e.expected, '\t');
-    if (e.model == "kv" || e.model == "cas-register" || e.model == "register") out.push_back(e);
-  }
+  for (CorpusEntry& e : corpus_entries(FL_CORPUS_DIR))
+    if (e.model == "kv" || e.model == "cas-register" || e.model == "register") out.push_back(std::move(e));
   return out;
 }
 
