@@ -3,9 +3,10 @@
 // named by --ssh-diskfs, as on a host without faultline's build folder), a
 // loss that keeps exactly what fsync made durable, and a mount left by a
 // crash undone by `faultline heal --ssh` and by plain `faultline heal` —
-// no mount, no fl-diskfs, no journal left. A host that lacks fl-diskfs is
-// refused in one sentence naming it. The "host" is this machine, so it
-// needs root, sshd and FUSE here.
+// no mount, no fl-diskfs, no journal left; and a host that lacks fl-diskfs
+// refused in one sentence naming it. One case, one sshd: its start is most
+// of the cost. The "host" is this machine, so it needs root, sshd and FUSE
+// here.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -98,7 +99,8 @@ Argv heal_argv(const test::SshdCluster& sshd, const SshOptions& o) {
 
 }  // namespace
 
-TEST_CASE("fl-diskfs over SSH: a loss keeps exactly what fsync made durable, and heal undoes a mount a crash left",
+TEST_CASE("fl-diskfs over SSH: refused in one sentence without the program, a loss keeps exactly what fsync made "
+          "durable, and heal undoes a mount a crash left",
           "[nemesis][ssh][root]") {
   FL_REQUIRE_SSHD();
   setenv("FL_DISKFS", FL_DISKFS_BINARY, 1);  // only for the check below: the host is told by --ssh-diskfs
@@ -109,6 +111,34 @@ TEST_CASE("fl-diskfs over SSH: a loss keeps exactly what fsync made durable, and
   SshOptions o = sshd.options();
   o.diskfs = FL_DISKFS_BINARY;
   const int sshd_pid = sshd.sshd_pid(0);
+
+  // A host without a working fl-diskfs is refused in one sentence naming it
+  // and the flag, before anything is journaled or made.
+  {
+    const std::string who = "n1 (" + sshd.addresses()[0] + ")";
+    SshOptions bad = sshd.options();
+    bad.diskfs = "/nonexistent/fl-diskfs";
+    SshHost absent("n1", sshd.addresses()[0], bad);
+    std::string why = diskfs_missing_on(absent);
+    CHECK(why == "fl-diskfs on " + who + ", which has no program /nonexistent/fl-diskfs; install it there or correct "
+                                         "--ssh-diskfs");
+    CHECK_THROWS_WITH(make_diskfs_mount()->mount(absent, kSshDataDir),
+                      "mounting a data directory through fl-diskfs needs " + why);
+    CHECK(host_journal::read(absent).is_null());  // refused before anything was journaled or made
+    CHECK_FALSE(std::filesystem::exists(kSshDataDir));
+
+    if (find_program("fl-diskfs").empty()) {  // the default: fl-diskfs on the host's PATH
+      SshHost on_path("n1", sshd.addresses()[0], sshd.options());
+      CHECK(diskfs_missing_on(on_path) ==
+            "fl-diskfs on " + who + ", which is not on that host's PATH; install it there or name it with --ssh-diskfs");
+    }
+
+    bad.diskfs = "/bin/false";  // there, but not a program that mounts anything
+    SshHost broken("n1", sshd.addresses()[0], bad);
+    CHECK(diskfs_missing_on(broken) == "fl-diskfs on " + who +
+                                             " to run, and /bin/false there does not (no message); install libfuse3 "
+                                             "there or build fl-diskfs for that host");
+  }
 
   {
     SshHost host("n1", sshd.addresses()[0], o);
@@ -176,36 +206,4 @@ TEST_CASE("fl-diskfs over SSH: a loss keeps exactly what fsync made durable, and
   CHECK_FALSE(mounted_for(sshd_pid, kSshDataDir));
   CHECK(diskfs_processes_left(kSshDataDir).empty());
   CHECK_FALSE(has_diskfs_entry(journaled_faults()));
-}
-
-TEST_CASE("an SSH host without a working fl-diskfs is refused in one sentence naming the host and the flag",
-          "[nemesis][ssh][root]") {
-  FL_REQUIRE_SSHD();
-  test::SshdCluster sshd(1);
-  RemoveRoot remove_root;
-  HealAfter heal_after{sshd.addresses()[0]};
-  const std::string who = "n1 (" + sshd.addresses()[0] + ")";
-  SshOptions o = sshd.options();
-
-  o.diskfs = "/nonexistent/fl-diskfs";
-  SshHost absent("n1", sshd.addresses()[0], o);
-  std::string why = diskfs_missing_on(absent);
-  CHECK(why == "fl-diskfs on " + who + ", which has no program /nonexistent/fl-diskfs; install it there or correct "
-                                       "--ssh-diskfs");
-  CHECK_THROWS_WITH(make_diskfs_mount()->mount(absent, kSshDataDir), "mounting a data directory through fl-diskfs needs " + why);
-  CHECK(host_journal::read(absent).is_null());  // refused before anything was journaled or made
-  CHECK_FALSE(std::filesystem::exists(kSshDataDir));
-
-  if (find_program("fl-diskfs").empty()) {  // the default: fl-diskfs on the host's PATH
-    SshHost on_path("n1", sshd.addresses()[0], sshd.options());
-    CHECK(diskfs_missing_on(on_path) ==
-          "fl-diskfs on " + who + ", which is not on that host's PATH; install it there or name it with --ssh-diskfs");
-  }
-
-  o.diskfs = "/bin/false";  // there, but not a program that mounts anything
-  SshHost broken("n1", sshd.addresses()[0], o);
-  if (std::string fuse = diskfs_missing(); fuse.empty() || fuse.find("fl-diskfs") != std::string::npos)
-    CHECK(diskfs_missing_on(broken) == "fl-diskfs on " + who +
-                                           " to run, and /bin/false there does not (no message); install libfuse3 "
-                                           "there or build fl-diskfs for that host");
 }
