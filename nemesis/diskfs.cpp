@@ -171,7 +171,8 @@ std::string diskfs_binary() {
 }
 
 std::string diskfs_binary_on(const Host& host) {
-  if (auto* ssh = dynamic_cast<const SshHost*>(&host)) return ssh->options().diskfs.empty() ? "fl-diskfs" : ssh->options().diskfs;
+  if (auto* ssh = dynamic_cast<const SshHost*>(&host))
+    return ssh->options().diskfs.empty() ? "fl-diskfs" : ssh->options().diskfs;
   return diskfs_binary();
 }
 
@@ -185,29 +186,35 @@ std::string diskfs_missing() {
   return "";
 }
 
-// What an SSH host lacks, found by one script: the first word of its answer
-// names the gap ("fuse", "fusermount3", "absent", "broken" with the
-// program's own complaint after it); nothing when the host has all of it.
-// fl-diskfs run without arguments prints its usage and exits 64: anything
-// else (127: no such program, or a library it needs is missing) is broken.
+// What an SSH host lacks, found by one script: its answer is the line
+// "fl-diskfs-probe: WORD", the word naming the gap ("fuse", "fusermount3",
+// "absent", "broken" with the program's own complaint after it) or "ok" —
+// found among whatever the login shell's rc files print. fl-diskfs run
+// without arguments prints its usage and exits 64: anything else (127: no
+// such program, or a library it needs is missing) is broken.
 constexpr const char* kProbeScript =
-    "if ! (exec 3<>/dev/fuse) 2>/dev/null; then echo fuse; exit 0; fi\n"
-    "command -v fusermount3 >/dev/null 2>&1 || { echo fusermount3; exit 0; }\n"
-    "command -v \"$1\" >/dev/null 2>&1 || { echo absent; exit 0; }\n"
+    "say() { printf 'fl-diskfs-probe: %s\\n' \"$1\"; exit 0; }\n"
+    "(exec 3<>/dev/fuse) 2>/dev/null || say fuse\n"
+    "command -v fusermount3 >/dev/null 2>&1 || say fusermount3\n"
+    "command -v \"$1\" >/dev/null 2>&1 || say absent\n"
     "out=$(\"$1\" 2>&1 </dev/null); rc=$?\n"
-    "[ $rc -eq 64 ] || printf 'broken %s\\n' \"$(printf '%s\\n' \"$out\" | head -n 1)\"\n";
+    "[ $rc -eq 64 ] || say \"broken $(printf '%s\\n' \"$out\" | head -n 1)\"\n"
+    "say ok\n";
 
 std::string diskfs_missing_on(Host& host) {
   auto* ssh = dynamic_cast<SshHost*>(&host);
   if (!ssh) return diskfs_missing();
   std::string binary = diskfs_binary_on(host);
   RunResult r = host.run({"sh", "-c", kProbeScript, "sh", binary}, within(std::chrono::seconds(20)));
-  if (!r.ok())
+  const std::string marker = "fl-diskfs-probe: ";
+  auto at = r.out.rfind(marker);
+  if (!r.ok() || at == std::string::npos)
     throw ClusterError(fmt::format("cannot learn whether {} ({}) can mount fl-diskfs: {}", host.name(), host.address(),
                                    last_output_line(r.err.empty() ? r.out : r.err)));
-  std::string answer = last_output_line(r.out);
+  std::string answer = r.out.substr(at + marker.size());
+  answer = answer.substr(0, answer.find('\n'));
   std::string who = fmt::format("{} ({})", host.name(), host.address());
-  if (answer.empty()) return "";
+  if (answer == "ok") return "";
   if (answer == "fuse")
     return fmt::format("FUSE (/dev/fuse) on {}, which that host does not offer; load the fuse module there", who);
   if (answer == "fusermount3") return fmt::format("fusermount3 on {}; install fuse3 there", who);
