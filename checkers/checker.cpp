@@ -1,5 +1,7 @@
 #include "checkers/checker.h"
 
+#include "checkers/online.h"
+
 namespace fl {
 
 std::string_view to_string(Validity v) {
@@ -25,5 +27,7 @@ Validity worst(Validity a, Validity b) {
   if (a == Validity::Unknown || b == Validity::Unknown) return Validity::Unknown;
   return Validity::Valid;
 }
+
+std::unique_ptr<OnlineCheck> Checker::online(const CheckOptions&) const { return nullptr; }
 
 }  // namespace fl

@@ -15,6 +15,8 @@
 
 namespace fl {
 
+class OnlineCheck;
+
 enum class Validity { Valid, Invalid, Unknown };
 std::string_view to_string(Validity v);           // "valid" | "invalid" | "unknown"
 Json validity_json(Validity v);                   // true | false | "unknown"
@@ -49,6 +51,9 @@ class Checker {
   // Throws BadInput (with the op's file:line) when the history does not fit
   // what the checker understands (e.g. a cas on a mutex).
   virtual CheckResult check(const History& h, const CheckOptions& opts) const = 0;
+  // Its online form (checkers/online.h), fed while a run records; null when
+  // it has none, and then it judges the history once the run has ended.
+  virtual std::unique_ptr<OnlineCheck> online(const CheckOptions& opts) const;
 };
 
 }  // namespace fl

@@ -34,6 +34,7 @@ Json ResultsFile::to_json() const {
   if (!data_mount.empty()) j["data-mount"] = data_mount;
   if (wire_log.is_object()) j["wire-log"] = wire_log;
   if (network.is_object()) j["network"] = network;
+  if (online.is_object()) j["online"] = online;
   return j;
 }
 
@@ -53,6 +54,7 @@ ResultsFile ResultsFile::from_json(const Json& j) {
   if (j.contains("data-mount") && j["data-mount"].is_string()) r.data_mount = j["data-mount"].get<std::string>();
   if (j.contains("wire-log") && j["wire-log"].is_object()) r.wire_log = j["wire-log"];
   if (j.contains("network") && j["network"].is_object()) r.network = j["network"];
+  if (j.contains("online") && j["online"].is_object()) r.online = j["online"];
   if (j.contains("checkers") && j["checkers"].is_object())
     for (auto it = j["checkers"].begin(); it != j["checkers"].end(); ++it) r.checkers.emplace_back(it.key(), it.value());
   if (j.contains("files") && j["files"].is_object())

@@ -33,6 +33,10 @@ struct ResultsFile {
   // What the network carried per op and the ok ops' latency quantiles
   // (harness/network_stats.h); null when the run did not measure them.
   Json network;
+  // The checks made while the run recorded (harness/online_checking.h):
+  // {"checkers": {NAME: {"valid", "anomalies-found", "agrees"}}, "max-lag":
+  // ops, "stopped-on-anomaly": bool}; null when none was.
+  Json online;
   // NAME → the checker's object, "valid" and "anomalies" always in it.
   std::vector<std::pair<std::string, Json>> checkers;
   // `faultline check` of several histories: each path's own results (then

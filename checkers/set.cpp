@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "checkers/anomalies.h"
+#include "checkers/fault_text.h"
 #include "history/error.h"
 
 namespace fl {
@@ -108,16 +109,11 @@ class SetChecker : public Checker {
     // that could have taken it.
     std::vector<std::int64_t> fault_starts;
     for (std::size_t i = 0; i < h.size(); ++i)
-      if (h[i].is_nemesis() && h[i].f.rfind("start", 0) == 0) fault_starts.push_back(static_cast<std::int64_t>(i));
+      if (starts_fault(h[i])) fault_starts.push_back(static_cast<std::int64_t>(i));
     auto first_fault_after = [&](std::int64_t pos, std::int64_t before) -> std::string {
       auto it = std::upper_bound(fault_starts.begin(), fault_starts.end(), pos);
       if (it == fault_starts.end() || *it >= before) return "";
-      const Op& f = h[*it];
-      std::string nodes;
-      if (f.value.is_object() && f.value.contains("nodes") && f.value["nodes"].is_array())
-        for (const Json& n : f.value["nodes"]) nodes += (nodes.empty() ? " on " : ", ") + (n.is_string() ? n.get<std::string>() : n.dump());
-      std::string at = f.time >= 0 ? fmt::format(", at {:.3f} s", static_cast<double>(f.time) / 1e9) : "";
-      return fmt::format("; the first fault after it: {}{} (op {}{})", f.f, nodes, f.index, at);
+      return "; the first fault after it: " + fault_text(h[*it], h[*it].value);
     };
     std::vector<std::int64_t> read_inv(reads.size());
     for (std::size_t r = 0; r < reads.size(); ++r) read_inv[r] = pairs[reads[r]].invoke;

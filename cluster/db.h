@@ -24,6 +24,10 @@ class DataMount {
   virtual std::string name() const = 0;  // "fl-diskfs"
   virtual void mount(Host& host, const std::string& dir) = 0;  // throws ClusterError
   virtual void unmount(Host& host, const std::string& dir) noexcept = 0;
+  // Makes everything written under `dir` so far durable, as a machine's own
+  // writeback would have long before any fault: a Db calls it once setup
+  // has written what a real deployment would have had on disk for ages.
+  virtual void sync(Host& host, const std::string& dir) = 0;  // throws ClusterError
 };
 
 class Db {
@@ -70,7 +74,8 @@ class Db {
   // when it mounts none (then it has no disk faults).
   virtual std::string data_mount_dir(const Host& host) const { return ""; }
   // The files of a data directory worth corrupting, truncating or rolling
-  // back, as shell-style patterns relative to it ("*.wal").
+  // back, as shell-style patterns relative to it: a file name ("*.wal") in
+  // the directory itself, or a path below it ("base/5/16384").
   virtual std::vector<std::string> data_files() const { return {"*"}; }
   // Set before setup(): a Db whose data_mount_dir() is not "" then mounts each
   // node's data directory through `mount` after emptying it and before its

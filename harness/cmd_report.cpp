@@ -2,9 +2,11 @@
 // plots) from history.jsonl, results.json and test.json alone, print where
 // it is, and exit with the verdict's code. A run without results.json (a
 // second Ctrl-C) gets a report whose verdict says it was never checked.
+// A long history is read op by op and summarized (harness/report_files.h).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,6 +17,7 @@
 #include "harness/run_folder.h"
 #include "history/error.h"
 #include "history/format.h"
+#include "history/op_stream.h"
 
 namespace fl {
 
@@ -29,13 +32,21 @@ int run_report(const std::string& run_dir) {
   const fs::path history_path = dir / "history.jsonl";
   if (!fs::exists(history_path, ec))
     throw UsageError(fmt::format("{} has no history.jsonl: is it a run's folder (store/<test>/<time>)?", run_dir));
-  History h = read_history(history_path.string(), Format::Jsonl);
+  // A history that likely has more than report_full_ops() ops (faultline
+  // writes about 200 bytes an op) is streamed, never held whole; should it
+  // turn out shorter, write_report reads it whole after all.
+  std::optional<History> h;
+  const auto bytes = fs::file_size(history_path, ec);
+  const bool stream = !ec && static_cast<double>(bytes) > 150.0 * static_cast<double>(report_full_ops()) &&
+                      can_stream(history_path.string(), Format::Jsonl);
+  if (!stream) h = read_history(history_path.string(), Format::Jsonl);
   std::optional<Json> results = read_run_json(dir / "results.json");
   std::optional<Json> settings = read_run_json(dir / "test.json");
 
   ReportRequest req;
   req.dir = dir.string();
-  req.history = &h;
+  req.history = h ? &*h : nullptr;
+  req.history_path = history_path.string();
   ResultsFile unchecked;
   unchecked.valid = Validity::Unknown;
   unchecked.note = "this run was never checked (no results.json)";

@@ -86,6 +86,9 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-plots", *no_plots,
                 "Write no latency.png and rate.png beside report.html (the page draws its own plots; gnuplot takes seconds)");
   cmd->add_flag("--fsync", o->fsync, "fdatasync history.jsonl after every batch (survives a power cut; slower)");
+  cmd->add_flag("--stop-on-anomaly", o->stop_on_anomaly,
+                "End the main phase at the first anomaly a check finds while the run records (then heal, final reads "
+                "and teardown as usual)");
   cmd->add_option("--subnet", o->subnet, "The local cluster's IPv4 /24 (default 10.213.77.0/24)");
   cmd->callback([cmd, o, bug, design, bin, bin_args, opts, workload_opts, no_progress, no_plots, config, &exit_code] {
     if (!config->empty())

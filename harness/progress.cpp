@@ -44,6 +44,7 @@ void Progress::loop() {
     last_done = done;
     last_t = t;
     std::string s = line(t, limit_s_, c, rate);
+    if (status_) s += " · " + status_();
     if (tty_) fmt::print(out_, "\r\033[K{}", s);
     else fmt::print(out_, "{}\n", s);
     std::fflush(out_);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +20,8 @@ class Progress {
   // limit_s 0 = no time limit. out is usually stderr.
   Progress(const Recorder& recorder, double limit_s, std::FILE* out);
   ~Progress();  // stop()
+  // Appended to each line: the online checks' verdict so far (set before start()).
+  void set_status(std::function<std::string()> status) { status_ = std::move(status); }
   void start();
   // Stops redrawing and ends the line on a terminal. Safe to call twice.
   void stop();
@@ -29,6 +32,7 @@ class Progress {
  private:
   void loop();
   const Recorder& recorder_;
+  std::function<std::string()> status_;
   double limit_s_;
   std::FILE* out_;
   bool tty_;

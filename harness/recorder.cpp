@@ -93,6 +93,10 @@ void Recorder::write_loop() {
     space_.notify_all();
     try {
       writer_->write(batch);  // one write(2) for everything since the last wake
+      if (listener_) {
+        listener_(std::move(batch));
+        batch = {};
+      }
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(mu_);
       if (error_.empty()) error_ = e.what();

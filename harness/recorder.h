@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,6 +55,10 @@ class Recorder {
   void complete(std::int64_t process, const OpSpec& op, const Completion& c, const std::string& node);
   void nemesis(const NemesisEvent& e);
 
+  // Hands every batch, once written, to `listener` (on the writer's thread,
+  // in file order): the run's online checks. Set before the first op.
+  void set_listener(std::function<void(std::vector<Op>&&)> listener) { listener_ = std::move(listener); }
+
   // Drains everything recorded so far to the file and stops the writer.
   // Later calls to invoke/complete are ignored. Safe to call twice.
   void close();
@@ -73,6 +78,7 @@ class Recorder {
   const bool on_;
   const std::chrono::steady_clock::time_point start_;
   std::unique_ptr<JsonlWriter> writer_;
+  std::function<void(std::vector<Op>&&)> listener_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <cstdlib>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -13,7 +15,10 @@
 #include "harness/version.h"
 #include "report/plots.h"
 #include "report/report.h"
+#include "history/op_stream.h"
+#include "report/anomaly_view.h"
 #include "report/timeline_data.h"
+#include "report/timeline_summary.h"
 
 namespace fl {
 
@@ -53,6 +58,16 @@ std::vector<std::string> run_files(const fs::path& dir) {
 
 }  // namespace
 
+std::int64_t report_full_ops() {
+  const char* env = std::getenv("FAULTLINE_REPORT_FULL_OPS");
+  if (env && *env) {
+    char* end = nullptr;
+    const long long n = std::strtoll(env, &end, 10);
+    if (end && *end == 0 && n >= 0) return n;
+  }
+  return kFullReportOps;
+}
+
 ReportWritten write_report(const ReportRequest& req) {
   ReportWritten done;
   const fs::path dir(req.dir);
@@ -60,8 +75,39 @@ ReportWritten write_report(const ReportRequest& req) {
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
 
-  const TimelineData t = layout_timeline(*req.history);
-  if (req.plots) {
+  // A long history: its summary and the ops around the anomalies and faults.
+  const std::int64_t full_ops = report_full_ops();
+  std::optional<SummarizedHistory> summarized;
+  std::optional<History> read;
+  const History* history = req.history;
+  if (!history || static_cast<std::int64_t>(history->pairs().size()) > full_ops) {
+    const std::set<std::int64_t> named = named_ops(collect_anomalies(req.results));
+    if (history) {
+      summarized = summarize_history(replay_history(*history), history->source(), named, summary_limits(full_ops));
+    } else {
+      const std::string& path = req.history_path;
+      summarized = summarize_history(
+          [&path](const std::function<void(const OpRef&)>& each) { stream_history(path, Format::Jsonl, each); }, path,
+          named, summary_limits(full_ops));
+      if (summarized->summary.ops <= full_ops) {  // short after all: the whole history, as usual
+        summarized.reset();
+        read = read_history(path, Format::Jsonl);
+        history = &*read;
+      }
+    }
+  }
+  if (summarized) {
+    history = &summarized->kept;
+    summarized->summary.full_ops = full_ops;
+  }
+  TimelineData own;
+  if (!summarized) own = layout_timeline(*history);
+  const TimelineData& t = summarized ? summarized->timeline : own;
+  if (req.plots && summarized) {
+    done.warnings.push_back(fmt::format("the history has {} ops, more than the {} a report keeps op by op: its "
+                                        "report is summarized and its plots are in the page only",
+                                        summarized->summary.ops, full_ops));
+  } else if (req.plots) {
     for (const PlotScript& p : plot_scripts(t, req.title)) {
       RunOptions o;
       o.input = p.script;
@@ -88,7 +134,8 @@ ReportWritten write_report(const ReportRequest& req) {
   }
 
   ReportInput in;
-  in.history = req.history;
+  in.history = history;
+  in.summary = summarized ? &summarized->summary : nullptr;
   in.results = req.results;
   in.settings = req.settings;
   in.title = req.title;
@@ -98,7 +145,7 @@ ReportWritten write_report(const ReportRequest& req) {
   // What the clients said for the anomalies' ops, when the run kept it.
   std::map<std::int64_t, std::vector<WireExchange>> wire;
   if (std::filesystem::exists(dir / "wire.jsonl")) {
-    std::set<std::int64_t> wanted = wire_ops(*req.history, req.results);
+    std::set<std::int64_t> wanted = wire_ops(*history, req.results);
     if (!wanted.empty()) wire = read_wire_log((dir / "wire.jsonl").string(), wanted);
     in.wire = &wire;
   }

@@ -24,6 +24,7 @@
 #include "cluster/local_cluster.h"
 #include "harness/commands.h"
 #include "harness/generator.h"
+#include "harness/online_checking.h"
 #include "harness/preflight.h"
 #include "harness/progress.h"
 #include "harness/report_files.h"
@@ -196,6 +197,7 @@ struct TestRun::Run {
   std::unique_ptr<RunStore> store;
   std::unique_ptr<RunLog> log;
   std::unique_ptr<Live> live;
+  std::unique_ptr<OnlineChecking> online;  // fed by the recorder: made before it, gone after it
   std::unique_ptr<Recorder> recorder;
   std::unique_ptr<WireLog> wire;      // what the clients said (wire.jsonl), beside the history
   std::unique_ptr<Generator> generator;
@@ -362,6 +364,21 @@ void TestRun::main_phase(Run& r) {
   const TestOptions& o = plan_->options;
   Live& live = *r.live;
   r.recorder = std::make_unique<Recorder>(r.store ? r.store->history_path() : std::string(), o.fsync);
+  // The checkers that can judge while the run records do.
+  if (r.store && o.check) {
+    std::map<std::string, std::unique_ptr<OnlineCheck>> online;
+    const CheckOptions copts = check_options(r);
+    for (const Checker* c : r.checkers)
+      if (auto check = c->online(copts)) online[c->name()] = std::move(check);
+    if (!online.empty()) {
+      r.online = std::make_unique<OnlineChecking>(std::move(online), o.progress || o.print_summary ? stderr : nullptr);
+      r.recorder->set_listener([online = r.online.get()](std::vector<Op>&& batch) { online->take(std::move(batch)); });
+    }
+  }
+  if (o.stop_on_anomaly && !r.online)
+    throw UsageError(fmt::format("--stop-on-anomaly needs a checker that judges while the run records, and none of "
+                                 "{}'s checkers does yet (docs/running.md)",
+                                 o.workload));
   if (r.store) {
     r.wire = std::make_unique<WireLog>(r.store->wire_path(), r.recorder->start_time());
     WireLog::set_active(r.wire.get());
@@ -380,6 +397,12 @@ void TestRun::main_phase(Run& r) {
   wopts.client.workload_params = o.workload_params;
   r.workers = std::make_unique<Workers>(*live.system, live.hosts, *r.recorder, wopts);
   if (o.progress) r.progress = std::make_unique<Progress>(*r.recorder, o.time_limit_s, stderr);
+  if (r.progress && r.online)
+    r.progress->set_status([online = r.online.get()] {
+      const std::int64_t n = online->anomalies(), lag = online->lag();
+      return n == 0 ? fmt::format("online: no anomaly so far (lag {} ops)", lag)
+                    : fmt::format("online: {} anomal{} (lag {} ops)", n, n == 1 ? "y" : "ies", lag);
+    });
 
   // The nemesis: one more worker, recording its events as process "nemesis".
   r.nemesis_rng.seed(o.seed ^ 0x9e3779b97f4a7c15ULL);
@@ -432,6 +455,12 @@ void TestRun::main_phase(Run& r) {
   while (!r.generator->over()) {
     if (stop_requested_.load()) {
       r.out.interrupted = true;
+      r.generator->stop();
+      break;
+    }
+    if (o.stop_on_anomaly && r.online->anomaly_found()) {
+      spdlog::info("an anomaly was found while the run recorded: the main phase ends here (--stop-on-anomaly)");
+      r.out.stopped_on_anomaly = true;
       r.generator->stop();
       break;
     }
@@ -494,6 +523,40 @@ void TestRun::final_phase(Run& r) {
 
 // Check: re-read the file, not memory — the same path as `faultline check`,
 // so a stored history checked again gives exactly this verdict.
+CheckOptions TestRun::check_options(const Run& r) const {
+  const TestOptions& o = plan_->options;
+  CheckOptions copts;
+  copts.model = r.workload->model();
+  copts.init = r.workload->init();
+  copts.params = r.workload->check_params();
+  if (!o.availability.empty()) copts.params["availability"] = parse_availability(o.availability);
+  return copts;
+}
+
+// The online checks' verdicts beside the offline ones: they must agree, and
+// a disagreement is a problem of the run (the offline verdict stands).
+void TestRun::compare_online(Run& r, FileResults& fr, std::int64_t op_count) {
+  std::vector<std::string> errors;
+  std::map<std::string, CheckResult> online = r.online->finish(op_count, errors);
+  Json checkers = Json::object();
+  for (const auto& [name, result] : online) {
+    auto offline = std::find_if(fr.by_checker.begin(), fr.by_checker.end(),
+                                [&name = name](const auto& c) { return c.first == name; });
+    const bool agrees = offline != fr.by_checker.end() && offline->second.valid == result.valid;
+    checkers[name] = {{"valid", validity_json(result.valid)}, {"agrees", agrees}};
+    if (!agrees)
+      r.out.problems.push_back(fmt::format("the {} check made while the run recorded said {}, the check after it {}",
+                                           name, validity_json(result.valid).dump(),
+                                           offline == fr.by_checker.end() ? "nothing"
+                                                                          : validity_json(offline->second.valid).dump()));
+  }
+  for (const std::string& e : errors) r.out.problems.push_back(e);
+  fr.file.online = {{"checkers", checkers},
+                    {"anomalies-found", r.online->anomalies()},
+                    {"max-lag", r.online->max_lag()},
+                    {"stopped-on-anomaly", r.out.stopped_on_anomaly}};
+}
+
 TestOutcome TestRun::check(Run& r) {
   const TestOptions& o = plan_->options;
   TestOutcome& out = r.out;
@@ -504,13 +567,9 @@ TestOutcome TestRun::check(Run& r) {
   }
   const RunStore& store = *r.store;
   auto h = std::make_shared<const History>(read_history(store.history_path(), Format::Jsonl));
-  CheckOptions copts;
-  copts.model = r.workload->model();
-  copts.init = r.workload->init();
-  copts.params = r.workload->check_params();
-  if (!o.availability.empty()) copts.params["availability"] = parse_availability(o.availability);
-  BudgetedResults checked = run_checkers_within(h, r.checkers, copts, o.check_time_limit_s);
+  BudgetedResults checked = run_checkers_within(h, r.checkers, check_options(r), o.check_time_limit_s);
   FileResults& fr = checked.results;
+  if (r.online) compare_online(r, fr, static_cast<std::int64_t>(h->size()));
   out.check_abandoned = checked.abandoned;
   // The checkers judge the history; the run vouches for it. A history that
   // proves an anomaly stays invalid, but one that looks valid is only as good
@@ -549,7 +608,9 @@ TestOutcome TestRun::check(Run& r) {
   std::string line = fmt::format(
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
       to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
-      out.counts.info, out.main_phase_s, out.ops_per_s, out.interrupted ? " (interrupted)" : "", store.dir());
+      out.counts.info, out.main_phase_s, out.ops_per_s,
+      out.interrupted ? " (interrupted)" : out.stopped_on_anomaly ? " (stopped at the first anomaly found while recording)" : "",
+      store.dir());
   if (verdict == Validity::Unknown) line += "\n  unknown: " + *fr.file.reason;
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n" << network_line(fr.file.network);

@@ -29,6 +29,8 @@
 
 namespace fl {
 
+struct FileResults;
+
 struct TestOptions {
   std::string system;
   std::string workload;
@@ -56,6 +58,7 @@ struct TestOptions {
   bool print_summary = true;          // checker summaries + verdict on stdout
   double drain_s = 2.0;               // on Ctrl-C: how long in-flight ops may finish
   bool fsync = false;                 // fdatasync history.jsonl after every batch
+  bool stop_on_anomaly = false;       // end the main phase at the first anomaly an online check finds
   bool plots = true;                  // false: report.html without the gnuplot images
   std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
   double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
@@ -73,6 +76,7 @@ struct TestOutcome {
   double main_phase_s = 0;
   double ops_per_s = 0;               // completed ops per second of the main phase
   bool interrupted = false;
+  bool stopped_on_anomaly = false;    // the main phase ended at an anomaly found online (--stop-on-anomaly)
   // Why the run may not have tested what it claims (a nemesis that never
   // applied a fault, a worker that threw, a recorder that failed, a checker
   // the workload names that does not exist): each makes a verdict that would
@@ -104,6 +108,8 @@ class TestRun {
   void main_phase(Run& r);
   void final_phase(Run& r);
   TestOutcome check(Run& r);
+  CheckOptions check_options(const Run& r) const;
+  void compare_online(Run& r, FileResults& fr, std::int64_t op_count);
   void report(Run& r, const History& h, const Json& results);
 
   std::unique_ptr<const TestPlan> plan_;  // the options as read and checked once (test_plan.h)

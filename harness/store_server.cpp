@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "checkers/results_file.h"
+#include "harness/history_ranges.h"
+#include "history/error.h"
 #include "report/html.h"
 #include "report/store_index.h"
 
@@ -21,6 +23,9 @@ namespace fl {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The most ops one range request answers with (the page asks for fewer).
+constexpr std::int64_t kServedRangeOps = 300000;
 
 // Files are served with the type their name says, never sniffed.
 std::string content_type(const fs::path& p) {
@@ -73,6 +78,7 @@ struct StoreServer::Impl {
   fs::path root;       // as given
   fs::path real_root;  // symlinks resolved
   httplib::Server http;
+  HistoryRanges ranges;
   std::mutex cache_mu;
   // history path -> (size, mtime, ops): counting a big history once.
   std::map<std::string, std::tuple<std::uintmax_t, fs::file_time_type, std::int64_t>> ops_cache;
@@ -155,6 +161,33 @@ StoreServer::StoreServer(std::string store_dir) : impl_(std::make_unique<Impl>()
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-store");
     res.set_content(store_index_html(s.root.string(), s.runs()), "text/html; charset=utf-8");
+  });
+  // A summarized report's deeper zoom: the ops of a time range of its run's history.
+  s.http.Get("/runs/(.+)/ops", [&s, refuse](const httplib::Request& req, httplib::Response& res) {
+    int status = 404;
+    const fs::path dir = s.resolve(req.matches[1].str(), status);
+    if (status == 403) return refuse(res, 403, "refused: that path is not inside the store");
+    std::error_code ec;
+    if (status != 302 || !fs::is_regular_file(dir / "history.jsonl", ec)) return refuse(res, 404, "no run's history there");
+    double from = 0, to = 0;
+    try {
+      from = std::stod(req.get_param_value("from"));
+      to = std::stod(req.get_param_value("to"));
+    } catch (const std::exception&) {
+      return refuse(res, 400, "from and to must be numbers (times since the history's first event)");
+    }
+    if (!(from <= to)) return refuse(res, 400, "from must not be after to");
+    try {
+      std::string body = s.ranges.ops_json((dir / "history.jsonl").string(), from, to, kServedRangeOps);
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Content-Security-Policy", "default-src 'none'");
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(std::move(body), "application/json");
+    } catch (const RangeTooBig& e) {
+      refuse(res, 413, e.what());
+    } catch (const std::exception& e) {
+      refuse(res, 500, e.what());
+    }
   });
   s.http.Get("/runs/(.*)", [&s, refuse](const httplib::Request& req, httplib::Response& res) {
     int status = 404;

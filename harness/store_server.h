@@ -1,6 +1,8 @@
 // StoreServer: `faultline serve` — the runs of a store over HTTP (cpp-httplib).
 // "/" lists the runs, newest first (report/store_index.h); "/runs/<test>/<run>/…"
-// serves a run's files. It serves nothing outside the store: a path with a
+// serves a run's files; "/runs/<test>/<run>/ops?from=T0&to=T1" answers a
+// summarized report with the ops of a time range of the run's history
+// (harness/history_ranges.h). It serves nothing outside the store: a path with a
 // "..", "." or empty segment is refused, and so is any path whose real
 // location (symlinks resolved) is not inside the store's real folder. Files
 // go out with nosniff and a CSP, so a history is never run as a page.

@@ -18,11 +18,17 @@
 
 namespace fl {
 
-std::vector<std::string> data_files_on(Host& host, const Db& db) {
+std::vector<std::string> data_files_on(Host& host, const Db& db, bool non_empty) {
   std::string dir = db.data_mount_dir(host);
   std::set<std::string> files;
   for (const std::string& pattern : db.data_files()) {
-    RunResult r = host.run({"find", dir, "-maxdepth", "1", "-type", "f", "-name", pattern});
+    // A name pattern is matched in the directory itself; one with a '/' is a
+    // path pattern below it ("base/*/16384").
+    Argv find = pattern.find('/') == std::string::npos
+                    ? Argv{"find", dir, "-maxdepth", "1", "-type", "f", "-name", pattern}
+                    : Argv{"find", dir, "-type", "f", "-path", dir + "/" + pattern};
+    if (non_empty) find.insert(find.end(), {"-size", "+0"});
+    RunResult r = host.run(find);
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);)
       if (line.rfind(dir + "/", 0) == 0) files.insert(line.substr(dir.size() + 1));
@@ -45,7 +51,7 @@ std::string DiskFileNemesis::unavailable(const Db* db) const { return diskfs_una
 // One file of the node's data directory damaged; fl-diskfs's answer.
 std::string DiskFileNemesis::damage(Host& host, Db& db, std::uint64_t seed) {
   std::string dir = db.data_mount_dir(host);
-  std::vector<std::string> files = data_files_on(host, db);
+  std::vector<std::string> files = data_files_on(host, db, damage_ != Damage::kRollback);
   std::mt19937_64 rng(seed);
   if (damage_ == Damage::kRollback) {
     std::string done;

@@ -43,7 +43,8 @@ class DiskFileNemesis : public Nemesis {
 };
 
 // The files of `host`'s data directory that match `db`'s patterns, relative
-// to it, sorted.
-std::vector<std::string> data_files_on(Host& host, const Db& db);
+// to it, sorted; with `non_empty`, only those that hold a byte (an empty
+// file has nothing to flip or cut: a table the workload never wrote).
+std::vector<std::string> data_files_on(Host& host, const Db& db, bool non_empty = false);
 
 }  // namespace fl

@@ -118,6 +118,8 @@ class DiskfsMount : public DataMount {
                                    log.ok() && !log.out.empty() ? last_output_line(log.out) : "it wrote nothing"));
   }
 
+  void sync(Host& host, const std::string& dir) override { diskfs_ctl(host, dir, {"sync"}); }
+
   void unmount(Host& host, const std::string& dir) noexcept override {
     try {
       Entry e;

@@ -34,8 +34,11 @@ std::string int_column(const std::vector<Int>& v) {
 
 }  // namespace
 
+// "texts":[…],"cols":{…} — the rows of `t`.
+static void write_columns(std::ostream& out, const TimelineData& t);
+
 void write_page_data(std::ostream& out, const TimelineData& t, const std::string& title,
-                     const std::vector<AnomalyRef>& anomalies) {
+                     const std::vector<AnomalyRef>& anomalies, const TimelineSummary* summary) {
   Json head = {{"title", title}, {"realTime", t.real_time}, {"origin", t.origin}, {"tEnd", t.t_end},
                {"lanes", t.lanes}, {"fs", t.fs}, {"n", t.size()},
                {"palette", kSeriesPalette}, {"outcomes", kOutcomeNames}};
@@ -51,9 +54,30 @@ void write_page_data(std::ostream& out, const TimelineData& t, const std::string
                   {"ops", index_list(a.value("ops", Json()))}, {"labels", op_labels(a)}});
   }
   head["anomalies"] = an;
+  if (summary) {
+    Json windows = Json::array();
+    for (const auto& [a, b] : summary->windows) windows.push_back({a, b});
+    head["summary"] = {{"ops", summary->ops}, {"events", summary->events}, {"bins", summary->bins},
+                       {"binWidth", summary->bin_width}, {"windows", windows}, {"fullOps", summary->full_ops}};
+  }
   std::string h = script_json(head);
   h.pop_back();  // reopen the object for the columns
-  out << h << ",\"texts\":[";
+  out << h << ",";
+  write_columns(out, t);
+  if (summary)
+    out << ",\"sum\":{\"lanes\":" << int_column(summary->lane_counts) << ",\"series\":" << int_column(summary->series_counts)
+        << ",\"latMin\":" << column(summary->latency_min) << ",\"latMax\":" << column(summary->latency_max) << "}";
+  out << "}";
+}
+
+void write_timeline_rows(std::ostream& out, const TimelineData& t) {
+  out << "{\"n\":" << t.size() << ",";
+  write_columns(out, t);
+  out << "}";
+}
+
+static void write_columns(std::ostream& out, const TimelineData& t) {
+  out << "\"texts\":[";
   for (std::size_t i = 0; i < t.texts.size(); ++i) out << (i ? "," : "") << script_json_string(t.texts[i]);
   out << "],\"cols\":{";
   // Durations rather than ends (32-bit floats lose nothing a reader can
@@ -70,7 +94,7 @@ void write_page_data(std::ostream& out, const TimelineData& t, const std::string
       << ",\"start\":" << column(t.start) << ",\"duration\":" << column(duration)
       << ",\"outcome\":" << column(t.outcome) << ",\"inv\":" << int_column(t.invoke_index)
       << ",\"cmpDelta\":" << int_column(completion);
-  out << "}}";
+  out << "}";
 }
 
 }  // namespace fl

@@ -47,6 +47,26 @@ std::string checker_note(const Json& c) {
   return s;
 }
 
+// What a summarized timeline shows and what it does not, in words.
+std::string summary_note(const TimelineData& t, const TimelineSummary* sum) {
+  if (!sum) return "";
+  auto span = [&](double d) {
+    if (!t.real_time) return fmt::format("{:.0f} events", d);
+    if (d >= 1e9) return fmt::format("{:.2f} s", d / 1e9);
+    if (d >= 1e6) return fmt::format("{:.2f} ms", d / 1e6);
+    return fmt::format("{:.1f} µs", d / 1e3);
+  };
+  return fmt::format(
+      "<div class=\"summary-note\" id=\"tl-summary\"><p><b>Summarized timeline.</b> This history has {} operations, "
+      "more than the {} a report keeps op by op. Every op is here only in the {} windows (a green band along the top of the timeline) around "
+      "the ops the anomalies name and around each fault's start and end: {} ops. Everywhere else each lane is "
+      "summarized in bins of {}, drawn paler: the shares of ok, info and fail among the ops that began in the bin, as "
+      "the timeline draws dense regions; the latency plot shows each bin's shortest and longest latency, and the "
+      "throughput plot counts every op.</p><p id=\"tl-zoom-note\">Zooming in beyond the bins needs the history: "
+      "open this report through <code>faultline serve</code>, which sends the ops of the view on demand.</p></div>",
+      sum->ops, sum->full_ops, sum->windows.size(), t.size(), span(sum->bin_width));
+}
+
 bool linkable(const std::string& path) {
   return !path.empty() && path[0] != '/' && path.rfind("../", 0) != 0 && path.find("/../") == std::string::npos;
 }
@@ -78,19 +98,27 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   out << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
       << csp_hash(report_assets::kScriptSha256) << "; style-src " << csp_hash(report_assets::kStyleSha256)
-      << "; img-src data: blob:; base-uri 'none'; form-action 'none'\">\n";
+      << "; img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'\">\n";
   out << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out << "<title>" << html_text(in.title) << " — " << verdict << " — faultline</title>\n";
   out << "<style>" << report_assets::kStyle << "</style>\n</head>\n<body>\n";
 
   // Verdict first: what a reader came for.
+  const TimelineSummary* sum = in.summary;
   std::size_t events = h.size(), nemesis = 0;
   for (const Op& e : h.ops()) nemesis += e.is_nemesis();
+  if (sum) events = static_cast<std::size_t>(sum->events);
+  const std::size_t operations = sum ? static_cast<std::size_t>(sum->ops) : t.size();
   out << "<header class=\"verdict v-" << verdict << "\"><div class=\"word\">" << verdict << "</div><div><h1>"
-      << html_text(in.title) << "</h1><p>" << t.size() << " operations, " << nemesis << " nemesis events, "
+      << html_text(in.title) << "</h1><p>" << operations << " operations, " << nemesis << " nemesis events, "
       << t.faults.size() << " fault windows, " << anomalies.size() << " anomal" << (anomalies.size() == 1 ? "y" : "ies")
       << " shown · " << events << " events · " << html_text(in.generator) << "</p>";
   if (!results.note.empty()) out << "<p class=\"note\">" << html_text(results.note) << "</p>";
+  if (sum)
+    out << "<p class=\"note summarized\">Summarized: this history has more than " << sum->full_ops
+        << " operations, so the timeline and the plots keep every op only around the anomalies' ops and the faults' "
+           "starts and ends (" << t.size() << " ops in " << sum->windows.size()
+        << " windows); elsewhere they show counts per time bin. <a href=\"#timeline\">More below.</a></p>";
   out << "</div></header>\n";
   out << "<nav><a href=\"#checkers\">verdicts</a> <a href=\"#settings\">settings</a> <a href=\"#counts\">operations</a> "
          "<a href=\"#files\">files</a> <a href=\"#anomalies\">anomalies</a> <a href=\"#timeline\">timeline</a> "
@@ -120,9 +148,14 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   {
     std::vector<std::array<std::int64_t, 3>> by_f(t.fs.size(), {0, 0, 0});
     std::array<std::int64_t, 3> total{0, 0, 0};
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      ++by_f[static_cast<std::size_t>(t.f[i])][t.outcome[i]];
-      ++total[t.outcome[i]];
+    if (sum) {
+      for (std::size_t f = 0; f < sum->by_f.size() && f < by_f.size(); ++f)
+        for (int o = 0; o < 3; ++o) by_f[f][o] = sum->by_f[f][o], total[o] += sum->by_f[f][o];
+    } else {
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        ++by_f[static_cast<std::size_t>(t.f[i])][t.outcome[i]];
+        ++total[t.outcome[i]];
+      }
     }
     std::vector<std::size_t> order(t.fs.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -131,7 +164,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
       out << "<tr><td>" << html_text(t.fs[f]) << "</td><td>" << by_f[f][0] << "</td><td>" << by_f[f][1] << "</td><td>"
           << by_f[f][2] << "</td><td>" << by_f[f][0] + by_f[f][1] + by_f[f][2] << "</td></tr>";
     out << "<tr class=\"total\"><td>all</td><td>" << total[0] << "</td><td>" << total[1] << "</td><td>" << total[2]
-        << "</td><td>" << t.size() << "</td></tr>";
+        << "</td><td>" << operations << "</td></tr>";
   }
   out << "</table><p class=\"note\">An op is <b>ok</b> when it happened, <b>fail</b> when it certainly did not, and "
          "<b>info</b> when it may or may not have (a timeout, a lost connection, or no completion at all).</p></section>\n";
@@ -158,8 +191,8 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   for (std::size_t i = 0; i < anomalies.size(); ++i) write_anomaly(out, i, anomalies[i], ops, in.wire);
   out << "</section>\n";
 
-  out << "<section id=\"timeline\"><h2>Timeline</h2>"
-         "<div class=\"controls\"><button type=\"button\" id=\"tl-reset\">whole history</button> "
+  out << "<section id=\"timeline\"><h2>Timeline</h2>" << summary_note(t, sum)
+      << "<div class=\"controls\"><button type=\"button\" id=\"tl-reset\">whole history</button> "
          "<button type=\"button\" id=\"tl-in\">zoom in</button> <button type=\"button\" id=\"tl-out\">zoom out</button> "
          "<span class=\"hint\">wheel: zoom · drag: pan · shift+wheel: scroll processes · click an op: details</span></div>"
          "<div class=\"legend\"><span class=\"sw ok\"></span>ok <span class=\"sw fail\"></span>fail "
@@ -183,7 +216,7 @@ void write_report_html(std::ostream& out, const ReportInput& in) {
   out << "</main>\n<noscript><p>The timeline and the plots need JavaScript; everything above is plain HTML.</p></noscript>\n";
 
   out << "<script type=\"application/json\" id=\"fl-data\">";
-  write_page_data(out, t, in.title, anomalies);
+  write_page_data(out, t, in.title, anomalies, sum);
   out << "</script>\n<script>" << report_assets::kScript << "</script>\n</body></html>\n";
 }
 

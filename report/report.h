@@ -4,9 +4,12 @@
 // small timeline with the sentence that explains it, the whole history on a
 // zoomable canvas timeline, and latency / throughput plots, all with the
 // nemesis's fault windows shaded; for a Maelstrom run, its first messages as
-// a Lamport diagram (message_diagram.h). The page makes no request (a Content
-// Security Policy forbids any, and lets only its own script run); it works
-// from file://. Every string from the history or the results is escaped.
+// a Lamport diagram (message_diagram.h). A history of more than
+// kFullReportOps ops comes summarized (report/timeline_summary.h): the page
+// says so, and fetches the ops of a zoomed-in view from `faultline serve`
+// when it is served by it (its Content Security Policy allows requests to
+// its own origin only, and lets only its own script run); from file:// it
+// makes no request. Every string from the history or the results is escaped.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include "history/wire_log.h"
 #include "report/message_diagram.h"
 #include "report/timeline_data.h"
+#include "report/timeline_summary.h"
 
 namespace fl {
 
@@ -37,6 +41,9 @@ struct ReportInput {
   const std::map<std::int64_t, std::vector<WireExchange>>* wire = nullptr;
   // The routers' message records (nodes/<node>/messages.jsonl), merged; may be null.
   const MessageLog* messages = nullptr;
+  // The whole history's summary when `history` holds only the kept ops of a
+  // summarized one (report/timeline_summary.h); `timeline` is then required.
+  const TimelineSummary* summary = nullptr;
 };
 
 void write_report_html(std::ostream& out, const ReportInput& in);

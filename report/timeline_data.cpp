@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -85,14 +86,103 @@ FaultEdge classify(const std::string& f, bool kills) {
 
 }  // namespace
 
-TimelineData layout_timeline(const History& h) {
+LaneMap assign_lanes(const std::vector<std::pair<std::int64_t, ProcessSpan>>& spans) {
+  LaneMap m;
+  if (spans.size() <= kMaxProcessLanes) {
+    for (const auto& [process, span] : spans) {
+      m.lane_of.emplace(process, static_cast<std::int32_t>(m.labels.size()));
+      m.labels.push_back(std::to_string(process));
+    }
+    return m;
+  }
+  // Greedy interval partitioning: a process takes the lowest lane whose
+  // last process ended before it began.
+  std::vector<std::tuple<double, std::int64_t, double>> by_start;  // first, process, last
+  by_start.reserve(spans.size());
+  for (const auto& [process, span] : spans) by_start.emplace_back(span.first, process, span.last);
+  std::sort(by_start.begin(), by_start.end());
+  std::vector<double> lane_end;
+  std::vector<std::pair<std::int64_t, std::size_t>> first_and_count;  // per lane: its first process, how many
+  for (const auto& [first, process, last] : by_start) {
+    std::size_t l = 0;
+    while (l < lane_end.size() && !(lane_end[l] < first)) ++l;
+    if (l == lane_end.size()) {
+      lane_end.push_back(0);
+      first_and_count.emplace_back(process, 0);
+    }
+    lane_end[l] = last;
+    ++first_and_count[l].second;
+    m.lane_of.emplace(process, static_cast<std::int32_t>(l));
+  }
+  for (const auto& [first, count] : first_and_count) {
+    std::string label = std::to_string(first);
+    if (count > 1) label += fmt::format(" +{}", count - 1);
+    m.labels.push_back(label);
+  }
+  return m;
+}
+
+std::vector<FaultWindow> fault_windows(const std::vector<const Op*>& nemesis, const std::vector<double>& at, double t_end) {
+  std::vector<FaultWindow> faults;
+  std::map<std::string, std::size_t> open;  // name -> position in faults
+  const bool kills = std::any_of(nemesis.begin(), nemesis.end(), [](const Op* e) { return e->f == "kill"; });
+  for (std::size_t i = 0; i < nemesis.size(); ++i) {
+    const Op& e = *nemesis[i];
+    const FaultEdge edge = classify(e.f, kills);
+    std::string label = clip(e.f, kValueChars);
+    if (!e.value.is_null()) label += " " + short_json(e.value, kErrorChars);
+    if (!e.error.empty()) label += " (" + clip(e.error, kErrorChars) + ")";
+    auto close = [&](std::size_t w) {
+      faults[w].end = at[i];
+      faults[w].end_index = e.index;
+    };
+    switch (edge.kind) {
+      case FaultEdge::Open:
+        // Jepsen records a fault twice (its invocation and completion): the
+        // window starts at the first, and the second says what was done.
+        if (open.count(edge.name)) {
+          if (!e.value.is_null()) faults[open[edge.name]].label = label;
+          break;
+        }
+        open.emplace(edge.name, faults.size());
+        faults.push_back(FaultWindow{at[i], -1, edge.name, label, e.index, -1});
+        break;
+      case FaultEdge::Close: {
+        auto it = open.find(edge.name);
+        if (it != open.end()) {
+          close(it->second);
+          open.erase(it);
+        } else if (!faults.empty() && faults.back().name == edge.name && faults.back().end_index >= 0) {
+          // The completion of a stop Jepsen recorded twice: extend.
+          close(faults.size() - 1);
+        }
+        break;
+      }
+      case FaultEdge::CloseAll:
+        for (auto& [name, w] : open) close(w);
+        open.clear();
+        break;
+      case FaultEdge::Instant:
+        faults.push_back(FaultWindow{at[i], at[i], edge.name, label, e.index, e.index});
+        break;
+    }
+  }
+  for (auto& [name, w] : open) faults[w].end = t_end;
+  return faults;
+}
+
+TimelineData layout_timeline(const History& h, const LayoutFrame* frame) {
   TimelineData t;
   const auto& ops = h.ops();
-  t.real_time = !ops.empty() && std::all_of(ops.begin(), ops.end(), [](const Op& o) { return o.time >= 0; });
+  t.real_time = frame ? frame->real_time
+                      : !ops.empty() && std::all_of(ops.begin(), ops.end(), [](const Op& o) { return o.time >= 0; });
   auto when = [&](std::size_t pos) -> std::int64_t {
-    return t.real_time ? ops[pos].time : static_cast<std::int64_t>(pos);
+    return frame || t.real_time ? ops[pos].time : static_cast<std::int64_t>(pos);
   };
-  if (!ops.empty()) {
+  if (frame) {
+    t.origin = frame->origin;
+    t.t_end = frame->t_end;
+  } else if (!ops.empty()) {
     std::int64_t lo = when(0), hi = when(0);
     for (std::size_t i = 0; i < ops.size(); ++i) {
       lo = std::min(lo, when(i));
@@ -104,58 +194,31 @@ TimelineData layout_timeline(const History& h) {
   auto rel = [&](std::size_t pos) { return static_cast<double>(when(pos) - t.origin); };
 
   const auto& pairs = h.pairs();
-  // Each process's span in time, to share lanes when there are many.
-  struct Span { double first = 0, last = 0; std::int32_t lane = 0; };
-  std::map<std::int64_t, Span> spans;  // ordered: lanes go by process number
-  for (const OpPair& p : pairs) {
-    const double s0 = rel(static_cast<std::size_t>(p.invoke));
-    const double s1 = p.complete >= 0 ? rel(static_cast<std::size_t>(p.complete)) : t.t_end;
-    auto [it, fresh] = spans.emplace(ops[static_cast<std::size_t>(p.invoke)].process, Span{s0, s1, 0});
-    if (!fresh) {
-      it->second.first = std::min(it->second.first, s0);
-      it->second.last = std::max(it->second.last, s1);
-    }
-  }
-  if (spans.size() <= kMaxProcessLanes) {
-    for (auto& [process, span] : spans) {
-      span.lane = static_cast<std::int32_t>(t.lanes.size());
-      t.lanes.push_back(std::to_string(process));
-    }
-  } else {
-    // Greedy interval partitioning: a process takes the lowest lane whose
-    // last process ended before it began.
-    std::vector<std::pair<double, std::int64_t>> by_start;
-    for (const auto& [process, span] : spans) by_start.emplace_back(span.first, process);
-    std::sort(by_start.begin(), by_start.end());
-    std::vector<double> lane_end;
-    std::vector<std::vector<std::int64_t>> members;
-    for (const auto& [first, process] : by_start) {
-      Span& span = spans[process];
-      std::size_t l = 0;
-      while (l < lane_end.size() && !(lane_end[l] < first)) ++l;
-      if (l == lane_end.size()) {
-        lane_end.push_back(0);
-        members.emplace_back();
+  LaneMap own;
+  if (!frame || !frame->lanes) {
+    // Each process's span in time, to share lanes when there are many.
+    std::map<std::int64_t, ProcessSpan> spans;  // ordered: lanes go by process number
+    for (const OpPair& p : pairs) {
+      const double s0 = rel(static_cast<std::size_t>(p.invoke));
+      const double s1 = p.complete >= 0 ? rel(static_cast<std::size_t>(p.complete)) : t.t_end;
+      auto [it, fresh] = spans.emplace(ops[static_cast<std::size_t>(p.invoke)].process, ProcessSpan{s0, s1});
+      if (!fresh) {
+        it->second.first = std::min(it->second.first, s0);
+        it->second.last = std::max(it->second.last, s1);
       }
-      lane_end[l] = span.last;
-      members[l].push_back(process);
-      span.lane = static_cast<std::int32_t>(l);
     }
-    for (const auto& m : members) {
-      std::string label = std::to_string(m[0]);
-      if (m.size() > 1) label += fmt::format(" +{}", m.size() - 1);
-      t.lanes.push_back(label);
-    }
+    own = assign_lanes(std::vector<std::pair<std::int64_t, ProcessSpan>>(spans.begin(), spans.end()));
   }
+  const LaneMap& lanes = frame && frame->lanes ? *frame->lanes : own;
+  t.lanes = lanes.labels;
 
   // Rows, ordered by lane then start (a lane's ops never overlap, so their
   // ends are ordered too: the page binary-searches on both).
-  std::unordered_map<std::int64_t, std::int32_t> lane_of;
-  for (const auto& [process, span] : spans) lane_of.emplace(process, span.lane);
   std::vector<std::int32_t> pair_lane(pairs.size());
   std::vector<std::size_t> lane_size(t.lanes.size() + 1, 0);
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    pair_lane[i] = lane_of[ops[static_cast<std::size_t>(pairs[i].invoke)].process];
+    auto it = lanes.lane_of.find(ops[static_cast<std::size_t>(pairs[i].invoke)].process);
+    pair_lane[i] = it == lanes.lane_of.end() ? 0 : it->second;
     ++lane_size[static_cast<std::size_t>(pair_lane[i]) + 1];
   }
   // Pairs come in invocation order: bucketing them by lane keeps that order.
@@ -169,6 +232,10 @@ TimelineData layout_timeline(const History& h) {
   t.start.reserve(n), t.end.reserve(n), t.outcome.reserve(n);
   TextTable texts(t.texts);
   std::unordered_map<std::string, std::int32_t> f_ids;
+  if (frame && frame->fs) {
+    t.fs = *frame->fs;
+    for (std::size_t i = 0; i < t.fs.size(); ++i) f_ids.emplace(t.fs[i], static_cast<std::int32_t>(i));
+  }
   for (std::size_t k : order) {
     const OpPair& p = pairs[k];
     const Op& inv = ops[static_cast<std::size_t>(p.invoke)];
@@ -196,51 +263,11 @@ TimelineData layout_timeline(const History& h) {
   }
 
   // Fault windows, in the order they started.
-  std::map<std::string, std::size_t> open;  // name -> position in t.faults
-  const bool kills = std::any_of(ops.begin(), ops.end(), [](const Op& e) { return e.is_nemesis() && e.f == "kill"; });
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const Op& e = ops[i];
-    if (!e.is_nemesis()) continue;
-    const FaultEdge edge = classify(e.f, kills);
-    std::string label = clip(e.f, kValueChars);
-    if (!e.value.is_null()) label += " " + short_json(e.value, kErrorChars);
-    if (!e.error.empty()) label += " (" + clip(e.error, kErrorChars) + ")";
-    auto close = [&](std::size_t w) {
-      t.faults[w].end = rel(i);
-      t.faults[w].end_index = e.index;
-    };
-    switch (edge.kind) {
-      case FaultEdge::Open:
-        // Jepsen records a fault twice (its invocation and completion): the
-        // window starts at the first, and the second says what was done.
-        if (open.count(edge.name)) {
-          if (!e.value.is_null()) t.faults[open[edge.name]].label = label;
-          break;
-        }
-        open.emplace(edge.name, t.faults.size());
-        t.faults.push_back(FaultWindow{rel(i), -1, edge.name, label, e.index, -1});
-        break;
-      case FaultEdge::Close: {
-        auto it = open.find(edge.name);
-        if (it != open.end()) {
-          close(it->second);
-          open.erase(it);
-        } else if (!t.faults.empty() && t.faults.back().name == edge.name && t.faults.back().end_index >= 0) {
-          // The completion of a stop Jepsen recorded twice: extend.
-          close(t.faults.size() - 1);
-        }
-        break;
-      }
-      case FaultEdge::CloseAll:
-        for (auto& [name, w] : open) close(w);
-        open.clear();
-        break;
-      case FaultEdge::Instant:
-        t.faults.push_back(FaultWindow{rel(i), rel(i), edge.name, label, e.index, e.index});
-        break;
-    }
-  }
-  for (auto& [name, w] : open) t.faults[w].end = t.t_end;
+  std::vector<const Op*> nemesis;
+  std::vector<double> at;
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    if (ops[i].is_nemesis()) nemesis.push_back(&ops[i]), at.push_back(rel(i));
+  t.faults = fault_windows(nemesis, at, t.t_end);
   return t;
 }
 

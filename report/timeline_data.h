@@ -11,7 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "history/history.h"
@@ -51,6 +53,35 @@ struct TimelineData {
   std::size_t size() const { return lane.size(); }
 };
 
-TimelineData layout_timeline(const History& h);
+// Lanes from each process's span in time (first invocation, last
+// completion): a lane per process up to kMaxProcessLanes, else greedy
+// interval partitioning. The same spans give the same lanes, so a page and
+// the server's ranges of the same history agree.
+struct ProcessSpan {
+  double first = 0, last = 0;
+};
+struct LaneMap {
+  std::vector<std::string> labels;
+  std::unordered_map<std::int64_t, std::int32_t> lane_of;  // process -> lane
+};
+// `spans` sorted by process.
+LaneMap assign_lanes(const std::vector<std::pair<std::int64_t, ProcessSpan>>& spans);
+
+// The fault windows of the nemesis's events (in file order, at their times).
+std::vector<FaultWindow> fault_windows(const std::vector<const Op*>& nemesis, const std::vector<double>& at, double t_end);
+
+// What layout_timeline takes from a whole history when it lays out only a
+// part of it (report/timeline_summary.h): its clock, its lanes and its
+// operation names. Ops' times are then read from Op::time as they are (the
+// caller puts event positions there when the history has no times).
+struct LayoutFrame {
+  bool real_time = true;
+  std::int64_t origin = 0;
+  double t_end = 0;
+  const LaneMap* lanes = nullptr;
+  const std::vector<std::string>* fs = nullptr;
+};
+
+TimelineData layout_timeline(const History& h, const LayoutFrame* frame = nullptr);
 
 }  // namespace fl

@@ -1,6 +1,8 @@
 #include "systems/daemon_table.h"
 
 #include <csignal>
+#include <map>
+#include <sstream>
 
 namespace fl {
 
@@ -22,14 +24,48 @@ std::vector<int> DaemonTable::pids(Host& host) {
   return {};
 }
 
+namespace {
+
+// Every process below `pid` on `host`, parents before their children.
+std::vector<int> descendants(Host& host, int pid) {
+  RunResult r = host.run({"ps", "-e", "-o", "pid=,ppid="});
+  std::multimap<int, int> children;
+  std::istringstream in(r.out);
+  for (int p = 0, pp = 0; in >> p >> pp;) children.emplace(pp, p);
+  std::vector<int> out;
+  for (std::vector<int> next = {pid}; !next.empty();) {
+    int parent = next.back();
+    next.pop_back();
+    auto [a, b] = children.equal_range(parent);
+    for (auto it = a; it != b; ++it) {
+      out.push_back(it->second);
+      next.push_back(it->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void DaemonTable::send(Host& host, int pid, int sig) {
+  if (!whole_tree_) return host.signal(pid, sig);
+  if (sig == SIGCONT) {  // children first: the parent, once running, finds them running
+    for (int child : descendants(host, pid)) host.signal(child, sig);
+    return host.signal(pid, sig);
+  }
+  host.signal(pid, SIGSTOP);  // forks no one from here on
+  for (int child : descendants(host, pid)) host.signal(child, sig);
+  host.signal(pid, sig);
+}
+
 void DaemonTable::kill(Host& host) {
-  for (int pid : pids(host)) host.kill(pid);
+  for (int pid : pids(host)) send(host, pid, SIGKILL);
 }
 void DaemonTable::pause(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
+  for (int pid : pids(host)) send(host, pid, SIGSTOP);
 }
 void DaemonTable::resume(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGCONT);
+  for (int pid : pids(host)) send(host, pid, SIGCONT);
 }
 
 void DaemonTable::stop(Host& host, std::chrono::milliseconds grace, int end_signal) noexcept {
@@ -44,7 +80,7 @@ void DaemonTable::stop(Host& host, std::chrono::milliseconds grace, int end_sign
       }
     }
     if (pid <= 0) return;
-    host.signal(pid, SIGCONT);
+    send(host, pid, SIGCONT);
     if (end_signal != SIGTERM) host.signal(pid, end_signal);  // Host::stop sends SIGTERM itself
     host.stop(pid, grace);
   } catch (...) {

@@ -60,6 +60,8 @@ const std::vector<Entry>& entries() {
       {{"postgres", "PostgreSQL (Debian) primary and optional streaming replicas; --opt isolation=…, --opt replicas=N",
         {{"isolation", "read-committed, repeatable-read or serializable (default)"},
          {"replicas", "streaming replicas (default 0)"},
+         {"synchronous-commit", "on (default), off (acknowledge before the WAL reaches the disk), local, remote_write or remote_apply"},
+         {"data-checksums", "initdb --data-checksums: a page damaged on disk is refused when read (default false)"},
          {"bin-dir", "where PostgreSQL's binaries are"}, kDataRoot, {"port", "the port"}}},
        make_postgres_system},
       {{"maelstrom", "any node written to Maelstrom's protocol: --bin PATH [--bin-args \"…\"]; its messages travel as UDP datagrams between the nodes",

@@ -14,6 +14,7 @@ class RwRegisterWorkload : public Workload {
   explicit RwRegisterWorkload(const WorkloadOptions& opts) : ops_(opts.params, "w"), params_(opts.params) {}
   std::string name() const override { return "rw-register"; }
   OpSpec next(std::mt19937_64& rng) override { return ops_.next(rng); }
+  void completed(const OpSpec& op, const Completion& c) override { ops_.completed(op, c); }
   std::vector<std::string> checkers() const override { return {"txn-rw-register", "stats"}; }
   Json check_params() const override { return txn_check_params(params_); }
   // A run starts from an empty store and its keys are fresh: every key

@@ -23,6 +23,7 @@ TxnOps::TxnOps(const Json& params, std::string write_f) : write_f_(std::move(wri
   for (int i = 0; i < key_count_; ++i) {
     active_.push_back(next_key_++);
     written_.push_back(0);
+    counted_.push_back(0);
   }
 }
 
@@ -40,11 +41,23 @@ std::size_t TxnOps::pick(std::mt19937_64& rng) const {
 }
 
 Json TxnOps::write(std::size_t slot) {
-  if (written_[slot] >= max_writes_) {
+  if (counted_[slot] >= max_writes_) {
     active_[slot] = next_key_++;
     written_[slot] = 0;
+    counted_[slot] = 0;
   }
+  ++counted_[slot];
   return Json::array({write_f_, active_[slot], ++written_[slot]});
+}
+
+void TxnOps::completed(const OpSpec& op, const Completion& c) {
+  if (c.type != OpType::Fail || !op.value.is_array()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Json& m : op.value) {
+    if (!m.is_array() || m.size() != 3 || m[0] != write_f_ || !m[1].is_number_integer()) continue;
+    for (std::size_t slot = 0; slot < active_.size(); ++slot)
+      if (active_[slot] == m[1].get<std::int64_t>() && counted_[slot] > 0) --counted_[slot];
+  }
 }
 
 OpSpec TxnOps::next(std::mt19937_64& rng) {

@@ -2,8 +2,11 @@
 // Elle's generator makes them: 1–4 micro-ops (reads and appends / writes) on
 // a small pool of active keys chosen with an exponential skew (key i is half
 // as likely as key i−1), each key retired for a fresh one after
-// max-writes-per-key writes so reads stay short; written values are unique
-// per key. The "write-skew" pattern instead reads two keys and appends to
+// max-writes-per-key writes that may have taken effect, so reads stay short;
+// a write whose transaction failed does not count (completed()), so an
+// outage in which every attempt fails fast leaves the keys where they were,
+// and the reads after it still meet the writes before it. Written values
+// are unique per key (a failed write's value is never reused). The "write-skew" pattern instead reads two keys and appends to
 // one of them — the shape snapshot isolation lets through.
 // Params: key-count (5), min-txn-length (1), max-txn-length (4),
 // max-writes-per-key (32), pattern ("random" | "write-skew").
@@ -25,6 +28,9 @@ class TxnOps {
   // write_f: "append" or "w". Throws std::invalid_argument on bad params.
   TxnOps(const Json& params, std::string write_f);
   OpSpec next(std::mt19937_64& rng);
+  // The outcome of a transaction next() made: a failed one gives its writes
+  // back to their keys' counts.
+  void completed(const OpSpec& op, const Completion& c);
 
  private:
   std::size_t pick(std::mt19937_64& rng) const;
@@ -35,7 +41,8 @@ class TxnOps {
   bool write_skew_ = false;
   std::mutex mu_;
   std::vector<std::int64_t> active_;      // key of each slot
-  std::vector<std::int64_t> written_;     // writes so far to each slot's key
+  std::vector<std::int64_t> written_;     // writes so far to each slot's key (the last value written)
+  std::vector<std::int64_t> counted_;     // of those, the ones not known to have failed
   std::int64_t next_key_ = 0;
 };
 

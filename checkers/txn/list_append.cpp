@@ -101,6 +101,37 @@ void index_appends(Analysis& a) {
   }
 }
 
+// When two reads disagree, one before a fault and one begun after it, and the
+// element where the earlier read's list leaves the later one's was appended
+// by a transaction that committed: an acknowledged append the fault lost (a
+// power cut that took what was never made durable). The sentence naming the
+// write, the read that saw it, the fault and the read that missed it; "" when
+// the reads overlap, no fault lies between them, or the append was not
+// acknowledged.
+std::string lost_append(const Analysis& a, std::uint32_t key, const Txn& x, const Mop& mx, const Txn& y,
+                        const Mop& my) {
+  const Txns& t = a.t;
+  auto done_before = [](const Txn& p, const Txn& q) { return p.complete_pos >= 0 && p.complete_pos < q.invoke_pos; };
+  const bool x_first = done_before(x, y);
+  if (!x_first && !done_before(y, x)) return "";
+  const Txn& early = x_first ? x : y;
+  const Txn& late = x_first ? y : x;
+  const Mop& seen = x_first ? mx : my;
+  const Mop& later = x_first ? my : mx;
+  const std::uint32_t* e = t.elements(seen);
+  const std::uint32_t* l = t.elements(later);
+  std::uint32_t p = 0;
+  while (p < seen.len && p < later.len && e[p] == l[p]) ++p;
+  if (p == seen.len) return "";
+  const Append* w = a.append(key, e[p]);
+  if (!w || w->txn == kNone || !t[w->txn].ok()) return "";
+  const Txns::Fault* f = t.fault_between(early.complete_pos, late.invoke_pos);
+  if (!f) return "";
+  return fmt::format(". An acknowledged append lost: {} appended {} (ok), {} read it, then {}; {}, begun after that, "
+                     "read the list without it",
+                     Txns::name(t[w->txn]), t.value(e[p]), Txns::name(early), f->text, Txns::name(late));
+}
+
 // Version orders, incompatible orders and duplicate elements.
 void version_orders(Analysis& a) {
   const Txns& t = a.t;
@@ -147,8 +178,9 @@ void version_orders(Analysis& a) {
           const Txn* owner = &t[a.longest_txn[m->key]];
           a.findings.add("incompatible-order", {x.index, owner->index},
                          fmt::format("reads of key {} disagree: {} read {} and {} read {}; no one order of appends "
-                                     "gives both",
-                                     t.key(m->key), Txns::name(x), t.list(*m), Txns::name(*owner), t.list(*L)));
+                                     "gives both{}",
+                                     t.key(m->key), Txns::name(x), t.list(*m), Txns::name(*owner), t.list(*L),
+                                     lost_append(a, m->key, x, *m, *owner, *L)));
         }
       }
       if (dup)

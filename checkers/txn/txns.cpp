@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "checkers/fault_text.h"
+
 namespace fl::txn {
 
 bool is_txn_value(const Json& v) {
@@ -126,7 +128,10 @@ Txns::Txns(const History& h, ReadShape shape) : Txns(h.source(), shape) {
   std::int64_t next = 0;
   for (std::size_t i = 0; i < h.size(); ++i) {
     const Op& op = h[i];
-    if (op.is_nemesis()) continue;
+    if (op.is_nemesis()) {
+      add_op(OpRef(op, static_cast<std::int64_t>(i), -1, {}, true));
+      continue;
+    }
     std::int64_t pair = op.is_invoke() ? (pair_at[i] = next++) : pair_at[h.partner(i)];
     add_op(OpRef(op, static_cast<std::int64_t>(i), pair, {}, true));
   }
@@ -145,9 +150,18 @@ void Txns::keep_source(Pending& p, const OpRef& op) {
     p.json = op.op().value;
 }
 
+const Txns::Fault* Txns::fault_between(std::int64_t after, std::int64_t before) const {
+  auto it = std::upper_bound(faults_.begin(), faults_.end(), after,
+                             [](std::int64_t pos, const Fault& f) { return pos < f.pos; });
+  return it != faults_.end() && it->pos < before ? &*it : nullptr;
+}
+
 void Txns::add_op(const OpRef& r) {
   const Op& op = r.op();
-  if (r.pair() < 0) return;  // a nemesis event
+  if (r.pair() < 0) {  // a nemesis event
+    if (starts_fault(op)) faults_.push_back({r.position(), fault_text(op, r.value())});
+    return;
+  }
   if (op.is_invoke()) {
     pending_.emplace_back();
     Pending& p = pending_.back();

@@ -100,6 +100,15 @@ class Txns {
   std::string value(std::uint32_t v) const;
   std::string list(const Mop& m) const;
 
+  // The faults the nemesis started (checkers/fault_text.h), in file order:
+  // the first one begun after position `after` and before `before` (null if
+  // none), for an anomaly a fault between two transactions explains.
+  struct Fault {
+    std::int64_t pos;
+    std::string text;  // "start-lose-unfsynced on n1 (op 8631, at 4.352 s)"
+  };
+  const Fault* fault_between(std::int64_t after, std::int64_t before) const;
+
   // A short name for a txn in a sentence: "T12" (its op index).
   static std::string name(const Txn& t) { return "T" + std::to_string(t.index); }
   // The line of the op the micro-ops came from (for errors).
@@ -153,6 +162,7 @@ class Txns {
   std::int64_t first_pair_ = 0;
   std::optional<BadInput> error_;
   std::vector<Txn> txns_;
+  std::vector<Fault> faults_;
   std::vector<Mop> mops_;
   std::vector<std::uint32_t> elements_;
   Interner keys_, values_;

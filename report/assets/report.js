@@ -27,8 +27,8 @@
   marks.parsed = performance.now();
 
   var TYPES = { i8: Int8Array, i16: Int16Array, i32: Int32Array, f32: Float32Array, f64: Float64Array, u8: Uint8Array };
-  function column(name) {
-    var s = D.cols[name], colon = s.indexOf(':'), T = TYPES[s.slice(0, colon)];
+  function decodeColumn(s) {
+    var colon = s.indexOf(':'), T = TYPES[s.slice(0, colon)];
     var bytes;
     if (Uint8Array.fromBase64) {
       bytes = Uint8Array.fromBase64(s.slice(colon + 1));
@@ -39,48 +39,128 @@
     }
     return new T(bytes.buffer, bytes.byteOffset, bytes.byteLength / T.BYTES_PER_ELEMENT);
   }
-  var N = D.n, lane = column('lane'), fcol = column('f'), arg = column('arg'), result = column('result');
-  var error = column('error'), node = column('node'), start = column('start');
-  var outcome = column('outcome'), proc = column('process'), inv = column('inv');
-  // Ends and completion indexes, from durations and distances.
-  var end = new Float64Array(N), cmp = new Float64Array(N);
-  (function () {
-    var dur = column('duration'), delta = column('cmpDelta');
-    for (var r = 0; r < N; r++) {
-      end[r] = dur[r] < 0 ? -1 : start[r] + dur[r];
-      cmp[r] = dur[r] < 0 ? -1 : inv[r] + delta[r];
+  // The rows of a data block (the page's own, or a range `faultline serve`
+  // sent): columns, with ends and completion indexes from durations and distances.
+  function decodeRows(n, cols, texts) {
+    var o = { n: n, texts: texts };
+    ['lane', 'f', 'arg', 'result', 'error', 'node', 'start', 'outcome', 'process', 'inv'].forEach(function (c) {
+      o[c] = decodeColumn(cols[c]);
+    });
+    var dur = decodeColumn(cols.duration), delta = decodeColumn(cols.cmpDelta);
+    o.end = new Float64Array(n); o.cmp = new Float64Array(n);
+    for (var r = 0; r < n; r++) {
+      o.end[r] = dur[r] < 0 ? -1 : o.start[r] + dur[r];
+      o.cmp[r] = dur[r] < 0 ? -1 : o.inv[r] + delta[r];
     }
-  })();
-  var texts = D.texts, fs = D.fs, tEnd = Math.max(D.tEnd, 1);
+    return o;
+  }
+  var base = decodeRows(D.n, D.cols, D.texts);
+  var N, lane, fcol, arg, result, error, node, start, outcome, proc, inv, end, cmp, texts;
+  var fs = D.fs, tEnd = Math.max(D.tEnd, 1);
+  // A summarized history (report/timeline_summary.h): its bins, and the time
+  // ranges where every op is a row (its windows, then the ranges fetched
+  // from `faultline serve`), sorted and merged.
+  var S = D.summary || null, sumLanes = null, sumSeries = null, latMin = null, latMax = null, covered = [];
+  if (S) {
+    sumLanes = decodeColumn(D.sum.lanes); sumSeries = decodeColumn(D.sum.series);
+    latMin = decodeColumn(D.sum.latMin); latMax = decodeColumn(D.sum.latMax);
+    covered = S.windows.map(function (w) { return [w[0], w[1]]; });
+  }
+  var served = /^https?:$/.test(location.protocol);
   // The plots' colours by operation name and the outcomes' names: the same
   // as the gnuplot images' (report/plot_series.h).
   var PALETTE = D.palette, OUTCOME = D.outcomes;
-  D.cols = null;
-  R.total = N;
+  D.cols = null; D.sum = null;
   marks.decoded = performance.now();
 
-  // The first row of every lane (rows are sorted by lane, then start).
   var nLanes = D.lanes.length, laneStart = new Int32Array(nLanes + 1);
-  for (var L0 = 0, i0 = 0; L0 <= nLanes; L0++) {
-    while (i0 < N && lane[i0] < L0) i0++;
-    laneStart[L0] = i0;
-  }
-  function endOf(r) { return end[r] < 0 ? tEnd : end[r]; }
-
-  // ---- ops named by anomalies -------------------------------------------
   var wanted = new Map();   // op index -> row
+  var markedRows = [], marked = new Set();
   D.anomalies.forEach(function (a) { a.ops.forEach(function (x) { wanted.set(x, -1); }); });
-  if (wanted.size) {
-    for (var r = 0; r < N; r++) {
-      if (wanted.has(inv[r])) wanted.set(inv[r], r);
-      if (cmp[r] >= 0 && wanted.has(cmp[r])) wanted.set(cmp[r], r);
+  function useRows(o) {
+    N = o.n; lane = o.lane; fcol = o.f; arg = o.arg; result = o.result; error = o.error; node = o.node;
+    start = o.start; outcome = o.outcome; proc = o.process; inv = o.inv; end = o.end; cmp = o.cmp; texts = o.texts;
+    // The first row of every lane (rows are sorted by lane, then start).
+    for (var L0 = 0, i0 = 0; L0 <= nLanes; L0++) {
+      while (i0 < N && lane[i0] < L0) i0++;
+      laneStart[L0] = i0;
     }
+    // ---- ops named by anomalies ----
+    if (wanted.size) {
+      wanted.forEach(function (v, x) { wanted.set(x, -1); });
+      for (var r = 0; r < N; r++) {
+        if (wanted.has(inv[r])) wanted.set(inv[r], r);
+        if (cmp[r] >= 0 && wanted.has(cmp[r])) wanted.set(cmp[r], r);
+      }
+    }
+    markedRows = []; marked = new Set();
+    wanted.forEach(function (row) { if (row >= 0 && !marked.has(row)) { marked.add(row); markedRows.push(row); } });
+    R.expected = markedRows.length;
   }
+  useRows(base);
+  R.total = S ? S.ops : N;
+  R.summarized = !!S;
+  function endOf(r) { return end[r] < 0 ? tEnd : end[r]; }
   marks.indexed = performance.now();
-  var markedRows = [];
-  var marked = new Set();
-  wanted.forEach(function (row) { if (row >= 0 && !marked.has(row)) { marked.add(row); markedRows.push(row); } });
-  R.expected = markedRows.length;
+
+  // Rows fetched for [from, to] join the page's rows (each op once); past
+  // two million rows, the fetched ones are dropped for the new.
+  var fetchedRanges = 0, fetchedList = [];   // fetched ranges, sorted, not overlapping
+  function mergeRows(from, to, got) {
+    var add = decodeRows(got.n, got.cols, got.texts);
+    var own = N + add.n > 2000000 ? base : { n: N, lane: lane, f: fcol, arg: arg, result: result, error: error, node: node,
+      start: start, outcome: outcome, process: proc, inv: inv, end: end, cmp: cmp, texts: texts };
+    if (own === base) { covered = S.windows.map(function (w) { return [w[0], w[1]]; }); fetchedList = []; }
+    var have = new Set(own.inv), keep = [];
+    for (var i = 0; i < add.n; i++) if (!have.has(add.inv[i])) keep.push(i);
+    var n = own.n + keep.length, order = new Int32Array(n);
+    for (var j = 0; j < n; j++) order[j] = j;
+    function at(col, j) { return j < own.n ? own[col][j] : add[col][keep[j - own.n]]; }
+    order.sort(function (a, b) { return at('lane', a) - at('lane', b) || at('start', a) - at('start', b); });
+    var shift = own.texts.length, out = { n: n, texts: own.texts.concat(add.texts) };
+    ['lane', 'f', 'arg', 'result', 'error', 'node', 'start', 'outcome', 'process', 'inv', 'end', 'cmp'].forEach(function (c) {
+      var T = own[c].constructor, big = T === Int8Array || T === Int16Array || T === Int32Array ? Float64Array : T;
+      var col = new big(n);
+      var textual = c === 'arg' || c === 'result' || c === 'error' || c === 'node';
+      for (var j = 0; j < n; j++) {
+        var o = order[j], v = at(c, o);
+        if (textual && o >= own.n && v >= 0) v += shift;
+        col[j] = v;
+      }
+      out[c] = col;
+    });
+    useRows(out);
+    function withRange(list) {
+      list = list.concat([[from, to]]);
+      list.sort(function (a, b) { return a[0] - b[0]; });
+      var merged = [];
+      list.forEach(function (w) {
+        if (merged.length && w[0] <= merged[merged.length - 1][1]) merged[merged.length - 1][1] = Math.max(merged[merged.length - 1][1], w[1]);
+        else merged.push([w[0], w[1]]);
+      });
+      return merged;
+    }
+    covered = withRange(covered);
+    fetchedList = withRange(fetchedList);
+    fetchedRanges++;
+  }
+  // Whether t lies in one of the sorted ranges.
+  function inRanges(list, t) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (list[mid][1] < t) lo = mid + 1; else hi = mid; }
+    return lo < list.length && list[lo][0] <= t;
+  }
+  // The parts of [s, e] where the rows are not every op: f(from, to) for each.
+  function uncovered(s, e, f) {
+    var lo = 0, hi = covered.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (covered[mid][1] <= s) lo = mid + 1; else hi = mid; }
+    var at = s;
+    for (var i = lo; i < covered.length && covered[i][0] < e; i++) {
+      if (covered[i][0] > at) f(at, covered[i][0]);
+      at = Math.max(at, covered[i][1]);
+    }
+    if (at < e) f(at, e);
+  }
 
   function rowOf(index) {
     if (wanted.has(index) && wanted.get(index) >= 0) return wanted.get(index);
@@ -198,7 +278,8 @@
     var t0 = view.t0, t1 = view.t1, k = (x.w - GUTTER) / (t1 - t0);
     ctx.clearRect(0, 0, x.w, h);
     drawFaults(ctx, x, 2, TOP - 2 + shownLanes * laneH, t0, t1, 14);
-    var drawn = 0, rects = 0, lastLane = Math.min(nLanes, view.lane0 + shownLanes);
+    var drawn = 0, rects = 0, summarized = 0, lastLane = Math.min(nLanes, view.lane0 + shownLanes);
+    var acc = new Float64Array((Math.ceil(x.w) + 2) * 3);
     var barH = Math.max(1, laneH - (laneH > 6 ? 3 : 1));
     ctx.font = '11px sans-serif';
     for (var L = view.lane0; L < lastLane; L++) {
@@ -210,31 +291,53 @@
       // First row of the lane still running at t0 (ends are ordered in a lane).
       var lo = laneStart[L], hi = laneStart[L + 1];
       while (lo < hi) { var mid = (lo + hi) >> 1; if (endOf(mid) < t0) lo = mid + 1; else hi = mid; }
-      // Level of detail: ops narrower than two pixels that land in the same
-      // pixel column become one column of the lane, split in the shares of
-      // ok / info / fail among them (a rare fail or info keeps one pixel).
-      var curPx = -1, c0 = 0, c1 = 0, c2 = 0;
-      var flush = function () {
+      // Level of detail: ops (and a summary's bins) narrower than two pixels
+      // that land in the same pixel column become one column of the lane,
+      // split in the shares of ok / info / fail among them (a rare fail or
+      // info keeps one pixel).
+      acc.fill(0);
+      var shares = function (x0, w, c0, c1, c2) {
         var tot = c0 + c1 + c2, hf = c1 ? Math.max(1, Math.round(barH * c1 / tot)) : 0;
         var hi = c2 ? Math.max(1, Math.round(barH * c2 / tot)) : 0, ho = Math.max(0, barH - hf - hi), yy = y + 1;
-        if (ho > 0 && c0) { ctx.fillStyle = COLORS[0]; ctx.fillRect(curPx, yy, 1, ho); rects++; }
-        if (hi) { ctx.fillStyle = COLORS[2]; ctx.fillRect(curPx, yy + ho, 1, hi); rects++; }
-        if (hf) { ctx.fillStyle = COLORS[1]; ctx.fillRect(curPx, yy + ho + hi, 1, hf); rects++; }
-        curPx = -1; c0 = c1 = c2 = 0;
+        if (ho > 0 && c0) { ctx.fillStyle = COLORS[0]; ctx.fillRect(x0, yy, w, ho); rects++; }
+        if (hi) { ctx.fillStyle = COLORS[2]; ctx.fillRect(x0, yy + ho, w, hi); rects++; }
+        if (hf) { ctx.fillStyle = COLORS[1]; ctx.fillRect(x0, yy + ho + hi, w, hf); rects++; }
       };
+      if (S) {
+        // The summary's bins, where the rows are not every op: pale blocks
+        // when wider than two pixels, else counted into pixel columns.
+        var bw = S.binWidth, bins = S.bins;
+        var b0 = Math.max(0, Math.floor(t0 / bw)), b1 = Math.min(bins - 1, Math.floor(t1 / bw));
+        for (var bn = b0; bn <= b1; bn++) {
+          var at3 = (L * bins + bn) * 3, s0 = sumLanes[at3], s1 = sumLanes[at3 + 1], s2 = sumLanes[at3 + 2];
+          if (!(s0 + s1 + s2)) continue;
+          var any = false;
+          uncovered(bn * bw, (bn + 1) * bw, function (ps, pe) {
+            var xa = Math.max(GUTTER, GUTTER + (ps - t0) * k), xb = Math.min(x.w, GUTTER + (pe - t0) * k);
+            if (xb <= xa) return;
+            any = true;
+            if (xb - xa < 2) {
+              var p3 = Math.floor(xa) * 3;
+              acc[p3] += s0; acc[p3 + 1] += s1; acc[p3 + 2] += s2;
+            } else {
+              ctx.globalAlpha = 0.45;
+              shares(xa, xb - xa, s0, s1, s2);
+              ctx.globalAlpha = 1;
+            }
+          });
+          if (any) summarized += s0 + s1 + s2;
+        }
+      }
       for (var r = lo, stop = laneStart[L + 1]; r < stop; r++) {
         var s = start[r];
         if (s > t1) break;
         var x0 = GUTTER + (s - t0) * k, x1 = GUTTER + (endOf(r) - t0) * k;
         drawn++;
         if (x1 - x0 < 2) {
-          var px = Math.max(GUTTER, Math.floor(x0));
-          if (px !== curPx) { if (curPx >= 0) flush(); curPx = px; }
-          var o = outcome[r];
-          if (o === 0) c0++; else if (o === 1) c1++; else c2++;
+          var q3 = Math.max(GUTTER, Math.floor(x0)) * 3;
+          acc[q3 + outcome[r]]++;
           continue;
         }
-        if (curPx >= 0) flush();
         var a = Math.max(GUTTER, x0), b = Math.min(x.w, x1);
         ctx.fillStyle = COLORS[outcome[r]];
         ctx.fillRect(a, y + 1, Math.max(1, b - a - 1), barH);
@@ -251,7 +354,11 @@
           ctx.restore();
         }
       }
-      if (curPx >= 0) flush();
+      // acc holds ok, fail, info per pixel column.
+      for (var pxc = GUTTER, lim = Math.min(acc.length / 3, Math.ceil(x.w)); pxc < lim; pxc++) {
+        var c0 = acc[pxc * 3], c1 = acc[pxc * 3 + 1], c2 = acc[pxc * 3 + 2];
+        if (c0 + c1 + c2) shares(pxc, 1, c0, c1, c2);
+      }
     }
     // Fault windows' edges over the bars, so dense lanes do not hide them.
     ctx.strokeStyle = 'rgba(201, 48, 44, 0.75)'; ctx.setLineDash([4, 3]);
@@ -281,13 +388,79 @@
     });
     ctx.lineWidth = 1;
     drawAxis(ctx, x, TOP + shownLanes * laneH, t0, t1);
-    R.drawn = drawn; R.rects = rects; R.highlighted = highlighted;
-    status.textContent = drawn.toLocaleString('en') + ' of ' + N.toLocaleString('en') + ' ops in view (' + rects.toLocaleString('en') +
+    // Where every op is a row: a green band along the top.
+    if (S) {
+      ctx.fillStyle = '#3c9a5f';
+      covered.forEach(function (w) {
+        if (w[1] < t0 || w[0] > t1) return;
+        var a = Math.max(GUTTER, GUTTER + (w[0] - t0) * k), b = Math.min(x.w, GUTTER + (w[1] - t0) * k);
+        ctx.fillRect(a, 0, Math.max(1, b - a), 3);
+      });
+    }
+    R.drawn = drawn + summarized; R.rects = rects; R.highlighted = highlighted; R.rows = drawn; R.summarizedInView = summarized;
+    status.textContent = (S ? drawn.toLocaleString('en') + ' ops drawn one by one and ' + summarized.toLocaleString('en') +
+      ' in summary bins, of ' + S.ops.toLocaleString('en') : drawn.toLocaleString('en') + ' of ' + N.toLocaleString('en')) +
+      ' ops in view (' + rects.toLocaleString('en') +
       ' bars drawn) · ' + fmtTime(Math.max(0, t0)) + ' – ' + fmtTime(Math.min(tEnd, t1)) + ' · processes ' +
       (view.lane0 + 1) + '–' + lastLane + ' of ' + nLanes + ' lanes' + (markedRows.length ? ' · ' + highlighted + ' of ' +
-      markedRows.length + ' anomaly ops marked' : '');
+      markedRows.length + ' anomaly ops marked' : '') + (S ? ' · ' + fetchState(summarized) : '');
     listeners.forEach(function (f) { f(); });
   }
+
+  // ---- deeper zoom from `faultline serve` ---------------------------------
+  var FETCH_MAX = 250000, fetchTimer = 0, fetching = false, fetchError = '';
+  var binPrefix = null;
+  if (S) {
+    binPrefix = new Float64Array(S.bins + 1);
+    for (var bb = 0; bb < S.bins; bb++) {
+      var tot = 0;
+      for (var LL = 0; LL < nLanes; LL++) { var o3 = (LL * S.bins + bb) * 3; tot += sumLanes[o3] + sumLanes[o3 + 1] + sumLanes[o3 + 2]; }
+      binPrefix[bb + 1] = binPrefix[bb] + tot;
+    }
+    var zoomNote = document.getElementById('tl-zoom-note');
+    if (served && zoomNote)
+      zoomNote.textContent = 'Served by faultline serve: zoom in to a view of fewer than ' + FETCH_MAX.toLocaleString('en') +
+        ' ops and the ops of the view are fetched from the history, one by one.';
+  }
+  // Summarized ops between t0 and t1, about (whole bins).
+  function binOps(t0, t1) {
+    var b0 = Math.max(0, Math.floor(t0 / S.binWidth)), b1 = Math.min(S.bins - 1, Math.floor(t1 / S.binWidth));
+    return b1 < b0 ? 0 : binPrefix[b1 + 1] - binPrefix[b0];
+  }
+  function fetchState(summarized) {
+    if (!summarized) return 'every op in view is drawn';
+    if (!served) return 'zooming in further needs faultline serve';
+    if (fetchError) return fetchError;
+    if (fetching) return 'fetching the ops of the view…';
+    return 'zoom in to fewer than ' + FETCH_MAX.toLocaleString('en') + ' ops to fetch them';
+  }
+  function maybeFetch() {
+    if (!S || !served || fetching) return;
+    var t0 = Math.max(0, view.t0), t1 = Math.min(tEnd, view.t1), gap = false;
+    uncovered(t0, t1, function () { gap = true; });
+    if (!gap || binOps(t0, t1) > FETCH_MAX) return;
+    clearTimeout(fetchTimer);
+    fetchTimer = setTimeout(function () {
+      fetching = true; fetchError = '';
+      redraw();
+      fetch('ops?from=' + t0 + '&to=' + t1).then(function (res) {
+        if (!res.ok) return res.text().then(function (t) { throw new Error(t.trim() || res.statusText); });
+        return res.json();
+      }).then(function (got) {
+        fetching = false;
+        mergeRows(t0, t1, got);
+        R.fetched = fetchedRanges;
+        root.setAttribute('data-fl-fetched', String(fetchedRanges));
+        root.setAttribute('data-fl-rows', String(N));
+        redraw();
+      }).catch(function (e) {
+        fetching = false;
+        fetchError = 'could not fetch the ops of the view: ' + e.message;
+        redraw();
+      });
+    }, 250);
+  }
+  listeners.push(maybeFetch);
 
   function clampView() {
     var span = view.t1 - view.t0, minSpan = D.realTime ? 100 : 4, pad = tEnd * 0.02;
@@ -318,6 +491,19 @@
     while (lo < hi) { var mid = (lo + hi) >> 1; if (endOf(mid) < t - tol) lo = mid + 1; else hi = mid; }
     if (lo < laneStart[L + 1] && start[lo] <= t + tol) return lo;
     return -1;
+  }
+  // What a summary's bin under the pointer holds, as text (null: none there).
+  function binAt(px, py) {
+    var L = Math.floor((py - TOP) / laneH) + view.lane0;
+    if (py < TOP || L < view.lane0 || L >= Math.min(nLanes, view.lane0 + shownLanes) || px < GUTTER) return null;
+    var k = (tlBox.w - GUTTER) / (view.t1 - view.t0), t = view.t0 + (px - GUTTER) / k;
+    if (t < 0 || t > tEnd || inRanges(covered, t)) return null;
+    var b = Math.min(S.bins - 1, Math.floor(t / S.binWidth)), at3 = (L * S.bins + b) * 3;
+    var c0 = sumLanes[at3], c1 = sumLanes[at3 + 1], c2 = sumLanes[at3 + 2];
+    if (!(c0 + c1 + c2)) return null;
+    return 'summarized: ' + (c0 + c1 + c2) + ' ops began here in lane ' + D.lanes[L] + ' (' + c0 + ' ok, ' + c1 + ' fail, ' +
+      c2 + ' info)\n' + fmtTime(b * S.binWidth) + ' – ' + fmtTime((b + 1) * S.binWidth) +
+      (served ? '' : '\nzooming in further needs faultline serve');
   }
   function faultAt(px) {
     var k = (tlBox.w - GUTTER) / (view.t1 - view.t0), t = view.t0 + (px - GUTTER) / k, tol = 3 / k;
@@ -357,6 +543,8 @@
     }
     var r = rowAt(px, py);
     if (r >= 0) { showTip(opText(r), px, py); return; }
+    var bin = S ? binAt(px, py) : null;
+    if (bin) { showTip(bin, px, py); return; }
     var w = py < TOP + shownLanes * laneH ? faultAt(px) : null;
     if (w) { showTip('fault: ' + w.label + '\n' + fmtTime(w.start) + ' – ' + fmtTime(w.end), px, py); return; }
     tip.hidden = true;
@@ -391,7 +579,11 @@
   // A click on an op anywhere in the page finds it in the big timeline.
   function jumpTo(index) {
     var r = rowOf(index);
-    if (r < 0) { status.textContent = 'op ' + index + ' is not a client operation of this history'; return false; }
+    if (r < 0) {
+      status.textContent = 'op ' + index + (S ? ' is not among the ops this summarized page keeps' + (served ? '' : ' (faultline serve has them all)')
+                                               : ' is not a client operation of this history');
+      return false;
+    }
     select(r, true);
     document.getElementById('timeline').scrollIntoView({ block: 'start' });
     return true;
@@ -419,10 +611,15 @@
   var lat = document.getElementById('lat'), ratePlot = document.getElementById('rate-plot');
   var latLo = Infinity, latHi = 0;
   for (var q = 0; q < N; q++) if (end[q] >= 0) { var d = Math.max(1, end[q] - start[q]); if (d < latLo) latLo = d; if (d > latHi) latHi = d; }
+  if (S) for (var qs = 0; qs < latMax.length; qs++) if (latMax[qs] > 0) {
+    if (latMin[qs] < latLo) latLo = Math.max(1, latMin[qs]);
+    if (latMax[qs] > latHi) latHi = latMax[qs];
+  }
   if (!(latHi > 0)) { latLo = 1; latHi = 10; }
   if (latHi / latLo < 10) { latHi *= 3; latLo /= 3; }
   var usedSeries = new Set();
   for (var u = 0; u < N; u++) usedSeries.add(fcol[u] * 3 + outcome[u]);
+  if (S) for (var us = 0; us < sumSeries.length; us++) if (sumSeries[us]) usedSeries.add(Math.floor(us / S.bins));
   function seriesName(key) { return fs[Math.floor(key / 3)] + ' ' + OUTCOME[key % 3]; }
   function seriesColor(key) { return PALETTE[Math.floor(key / 3) % PALETTE.length]; }
 
@@ -455,6 +652,27 @@
       var c = rgb[fcol[r] % rgb.length], sh = shapes[outcome[r]];
       for (var j = 0; j < sh.length; j++) dot(X + sh[j][0], Y + sh[j][1], c);
     }
+    if (S) {
+      // The summary's bins: each series' shortest and longest latency in a
+      // bin, at the bin's middle, where the rows are not every op.
+      var bins = S.bins, bw = S.binWidth;
+      var b0 = Math.max(0, Math.floor(t0 / bw)), b1 = Math.min(bins - 1, Math.floor(t1 / bw));
+      var series = sumSeries.length / bins;
+      for (var bn = b0; bn <= b1; bn++) {
+        var mid = (bn + 0.5) * bw;
+        if (inRanges(covered, mid)) continue;
+        var X2 = Math.round((GUTTER + (mid - t0) * k) * dpr);
+        for (var sk = 0; sk < series; sk++) {
+          var hiL = latMax[sk * bins + bn];
+          if (!(hiL > 0)) continue;
+          var c2 = rgb[Math.floor(sk / 3) % rgb.length], sh2 = shapes[sk % 3];
+          [latMin[sk * bins + bn], hiL].forEach(function (v) {
+            var Y2 = Math.round((bottom - (Math.log(Math.max(1, v)) - llo) / lspan * (bottom - top)) * dpr);
+            for (var j = 0; j < sh2.length; j++) dot(X2 + sh2[j][0], Y2 + sh2[j][1], c2);
+          });
+        }
+      }
+    }
     ctx.putImageData(img, 0, 0);
     drawAxis(ctx, x, bottom, t0, t1);
   }
@@ -469,6 +687,21 @@
       var key = fcol[r] * 3 + outcome[r], arr = counts.get(key);
       if (!arr) { arr = new Float64Array(buckets); counts.set(key, arr); }
       arr[Math.min(buckets - 1, Math.floor((at - t0) / width))]++;
+    }
+    if (S) {
+      // The summary's completions by bin, where the rows are not every op.
+      var sb = S.bins, sw = S.binWidth, series = sumSeries.length / sb;
+      for (var bn = Math.max(0, Math.floor(t0 / sw)); bn <= Math.min(sb - 1, Math.floor(t1 / sw)); bn++) {
+        var mid = (bn + 0.5) * sw;
+        if (mid < t0 || mid >= t1 || inRanges(fetchedList, mid)) continue;
+        for (var sk = 0; sk < series; sk++) {
+          var cnt = sumSeries[sk * sb + bn];
+          if (!cnt) continue;
+          var arr2 = counts.get(sk);
+          if (!arr2) { arr2 = new Float64Array(buckets); counts.set(sk, arr2); }
+          arr2[Math.min(buckets - 1, Math.floor((mid - t0) / width))] += cnt;
+        }
+      }
     }
     var per = D.realTime ? width / 1e9 : 1, max = 1;
     counts.forEach(function (arr) { for (var i = 0; i < buckets; i++) max = Math.max(max, arr[i] / per); });
@@ -607,7 +840,7 @@
     Math.round(marks.timeline - marks.minis) + ', latency ' + Math.round(marks.latency - marks.timeline) + ', rate ' +
     Math.round(marks.rate - marks.latency) + '), script started at ' + Math.round(marks.start) + ' ms');
   root.setAttribute('data-fl-ready', '1');
-  root.setAttribute('data-fl-total', String(N));
+  root.setAttribute('data-fl-total', String(R.total));
   root.setAttribute('data-fl-drawn', String(R.drawn));
   root.setAttribute('data-fl-expected', String(R.expected));
   root.setAttribute('data-fl-highlighted', String(R.highlighted));
@@ -616,5 +849,8 @@
   root.setAttribute('data-fl-faults', String(D.faults.length));
   root.setAttribute('data-fl-selected', R.selected >= 0 ? inv[R.selected] + ' ' + cmp[R.selected] : '');
   root.setAttribute('data-fl-view', Math.round(view.t0) + ',' + Math.round(view.t1));
+  root.setAttribute('data-fl-rows', String(N));
+  root.setAttribute('data-fl-summarized', S ? String(S.ops - N) : '0');
+  root.setAttribute('data-fl-windows', S ? String(S.windows.length) : '0');
   root.setAttribute('data-fl-errors', String(R.errors.length));
 })();

@@ -60,6 +60,10 @@ bool PgSession::connect(std::string& why) {
     st = PQconnectPoll(conn_);
   }
   PQsetnonblocking(conn_, 1);
+  // Server messages outside a statement's result ("terminating connection
+  // due to unexpected postmaster exit" when a node is killed) are the
+  // server's log's business, not the console's: libpq would print them.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   return true;
 }
 

@@ -11,9 +11,13 @@
 // Options (--opt): isolation=read-committed|repeatable-read|serializable
 // (default serializable); replicas=N (streaming replicas on the next N
 // nodes; read-only transactions of clients bound to a replica run there,
-// at repeatable read, which is what a hot standby offers); bin-dir,
+// at repeatable read, which is what a hot standby offers);
+// synchronous-commit=on|off|… (PostgreSQL's setting; off acknowledges a
+// COMMIT before its WAL is flushed); data-checksums (initdb's); bin-dir,
 // data-root, port.
 #include <memory>
+#include <set>
+#include <thread>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -91,7 +95,7 @@ class PgClient : public Client {
   template <class Body, class Ok>
   Completion run(PgSession& s, bool read_only, const Json& what, Body body, Ok ok) {
     std::string why;
-    if (!s.connect(why)) return {OpType::Fail, attempted(what), "cannot connect: " + why};
+    if (!s.connect(why)) return refused(attempted(what), why);
     bool on_replica = &s != &primary_;
     PgResult b = s.exec(begin_sql(on_replica && isolation_ == "serializable" ? "repeatable-read" : isolation_,
                                   read_only));
@@ -110,6 +114,15 @@ class PgClient : public Client {
     std::string why =
         r.connection_lost ? "before COMMIT: " + r.error : fmt::format("{} ({})", first_line(r.error), r.sqlstate);
     return {OpType::Fail, attempted(what), why};
+  }
+
+  // No connection: nothing was sent, so fail. A server that refuses
+  // connections (restarting after a crash, which takes seconds) is asked again
+  // no faster than 20 times a second by each client: answering at once would
+  // fill the history with tens of thousands of identical failures a second.
+  static Completion refused(Json value, const std::string& why) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return {OpType::Fail, std::move(value), "cannot connect: " + why};
   }
 
   static Json parse_list(const std::optional<std::string>* cell) {
@@ -141,7 +154,7 @@ class PgClient : public Client {
 
   Completion transfer(const Json& t) {
     std::string why;
-    if (!primary_.connect(why)) return {OpType::Fail, t, "cannot connect: " + why};
+    if (!primary_.connect(why)) return refused(t, why);
     ensure_accounts(primary_);
     std::string from = t["from"].dump(), to = t["to"].dump();
     std::int64_t amount = t["amount"].get<std::int64_t>();
@@ -201,6 +214,7 @@ class PostgresSystem : public System {
   std::vector<std::string> workloads() const override { return {"list-append", "rw-register", "bank"}; }
   Db& db() override { return db_; }
   std::unique_ptr<Client> make_client(const std::string& workload, Host* node, const ClientOptions& opts) override {
+    db_.use_table(workload == "bank" ? "fl_bank" : workload == "list-append" ? "fl_append" : "fl_register");
     return std::make_unique<PgClient>(db_, node, isolation_, workload, opts.timeout_s, opts.workload_params);
   }
 
@@ -220,9 +234,19 @@ std::unique_ptr<System> make_postgres_system(const nlohmann::json& options) {
     o.port = options.value("port", o.port);
     o.replicas = options.value("replicas", o.replicas);
     isolation = options.value("isolation", isolation);
+    o.synchronous_commit = options.value("synchronous-commit", o.synchronous_commit);
+    if (options.contains("data-checksums")) {
+      if (!options["data-checksums"].is_boolean())
+        throw std::invalid_argument("data-checksums takes true or false");
+      o.data_checksums = options["data-checksums"].get<bool>();
+    }
   }
   if (isolation != "read-committed" && isolation != "repeatable-read" && isolation != "serializable")
     throw std::invalid_argument("isolation must be read-committed, repeatable-read or serializable, not " + isolation);
+  static const std::set<std::string> commit_modes = {"", "on", "off", "local", "remote_write", "remote_apply"};
+  if (!commit_modes.count(o.synchronous_commit))
+    throw std::invalid_argument("synchronous-commit must be on, off, local, remote_write or remote_apply, not " +
+                                o.synchronous_commit);
   if (o.replicas < 0) throw std::invalid_argument("replicas must be 0 or more");
   return std::make_unique<PostgresSystem>(std::move(o), std::move(isolation));
 }

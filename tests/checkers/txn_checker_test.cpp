@@ -90,3 +90,41 @@ TEST_CASE("when the time budget runs out before the cycle search, the answer is 
 }
 
 }  // namespace fl::test::txn_checker
+
+namespace fl::test::txn_checker {
+
+// An append acknowledged, read, then a power cut, and a read begun after it
+// that lacks it while holding a later append: the incompatible order names
+// the write, the read that saw it, the fault and the read that missed it, in
+// the History's check and in the streamed one alike. Without the fault
+// between them, nothing is said of a loss.
+TEST_CASE("an incompatible order across a fault names the acknowledged append the fault lost") {
+  const std::string before = R"({"process":0,"type":"invoke","f":"txn","value":[["append",1,1]]}
+{"process":0,"type":"ok","f":"txn","value":[["append",1,1]]}
+{"process":1,"type":"invoke","f":"txn","value":[["append",1,2]]}
+{"process":1,"type":"ok","f":"txn","value":[["append",1,2]]}
+{"process":0,"type":"invoke","f":"txn","value":[["r",1,null]]}
+{"process":0,"type":"ok","f":"txn","value":[["r",1,[1,2]]]}
+)";
+  const std::string fault =
+      R"({"process":"nemesis","type":"info","f":"start-lose-unfsynced","value":{"nodes":["n1"]},"time":5000000000}
+)";
+  const std::string after = R"({"process":1,"type":"invoke","f":"txn","value":[["append",1,3]]}
+{"process":1,"type":"ok","f":"txn","value":[["append",1,3]]}
+{"process":0,"type":"invoke","f":"txn","value":[["r",1,null]]}
+{"process":0,"type":"ok","f":"txn","value":[["r",1,[1,3]]]})";
+  CheckResult r = check("txn-list-append", jsonl(before + fault + after));
+  REQUIRE(r.valid == Validity::Invalid);
+  std::string said;
+  for (const Json& a : r.detail["anomalies"])
+    if (a["kind"] == "incompatible-order") said = a.value("explanation", "");
+  CHECK_THAT(said, Catch::Contains("An acknowledged append lost: T3 appended 2 (ok), T5 read it, then "
+                                   "start-lose-unfsynced on n1 (op 6, at 5.000 s); T10, begun after that, read the "
+                                   "list without it"));
+  CheckResult quiet = check("txn-list-append", jsonl(before + after));
+  REQUIRE(quiet.valid == Validity::Invalid);
+  for (const Json& a : quiet.detail["anomalies"])
+    CHECK_THAT(a.value("explanation", ""), !Catch::Contains("acknowledged append lost"));
+}
+
+}  // namespace fl::test::txn_checker

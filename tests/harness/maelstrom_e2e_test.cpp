@@ -30,9 +30,10 @@ struct MaelstromRun {
   RemoveDir data{kMaelstromDataRoot};
   std::vector<std::string> nemesis = {"partition"};
 
+  // `base`: the options the case sets itself (the rest are filled in here).
   TestOutcome run(const std::string& node, const std::string& workload, double time_limit_s = 10,
-                  NetworkGates gates = {}) {
-    TestOptions o;
+                  NetworkGates gates = {}, TestOptions base = {}) {
+    TestOptions o = std::move(base);
     o.system = "maelstrom";
     o.workload = workload;
     o.system_options = {{"bin", std::string(FL_SOURCE_DIR) + "/examples/maelstrom/" + node},
@@ -221,4 +222,29 @@ TEST_CASE("maelstrom: a g-counter that reads seq-kv then writes the sum loses ad
   TestOutcome out = r.run("g_counter_seqkv_nocas.py", "g-counter");
   CHECK(out.counts.ok > 100);
   CHECK(verdict_of(out, "g-counter") == "invalid");
+}
+
+// Checked while the run records: unique-ids judges each id the moment it is
+// acknowledged. The correct node's online verdict agrees with the check
+// after the run; the node that counts without its name repeats another
+// node's ids at once, and --stop-on-anomaly ends the run there, long before
+// its time limit, with the online and offline verdicts both invalid.
+TEST_CASE("maelstrom: unique ids are checked while the run records, and a repeated id ends the run early") {
+  FL_REQUIRE_ROOT();
+  MaelstromRun r;
+  r.nemesis = {};
+  TestOutcome good = r.run("unique_ids.py", "unique-ids", 3);
+  CHECK(verdict_of(good, "unique-ids") == "valid");
+  CHECK(good.results["online"]["checkers"]["unique-ids"]["valid"] == true);
+  CHECK(good.results["online"]["checkers"]["unique-ids"]["agrees"] == true);
+  CHECK(good.results["online"]["anomalies-found"] == 0);
+
+  TestOptions stop;
+  stop.stop_on_anomaly = true;
+  TestOutcome bad = r.run("unique_ids_counter.py", "unique-ids", 30, {}, stop);
+  CHECK(verdict_of(bad, "unique-ids") == "invalid");
+  CHECK(bad.results["online"]["checkers"]["unique-ids"]["valid"] == false);
+  CHECK(bad.results["online"]["checkers"]["unique-ids"]["agrees"] == true);
+  CHECK(bad.results["online"]["stopped-on-anomaly"] == true);
+  CHECK(bad.main_phase_s < 10);
 }

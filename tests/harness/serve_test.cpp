@@ -14,7 +14,9 @@
 #include "harness/store.h"
 #include "harness/store_server.h"
 #include "history/format.h"
+#include "history/jsonl.h"
 #include "temp_store.h"
+#include "tests/report/synthetic_history.h"
 
 using namespace fl;
 namespace fs = std::filesystem;
@@ -152,4 +154,63 @@ TEST_CASE("faultline serve binds 127.0.0.1 and stops cleanly on Ctrl-C", "[no-cl
   CHECK(text.find("stopped") != std::string::npos);
   fs::remove(log);
   if (!gone) stop_process(pid, std::chrono::milliseconds(100));
+}
+
+TEST_CASE("serve answers a summarized report with the ops of a time range of its run's history", "[no-cluster]") {
+  test::TempStore store;
+  RunStore run = RunStore::create(store.path, "long-run", 1800000000);
+  test::SyntheticOptions o;
+  o.ops = 20000;
+  o.processes = 10;
+  o.fault_every_s = 0.5;
+  History h = test::synthetic_history(o);
+  {
+    std::ofstream out(run.history_path());
+    write_jsonl(out, h);
+  }
+  // Past the threshold, the report is streamed from the file and summarized.
+  ::setenv("FAULTLINE_REPORT_FULL_OPS", "2000", 1);
+  ReportRequest req;
+  req.dir = run.dir();
+  req.history_path = run.history_path();
+  req.results = {{"valid", true}, {"checkers", Json::object()}};
+  req.title = "long-run";
+  req.plots = false;
+  ReportWritten w;
+  REQUIRE_NOTHROW(w = write_report(req));
+  ::unsetenv("FAULTLINE_REPORT_FULL_OPS");
+  {
+    std::ifstream in(w.html_path);
+    const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(page.find("Summarized timeline.") != std::string::npos);
+    CHECK(page.find("connect-src 'self'") != std::string::npos);
+  }
+  // The ops invoked in a range, as the page counts time (since the first event).
+  const std::int64_t origin = h.ops().front().time, span = h.ops().back().time - origin;
+  const double from = static_cast<double>(span) * 0.30, to = static_cast<double>(span) * 0.33;
+  std::size_t expected = 0;
+  for (const OpPair& p : h.pairs()) {
+    const double t = static_cast<double>(h[static_cast<std::size_t>(p.invoke)].time - origin);
+    expected += t >= from && t <= to;
+  }
+  REQUIRE(expected > 100);
+  Serving s(store.path);
+  httplib::Client c("127.0.0.1", s.port);
+  const std::string base = "/runs/long-run/" + fs::path(run.dir()).filename().string() + "/ops";
+  auto got = c.Get((base + "?from=" + std::to_string(from) + "&to=" + std::to_string(to)).c_str());
+  REQUIRE(got);
+  CHECK(got->status == 200);
+  CHECK(got->get_header_value("Content-Type") == "application/json");
+  const Json rows = Json::parse(got->body);
+  CHECK(rows["n"] == expected);
+  CHECK(rows["cols"].contains("lane"));
+  auto bad = c.Get((base + "?from=soon&to=1").c_str());
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  auto nowhere = c.Get("/runs/long-run/nothing/ops?from=0&to=1");
+  REQUIRE(nowhere);
+  CHECK(nowhere->status == 404);
+  auto outside = c.Get("/runs/../../etc/ops?from=0&to=1");
+  REQUIRE(outside);
+  CHECK(outside->status != 200);
 }

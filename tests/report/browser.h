@@ -98,8 +98,9 @@ inline Screenshot measure_png(const std::string& path) {
   return s;
 }
 
-inline Page open_page(const std::string& html, const std::string& png, int width = 1400, int height = 2400) {
-  Page p = load_page(html, png, width, height);
+inline Page open_page(const std::string& html, const std::string& png, int width = 1400, int height = 2400,
+                      int wait_ms = 0) {
+  Page p = load_page(html, png, width, height, wait_ms);
   p.shot = measure_png(png);
   return p;
 }

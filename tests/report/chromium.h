@@ -3,7 +3,7 @@
 // loads a page from file://, dumps its DOM after the page's script has run,
 // captures every console message (the report logs nothing, so any is a
 // failure) and takes a screenshot. No network: every host name resolves to
-// nothing. A fresh profile per run, removed afterwards.
+// nothing but 127.0.0.1 (where a test serves pages). A fresh profile per run, removed afterwards.
 #pragma once
 
 #include <unistd.h>
@@ -52,9 +52,12 @@ struct Page {
   }
 };
 
-// Opens `html` (a file) in headless chromium at width x height, saves a
-// screenshot to `png` and returns what the page showed.
-inline Page load_page(const std::string& html, const std::string& png, int width = 1400, int height = 2400) {
+// Opens `html` (a file, or an http:// address) in headless chromium at
+// width x height, saves a screenshot to `png` and returns what the page
+// showed. `wait_ms` > 0: the page's timers and requests get that much
+// (virtual) time before the DOM is dumped.
+inline Page load_page(const std::string& html, const std::string& png, int width = 1400, int height = 2400,
+                      int wait_ms = 0) {
   namespace fs = std::filesystem;
   char tmpl[] = "/tmp/fl-chromium-XXXXXX";
   const std::string profile = mkdtemp(tmpl) ? tmpl : "/tmp/fl-chromium-profile";
@@ -62,13 +65,16 @@ inline Page load_page(const std::string& html, const std::string& png, int width
   o.timeout = std::chrono::seconds(90);
   const auto t0 = std::chrono::steady_clock::now();
   Page p;
-  p.run = run_process({chromium_path(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                       "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                       "--user-data-dir=" + profile, "--host-resolver-rules=MAP * ~NOTFOUND",
-                       "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
-                       "--window-size=" + std::to_string(width) + "," + std::to_string(height),
-                       "--screenshot=" + png, "--dump-dom", "file://" + fs::absolute(html).string()},
-                      o);
+  Argv argv{chromium_path(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--user-data-dir=" + profile, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+             "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
+             "--window-size=" + std::to_string(width) + "," + std::to_string(height),
+             "--dump-dom"};
+  if (!png.empty()) argv.push_back("--screenshot=" + png);  // "": none (chromium hangs taking one in virtual time)
+  if (wait_ms > 0) argv.push_back("--virtual-time-budget=" + std::to_string(wait_ms));
+  argv.push_back(html.rfind("http://", 0) == 0 ? html : "file://" + fs::absolute(html).string());
+  p.run = run_process(argv, o);
   p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::error_code ec;
   fs::remove_all(profile, ec);
