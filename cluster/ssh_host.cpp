@@ -118,7 +118,7 @@ nlohmann::json SshOptions::to_json() const {
   return {{"user", user},       {"key", key},
           {"port", port},       {"connect_timeout", connect_timeout_s},
           {"known_hosts", known_hosts}, {"strict_host_keys", strict_host_keys},
-          {"real_clocks", real_clocks}};
+          {"real_clocks", real_clocks}, {"diskfs", diskfs}};
 }
 
 SshOptions SshOptions::from_json(const nlohmann::json& j) {
@@ -131,6 +131,7 @@ SshOptions SshOptions::from_json(const nlohmann::json& j) {
   o.known_hosts = j.value("known_hosts", o.known_hosts);
   o.strict_host_keys = j.value("strict_host_keys", o.strict_host_keys);
   o.real_clocks = j.value("real_clocks", o.real_clocks);
+  o.diskfs = j.value("diskfs", o.diskfs);
   return o;
 }
 

@@ -33,6 +33,7 @@ struct SshOptions {
   std::string known_hosts;           // UserKnownHostsFile; "" = ssh's default
   bool strict_host_keys = false;     // false: accept a new host's key, refuse a changed one
   bool real_clocks = false;          // clock faults may set this host's real clock
+  std::string diskfs;                // fl-diskfs on the hosts (disk faults); "" = `fl-diskfs` on their PATH
 
   nlohmann::json to_json() const;
   static SshOptions from_json(const nlohmann::json& j);

@@ -5,6 +5,7 @@
 #include "cluster/local_cluster.h"
 #include "cluster/process.h"
 #include "harness/commands.h"
+#include "nemesis/diskfs.h"
 #include "nemesis/fault_journal.h"
 #include "nemesis/nemesis.h"
 
@@ -33,6 +34,11 @@ void preflight(const TestPlan& plan, System& system) {
     if (find_program("ssh").empty())
       throw EnvironmentError("--ssh needs the OpenSSH client (ssh), which is not installed; install openssh-client "
                              "(scripts/setup)");
+    // A disk fault needs a system whose data goes through fl-diskfs; what
+    // the hosts lack for it (FUSE, fl-diskfs) shows once they are connected.
+    for (const std::string& f : plan.faults)
+      if (make_nemesis(f)->needs_data_mount())
+        if (std::string why = diskfs_unavailable(f, &system.db(), false); !why.empty()) throw EnvironmentError(why);
     return;
   }
   if (!running_as_root())

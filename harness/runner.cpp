@@ -84,6 +84,7 @@ nlohmann::json settings_json(const TestOptions& o) {
     j["ssh_strict_host_keys"] = o.ssh.strict_host_keys;
     j["ssh_connect_timeout"] = o.ssh.connect_timeout_s;
     j["real_clocks"] = o.ssh.real_clocks;
+    if (!o.ssh.diskfs.empty()) j["ssh_diskfs"] = o.ssh.diskfs;
   }
   return j;
 }
@@ -304,29 +305,10 @@ void TestRun::bring_up(Run& r) {
     if (stop_requested_.load()) r.out.interrupted = true;
     return;
   }
-  if (!o.ssh_hosts.empty()) {
-    std::fprintf(stderr, "connecting to %zu hosts over SSH and starting %s…\n", o.ssh_hosts.size(), o.system.c_str());
-    for (size_t i = 0; i < o.ssh_hosts.size(); ++i) {
-      live.ssh_hosts.push_back(std::make_unique<SshHost>(fmt::format("n{}", i + 1), o.ssh_hosts[i], o.ssh));
-      live.hosts.push_back(live.ssh_hosts.back().get());
-    }
-    on_each_host(live.hosts, [&](Host& h) {
-      static_cast<SshHost&>(h).connect();
-      // Faults are iptables rules, qdiscs and signals there: they need root.
-      if ((!o.nemesis.empty() || !o.schedule.empty()) && h.run({"id", "-u"}).out != "0\n")
-        throw SettingsError(fmt::format("faults on {} ({}) need root there; use --ssh-user root", h.name(), h.address()));
-    });
-    spdlog::info("connected to {}", fmt::join(o.ssh_hosts, ", "));
-  } else {
-    std::fprintf(stderr, "starting a %d-node cluster and %s…\n", o.nodes, o.system.c_str());
-    // up() refuses again (EnvironmentError) if a cluster appeared since the
-    // preflight; the cluster journal names this process as its owner.
-    live.cluster = LocalCluster::up(ClusterSpec{o.nodes, o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet});
-    live.hosts = live.cluster->hosts();
-  }
   // Disk faults act on the nodes' data directories through fl-diskfs: they
-  // are mounted there before the system starts, and only then. A phase may
-  // ask for a writeback (lose-unfsynced writeback=5); the longest asked wins.
+  // are mounted there before the system starts, and only then (an SSH host
+  // is asked first whether it can). A phase may ask for a writeback
+  // (lose-unfsynced writeback=5); the longest asked wins.
   std::string disk_fault;
   long writeback_ms = 0;
   auto consider = [&](const std::string& f, const nlohmann::json& options) {
@@ -338,6 +320,30 @@ void TestRun::bring_up(Run& r) {
   for (const std::string& f : o.nemesis) consider(f, nlohmann::json::object());
   for (const NemesisPhase& p : plan_->phases)
     if (!p.fault.empty()) consider(p.fault, p.options);
+  if (!o.ssh_hosts.empty()) {
+    std::fprintf(stderr, "connecting to %zu hosts over SSH and starting %s…\n", o.ssh_hosts.size(), o.system.c_str());
+    for (size_t i = 0; i < o.ssh_hosts.size(); ++i) {
+      live.ssh_hosts.push_back(std::make_unique<SshHost>(fmt::format("n{}", i + 1), o.ssh_hosts[i], o.ssh));
+      live.hosts.push_back(live.ssh_hosts.back().get());
+    }
+    on_each_host(live.hosts, [&](Host& h) {
+      static_cast<SshHost&>(h).connect();
+      // Faults are iptables rules, qdiscs and signals there: they need root.
+      if ((!o.nemesis.empty() || !o.schedule.empty()) && h.run({"id", "-u"}).out != "0\n")
+        throw SettingsError(fmt::format("faults on {} ({}) need root there; use --ssh-user root", h.name(), h.address()));
+      // Disk faults need FUSE and fl-diskfs there: refused before anything starts.
+      if (!disk_fault.empty())
+        if (std::string missing = diskfs_missing_on(h); !missing.empty())
+          throw EnvironmentError(fmt::format("the {} nemesis needs {}", disk_fault, missing));
+    });
+    spdlog::info("connected to {}", fmt::join(o.ssh_hosts, ", "));
+  } else {
+    std::fprintf(stderr, "starting a %d-node cluster and %s…\n", o.nodes, o.system.c_str());
+    // up() refuses again (EnvironmentError) if a cluster appeared since the
+    // preflight; the cluster journal names this process as its owner.
+    live.cluster = LocalCluster::up(ClusterSpec{o.nodes, o.subnet.empty() ? ClusterSpec{}.subnet : o.subnet});
+    live.hosts = live.cluster->hosts();
+  }
   if (!disk_fault.empty() && !live.system->db().data_mount() && !live.hosts.empty() &&
       !live.system->db().data_mount_dir(*live.hosts[0]).empty()) {
     live.system->db().set_data_mount(make_diskfs_mount(writeback_ms));

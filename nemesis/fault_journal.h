@@ -23,8 +23,8 @@ namespace fl {
 //   "paused"          {pids: {node: […]}} processes stopped with SIGSTOP
 //   "killed"          {}                  daemons SIGKILLed; their run restarts them on
 //                                         heal, and after a crash nothing can (heal says so)
-//   "diskfs"          {dir, backing, pid} a data directory mounted through fl-diskfs
-//                                         (nemesis/diskfs.h); heal ends it and unmounts
+//   "diskfs"          {dir, backing,      a data directory mounted through fl-diskfs
+//                      pid, program}      (nemesis/diskfs.h); heal ends it and unmounts
 // and every entry has "nodes": [{name, address, netns | ssh, ssh_options}] and "id".
 // Remote hosts (Host::remote()) among `hosts` also get the entry in their own
 // journal (cluster/host_journal.h), so `faultline heal --ssh` finds it there.

@@ -34,7 +34,7 @@ NemesisEvent PowerLossNemesis::start(NemesisContext& ctx) {
   if (!targets_.empty()) stop(ctx);
   Db* db = ctx.db;
   if (db == nullptr || db->data_mount() == nullptr || ctx.nodes.empty() || db->data_mount_dir(*ctx.nodes[0]).empty()) {
-    std::string why = diskfs_unavailable(name_, db);
+    std::string why = diskfs_unavailable(name_, db, ctx.nodes.empty() || !ctx.nodes[0]->remote());
     throw ClusterError(!why.empty() ? why
                                     : fmt::format("the {} nemesis needs the nodes' data directories on fl-diskfs, "
                                                   "and this run did not mount them there",
