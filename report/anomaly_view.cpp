@@ -31,7 +31,8 @@ void write_linear_detail(std::ostream& out, const Json& a, const OpFinder& ops) 
   const auto tail = index_list(a.value("linearized_prefix_tail", Json()));
   const auto pending = index_list(a.value("pending", Json()));
   const auto failed = index_list(a.value("failed_op", Json()));
-  const std::int64_t n = a.value("prefix_length", Json(0)).is_number_integer() ? a["prefix_length"].get<std::int64_t>() : 0;
+  const Json prefix_length = a.value("prefix_length", Json());
+  const std::int64_t n = prefix_length.is_number_integer() ? prefix_length.get<std::int64_t>() : 0;
   out << "<ol class=\"steps\">";
   // A refutation after a cut: the order below starts at the cut, from one
   // of the states the ops before it can leave.

@@ -326,3 +326,21 @@ TEST_CASE("an anomaly lists what the clients said for its ops, in the order sent
   if (wire.count(2)) CHECK(html.find("PUT /kv/r 2") < html.find("GET /kv/r &lt;b&gt;"));  // in the order sent
   CHECK(report_of(h, results).find("What the clients said") == std::string::npos);  // no wire log, no table
 }
+
+// A results.json may come from elsewhere, or from an older faultline: an
+// anomaly naming only the op that failed (no prefix_length, no order) is
+// drawn with what it has, never a crash.
+TEST_CASE("a linearizability anomaly that names only its failed op is drawn with what it has", "[report]") {
+  std::vector<Op> ops = {event(1, OpType::Invoke, "read", nullptr, 0), event(1, OpType::Ok, "read", 5, 1)};
+  ops[0].index = 0;
+  ops[1].index = 1;
+  const History h(std::move(ops), "failed-only.jsonl");
+  const Json results = {{"valid", false},
+                        {"checkers",
+                         {{"linearizable",
+                           {{"valid", false},
+                            {"anomalies", Json::array({{{"kind", "not-linearizable"}, {"ops", {1}}, {"failed_op", {1}}}})}}}}}};
+  std::string html;
+  REQUIRE_NOTHROW(html = report_of(h, results));
+  CHECK(html.find("no order of the ops above lets the model accept it") != std::string::npos);
+}
