@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "cluster/process.h"
+#include "tests/corpus_entries.h"
 
 using namespace fl;
 
@@ -19,28 +20,9 @@ namespace {
 
 const std::string kCorpusDir = FL_CORPUS_DIR;
 
-struct CorpusRow {
-  std::string path, format, model, init, expected;
-};
+using CorpusRow = test::CorpusEntry;
 
-std::vector<CorpusRow> corpus_table() {
-  std::ifstream in(kCorpusDir + "/expected.tsv");
-  std::vector<CorpusRow> out;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::istringstream fields(line);
-    CorpusRow r;
-    std::getline(fields, r.path, '\t');
-    std::getline(fields, r.format, '\t');
-    std::getline(fields, r.model, '\t');
-    std::getline(fields, r.init, '\t');
-    std::getline(fields, r.expected, '\t');
-    out.push_back(r);
-  }
-  return out;
-}
+std::vector<CorpusRow> corpus_table() { return test::corpus_entries(kCorpusDir); }
 
 const std::map<std::string, int> kCorpusExitFor = {{"valid", 0}, {"invalid", 1}, {"unknown", 2}};
 

@@ -13,10 +13,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "diskfs_case.h"
 #include "e2e_support.h"
 #include "nemesis/diskfs.h"
 #include "postgres_known_anomaly.h"
-#include "temp_store.h"
 #include "tests/skip.h"
 
 using namespace fl;
@@ -55,20 +55,6 @@ TestOutcome postgres_power_cut_run(const std::string& synchronous_commit, const 
 
 }  // namespace
 
-// The two settings' runs share their setup and their check that nothing is
-// left behind.
-struct PowerCutCase {
-  ~PowerCutCase() {
-    CHECK(test::processes_working_in(data_root).empty());
-    CHECK(test::processes_left(FL_DISKFS_BINARY, data_root).empty());
-    CHECK(test::lines_with({"ip", "netns", "list"}, "fl-").empty());
-  }
-  test::ClusterGuard guard;
-  test::TempStore store;
-  const std::string data_root = "/tmp/faultline-postgres-disk-e2e";
-  test::RemoveDir remove_data{data_root};
-};
-
 std::string postgres_disk_missing() {
   if (!postgres_is_installed()) return "Debian's postgresql (scripts/setup installs it)";
   setenv("FL_DISKFS", FL_DISKFS_BINARY, 1);
@@ -78,7 +64,7 @@ std::string postgres_disk_missing() {
 TEST_CASE("postgres with synchronous_commit off loses acknowledged commits to a power cut") {
   FL_REQUIRE_ROOT();
   if (std::string why = postgres_disk_missing(); !why.empty()) FL_SKIP("this test needs " + why);
-  PowerCutCase c;
+  test::DiskfsCase c{"/tmp/faultline-postgres-disk-e2e"};
   TestOutcome off = postgres_power_cut_run("off", c.store.path, c.data_root);
   CHECK(off.results.value("data-mount", "") == "fl-diskfs");
   const Json& lost = off.results["checkers"]["txn-list-append"];
@@ -92,7 +78,7 @@ TEST_CASE("postgres with synchronous_commit off loses acknowledged commits to a 
 TEST_CASE("postgres with synchronous_commit on keeps every acknowledged commit through a power cut", "[soak]") {
   FL_REQUIRE_ROOT();
   if (std::string why = postgres_disk_missing(); !why.empty()) FL_SKIP("this test needs " + why);
-  PowerCutCase c;
+  test::DiskfsCase c{"/tmp/faultline-postgres-disk-e2e"};
   TestOutcome on = postgres_power_cut_run("on", c.store.path, c.data_root);
   CHECK(on.results.value("data-mount", "") == "fl-diskfs");
   CHECK(test::beyond_known_postgres_anomaly(on.results["checkers"]["txn-list-append"]) == "");

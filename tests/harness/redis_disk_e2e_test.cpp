@@ -6,9 +6,9 @@
 // CI's time). Needs root and FUSE.
 #include <catch2/catch.hpp>
 
+#include "diskfs_case.h"
 #include "e2e_support.h"
 #include "nemesis/diskfs.h"
-#include "temp_store.h"
 #include "tests/skip.h"
 
 using namespace fl;
@@ -35,26 +35,11 @@ TestOutcome power_cut_run(const std::string& appendfsync, const std::string& sto
 
 }  // namespace
 
-// The two settings' runs share their setup and their check that nothing is
-// left behind.
-struct RedisPowerCut {
-  RedisPowerCut() { setenv("FL_DISKFS", FL_DISKFS_BINARY, 1); }
-  ~RedisPowerCut() {
-    CHECK(test::processes_working_in(data_root).empty());
-    CHECK(test::processes_left(FL_DISKFS_BINARY, data_root).empty());
-    CHECK(test::lines_with({"ip", "netns", "list"}, "fl-").empty());
-  }
-  test::ClusterGuard guard;
-  test::TempStore store;
-  const std::string data_root = "/tmp/faultline-redis-disk-e2e";
-  test::RemoveDir remove_data{data_root};
-};
-
 TEST_CASE("redis with appendfsync everysec loses acknowledged adds to a power cut") {
   FL_REQUIRE_ROOT();
   setenv("FL_DISKFS", FL_DISKFS_BINARY, 1);
   if (std::string why = diskfs_missing(); !why.empty()) FL_SKIP("this test needs " + why);
-  RedisPowerCut c;
+  test::DiskfsCase c{"/tmp/faultline-redis-disk-e2e"};
   TestOutcome everysec = power_cut_run("everysec", c.store.path + "/everysec", c.data_root);
   CHECK(everysec.results.value("data-mount", "") == "fl-diskfs");
   CHECK(everysec.results["checkers"]["set"]["valid"] == false);
@@ -67,7 +52,7 @@ TEST_CASE("redis with appendfsync always keeps every acknowledged add through po
   FL_REQUIRE_ROOT();
   setenv("FL_DISKFS", FL_DISKFS_BINARY, 1);
   if (std::string why = diskfs_missing(); !why.empty()) FL_SKIP("this test needs " + why);
-  RedisPowerCut c;
+  test::DiskfsCase c{"/tmp/faultline-redis-disk-e2e"};
   TestOutcome always = power_cut_run("always", c.store.path + "/always", c.data_root);
   CHECK(always.results.value("data-mount", "") == "fl-diskfs");
   CHECK(always.results["checkers"]["set"]["valid"] == true);

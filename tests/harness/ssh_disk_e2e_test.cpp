@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "../cluster/sshd_fixture.h"
+#include "../nemesis/ssh_heal_guard.h"
 #include "cluster/journal.h"
 #include "course_support.h"
 #include "nemesis/diskfs.h"
@@ -44,13 +45,8 @@ std::vector<std::string> course_mounts_for(int sshd_pid) {
 struct SshDiskGuard {
   std::string address;
   ~SshDiskGuard() {
-    try {
-      heal_journaled();
-    } catch (...) {
-    }
+    test::SshHealGuard{address};  // heals now, before the data goes
     std::error_code ec;
-    std::filesystem::remove(journal::dir() + "/hosts/" + address + ".json", ec);
-    std::filesystem::remove(journal::dir() + "/hosts", ec);  // only if empty
     std::filesystem::remove_all(kCourseDataRoot, ec);
   }
 };

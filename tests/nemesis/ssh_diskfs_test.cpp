@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "../cluster/sshd_fixture.h"
+#include "ssh_heal_guard.h"
 #include "cluster/host_journal.h"
 #include "cluster/journal.h"
 #include "cluster/process.h"
@@ -68,20 +69,6 @@ bool has_diskfs_entry(const std::vector<nlohmann::json>& faults) {
   return false;
 }
 
-// Declared last, so it runs first, while sshd still answers: a
-// failed check leaves no mount, no journal entry for the next test.
-struct HealAfter {
-  std::string address;
-  ~HealAfter() {
-    try {
-      heal_journaled();
-    } catch (...) {
-    }
-    std::error_code ec;
-    std::filesystem::remove(journal::dir() + "/hosts/" + address + ".json", ec);
-    std::filesystem::remove(journal::dir() + "/hosts", ec);  // only if empty
-  }
-};
 
 struct RemoveRoot {
   RemoveRoot() { std::filesystem::remove_all(kSshDataRoot); }
@@ -107,7 +94,9 @@ TEST_CASE("fl-diskfs over SSH: refused in one sentence without the program, a lo
   if (std::string why = diskfs_missing(); !why.empty()) FL_SKIP("this test needs " + why);
   test::SshdCluster sshd(1);
   RemoveRoot remove_root;
-  HealAfter heal_after{sshd.addresses()[0]};
+  // Declared last, so it runs first, while sshd still answers: a failed
+  // check leaves no mount, no journal entry for the next test.
+  test::SshHealGuard heal_after{sshd.addresses()[0]};
   SshOptions o = sshd.options();
   o.diskfs = FL_DISKFS_BINARY;
   const int sshd_pid = sshd.sshd_pid(0);
