@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <thread>
 
 #include <curl/curl.h>
 
@@ -81,6 +82,11 @@ Exchange HttpSession::perform(const std::string& method, const std::string& url,
     if (x.answered()) wire_exchange(sent, std::chrono::steady_clock::now(), request, std::to_string(x.status) + " " + x.body);
     else wire_exchange(sent, std::nullopt, request, x.error);
   }
+  // A node that refuses connections (killed, or restarting) is asked again no
+  // faster than 20 times a second by each client: answering at once filled
+  // an hour's history with tens of thousands of identical failures a second
+  // (82% of a 3-minute kill run's 1.9 million ops).
+  if (code == CURLE_COULDNT_CONNECT && !x.reused) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return x;
 }
 
