@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "history/op_stream.h"
 #include "systems/maelstrom/router_counts.h"
 
 namespace fl {
@@ -23,7 +25,7 @@ std::uint64_t count_of(const Json& counts, const char* direction, const char* wh
 // Rounded to 3 decimals: a per-op figure, not a measurement of 17 digits.
 double rounded(double x) { return std::round(x * 1000) / 1000; }
 
-Json per_op(std::uint64_t msgs, std::uint64_t bytes, std::size_t ops) {
+Json per_op(std::uint64_t msgs, std::uint64_t bytes, std::int64_t ops) {
   Json j = {{"msgs", msgs}, {"bytes", bytes}};
   j["msgs-per-op"] = ops ? Json(rounded(static_cast<double>(msgs) / static_cast<double>(ops))) : Json();
   j["bytes-per-op"] = ops ? Json(rounded(static_cast<double>(bytes) / static_cast<double>(ops))) : Json();
@@ -32,37 +34,71 @@ Json per_op(std::uint64_t msgs, std::uint64_t bytes, std::size_t ops) {
 
 }  // namespace
 
+void LatencyTally::add(std::int64_t ns) {
+  ++by_us_[std::llround(static_cast<double>(ns) / 1e3)];
+  ++ops_;
+}
+
+Json LatencyTally::quantiles() const {
+  Json j = {{"ops", ops_}};
+  if (ops_ == 0) return j;
+  // Nearest rank: the smallest latency at least q of the ops do not exceed.
+  auto q = [&](double f) {
+    const auto rank = std::min(ops_, std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(f * static_cast<double>(ops_)))));
+    std::int64_t seen = 0;
+    for (const auto& [us, n] : by_us_)
+      if ((seen += n) >= rank) return static_cast<double>(us) / 1e3;
+    return static_cast<double>(by_us_.rbegin()->first) / 1e3;
+  };
+  j["p50"] = q(0.50);
+  j["p95"] = q(0.95);
+  j["p99"] = q(0.99);
+  j["max"] = static_cast<double>(by_us_.rbegin()->first) / 1e3;
+  return j;
+}
+
 Json latency_quantiles(const History& h) {
-  std::vector<double> ms;
+  LatencyTally t;
   for (const OpPair& p : h.pairs()) {
     if (p.complete < 0 || h.outcome(p) != OpType::Ok) continue;
     const Op& inv = h[static_cast<std::size_t>(p.invoke)];
     const Op& done = h[static_cast<std::size_t>(p.complete)];
     if (inv.time < 0 || done.time < inv.time) continue;
-    ms.push_back(static_cast<double>(done.time - inv.time) / 1e6);
+    t.add(done.time - inv.time);
   }
-  Json j = {{"ops", ms.size()}};
-  if (ms.empty()) return j;
-  std::sort(ms.begin(), ms.end());
-  // Nearest rank: the smallest latency at least q of the ops do not exceed.
-  auto q = [&](double f) {
-    const auto rank = static_cast<std::size_t>(std::ceil(f * static_cast<double>(ms.size())));
-    return rounded(ms[std::min(ms.size(), std::max<std::size_t>(rank, 1)) - 1]);
-  };
-  j["p50"] = q(0.50);
-  j["p95"] = q(0.95);
-  j["p99"] = q(0.99);
-  j["max"] = rounded(ms.back());
-  return j;
+  return t.quantiles();
+}
+
+OpFigures stream_op_figures(const std::string& path) {
+  OpFigures out;
+  std::unordered_map<std::int64_t, std::int64_t> began;  // process → its open invocation's time
+  stream_history(path, Format::Jsonl, [&](const OpRef& ref) {
+    const Op& op = ref.op();
+    if (op.is_nemesis()) return;
+    if (op.is_invoke()) {
+      ++out.ops;
+      began[op.process] = op.time;
+      return;
+    }
+    auto it = began.find(op.process);
+    if (it == began.end()) return;
+    if (op.type == OpType::Ok && it->second >= 0 && op.time >= it->second) out.latency.add(op.time - it->second);
+    began.erase(it);
+  });
+  return out;
 }
 
 Json network_section(const Json& traffic, const History& h) {
   std::size_t ops = 0;
   for (const Op& op : h.ops()) ops += !op.is_nemesis() && op.is_invoke();
+  return network_section(traffic, static_cast<std::int64_t>(ops), latency_quantiles(h));
+}
+
+Json network_section(const Json& traffic, std::int64_t ops, const Json& latency) {
   Json j = {{"ops", ops}, {"ops-counted", "every client op invoked: ok, fail and info alike, final reads included"}};
   if (!traffic.is_object() || !traffic.contains("nodes") || !traffic["nodes"].is_object()) {
     j["counted"] = false;
-    j["latency-ms"] = latency_quantiles(h);
+    j["latency-ms"] = latency;
     return j;
   }
   j["counted"] = true;
@@ -103,7 +139,7 @@ Json network_section(const Json& traffic, const History& h) {
   j["server-service"] = per_op(sv_msgs, sv_bytes, ops);
   j["total"] = total;
   j["nodes"] = traffic["nodes"];
-  j["latency-ms"] = latency_quantiles(h);
+  j["latency-ms"] = latency;
   return j;
 }
 

@@ -7,6 +7,8 @@
 // Pure functions of their inputs.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 
 #include "checkers/checker.h"
@@ -21,9 +23,31 @@ struct NetworkGates {
   bool any() const { return max_msgs_per_op > 0 || max_median_latency_ms > 0 || max_latency_ms > 0; }
 };
 
-// {"ops": N, "p50", "p95", "p99", "max"} in milliseconds, over the ok client
-// ops with both times (nearest rank); {"ops": 0} when there are none.
+// Latencies counted per microsecond, the figures' precision: memory grows
+// with the distinct latencies, not with the ops, and the quantiles are
+// exactly the rounded quantiles of the latencies themselves.
+class LatencyTally {
+ public:
+  void add(std::int64_t ns);
+  // {"ops": N, "p50", "p95", "p99", "max"} in milliseconds (nearest rank); {"ops": 0} when empty.
+  Json quantiles() const;
+
+ private:
+  std::map<std::int64_t, std::int64_t> by_us_;  // latency in µs → how many ops
+  std::int64_t ops_ = 0;
+};
+
+// The quantiles over the ok client ops with both times.
 Json latency_quantiles(const History& h);
+
+// What the network section needs of a history, streamed from its JSON Lines
+// file (history/op_stream.h) so that it never has to be in memory: the
+// client ops invoked and the ok ops' latencies. Throws BadInput as the reader does.
+struct OpFigures {
+  std::int64_t ops = 0;
+  LatencyTally latency;
+};
+OpFigures stream_op_figures(const std::string& path);
 
 // The network section. `traffic` is Db::traffic()'s answer (null when the
 // system does not count): then only "ops", "counted": false and
@@ -37,6 +61,8 @@ Json latency_quantiles(const History& h);
 // (ok, fail or info alike, final reads included), as Maelstrom divides by
 // every invoked client op.
 Json network_section(const Json& traffic, const History& h);
+// The same from the figures alone: `ops` client ops invoked, `latency` as latency_quantiles gives it.
+Json network_section(const Json& traffic, std::int64_t ops, const Json& latency);
 
 // The gates, judged on a network section: valid when each gate set holds;
 // invalid when one is missed, naming it and the figure; unknown when a figure

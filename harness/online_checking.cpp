@@ -1,13 +1,15 @@
 #include "harness/online_checking.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
 
 namespace fl {
 
-OnlineChecking::OnlineChecking(std::map<std::string, std::unique_ptr<OnlineCheck>> checks, std::FILE* out)
-    : checks_(std::move(checks)), out_(out) {
+OnlineChecking::OnlineChecking(std::map<std::string, std::unique_ptr<OnlineCheck>> checks, std::FILE* out,
+                               std::chrono::steady_clock::time_point start)
+    : checks_(std::move(checks)), out_(out), start_(start) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -39,6 +41,28 @@ std::int64_t OnlineChecking::lag() const {
   return taken_ - fed_.load();
 }
 
+namespace {
+std::int64_t ns_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
+double OnlineChecking::lag_s() const {
+  std::int64_t since = feeding_since_ns_.load();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (since < 0 && !queue_.empty()) since = queue_.front().front().time;
+  }
+  return since < 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, ns_since(start_) - since)) / 1e9;
+}
+
+std::int64_t OnlineChecking::taken() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return taken_;
+}
+
+double OnlineChecking::max_lag_s() const { return static_cast<double>(max_wait_ns_.load()) / 1e9; }
+
 void OnlineChecking::loop() {
   for (;;) {
     std::vector<Op> batch;
@@ -48,11 +72,16 @@ void OnlineChecking::loop() {
       if (queue_.empty()) return;
       batch = std::move(queue_.front());
       queue_.pop_front();
+      feeding_since_ns_.store(batch.front().time);
     }
     for (const Op& op : batch) {
       feed(op, fed_.load());
       fed_.fetch_add(1);
     }
+    // The batch's first op is its oldest: it waited the longest.
+    const std::int64_t waited = ns_since(start_) - batch.front().time;
+    if (waited > max_wait_ns_.load()) max_wait_ns_.store(waited);
+    feeding_since_ns_.store(-1);
   }
 }
 

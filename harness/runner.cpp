@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <ctime>
 #include <fstream>
@@ -371,7 +372,8 @@ void TestRun::main_phase(Run& r) {
     for (const Checker* c : r.checkers)
       if (auto check = c->online(copts)) online[c->name()] = std::move(check);
     if (!online.empty()) {
-      r.online = std::make_unique<OnlineChecking>(std::move(online), o.progress || o.print_summary ? stderr : nullptr);
+      r.online = std::make_unique<OnlineChecking>(std::move(online), o.progress || o.print_summary ? stderr : nullptr,
+                                                  r.recorder->start_time());
       r.recorder->set_listener([online = r.online.get()](std::vector<Op>&& batch) { online->take(std::move(batch)); });
     }
   }
@@ -399,9 +401,10 @@ void TestRun::main_phase(Run& r) {
   if (o.progress) r.progress = std::make_unique<Progress>(*r.recorder, o.time_limit_s, stderr);
   if (r.progress && r.online)
     r.progress->set_status([online = r.online.get()] {
-      const std::int64_t n = online->anomalies(), lag = online->lag();
-      return n == 0 ? fmt::format("online: no anomaly so far (lag {} ops)", lag)
-                    : fmt::format("online: {} anomal{} (lag {} ops)", n, n == 1 ? "y" : "ies", lag);
+      const std::int64_t n = online->anomalies();
+      const std::string lag = fmt::format("lag {:.1f} s, {} ops", online->lag_s(), online->lag());
+      return n == 0 ? fmt::format("online: no anomaly so far ({})", lag)
+                    : fmt::format("online: {} anomal{} ({})", n, n == 1 ? "y" : "ies", lag);
     });
 
   // The nemesis: one more worker, recording its events as process "nemesis".
@@ -554,7 +557,61 @@ void TestRun::compare_online(Run& r, FileResults& fr, std::int64_t op_count) {
   fr.file.online = {{"checkers", checkers},
                     {"anomalies-found", r.online->anomalies()},
                     {"max-lag", r.online->max_lag()},
+                    {"max-lag-s", std::round(r.online->max_lag_s() * 1000) / 1000},
                     {"stopped-on-anomaly", r.out.stopped_on_anomaly}};
+}
+
+std::int64_t online_verdict_ops() {
+  const char* env = std::getenv("FAULTLINE_ONLINE_VERDICT_OPS");
+  if (env && *env) {
+    char* end = nullptr;
+    const long long n = std::strtoll(env, &end, 10);
+    if (end && *end == 0 && n >= 0) return n;
+  }
+  return 2000000;
+}
+
+bool TestRun::judged_online(const Run& r) const {
+  return r.online && r.online->covers(r.checkers.size()) && r.recorder &&
+         r.recorder->counts().invoked > online_verdict_ops();
+}
+
+// A long run's verdicts, from the checks made while it recorded. One whose
+// online check failed is unknown, with the reason: its history was never
+// held, and reading it now is what this way avoids.
+FileResults TestRun::online_results(Run& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> errors;
+  std::map<std::string, CheckResult> online = r.online->finish(r.online->taken(), errors);
+  FileResults fr;
+  Json checkers = Json::object();
+  for (const Checker* c : r.checkers) {
+    auto it = online.find(c->name());
+    if (it == online.end()) {
+      CheckResult cr;
+      const std::string why = fmt::format("its check while the run recorded failed, and the history ({} client ops) "
+                                          "was not read again; `faultline check` judges it offline",
+                                          r.recorder->counts().invoked);
+      cr.valid = Validity::Unknown;
+      cr.detail["reason"] = why;
+      cr.summary = "    " + why + "\n";
+      add_result(fr, c->name(), std::move(cr));
+      continue;
+    }
+    checkers[c->name()] = {{"valid", validity_json(it->second.valid)}};
+    add_result(fr, c->name(), std::move(it->second));
+  }
+  for (const std::string& e : errors) r.out.problems.push_back(e);
+  fr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fr.file.online = {{"checkers", checkers},
+                    {"verdict", fmt::format("judged while the run recorded: more than {} client ops, every checker "
+                                            "online; `faultline check` judges the history again offline",
+                                            online_verdict_ops())},
+                    {"anomalies-found", r.online->anomalies()},
+                    {"max-lag", r.online->max_lag()},
+                    {"max-lag-s", std::round(r.online->max_lag_s() * 1000) / 1000},
+                    {"stopped-on-anomaly", r.out.stopped_on_anomaly}};
+  return fr;
 }
 
 TestOutcome TestRun::check(Run& r) {
@@ -566,18 +623,34 @@ TestOutcome TestRun::check(Run& r) {
     return out;
   }
   const RunStore& store = *r.store;
-  auto h = std::make_shared<const History>(read_history(store.history_path(), Format::Jsonl));
-  BudgetedResults checked = run_checkers_within(h, r.checkers, check_options(r), o.check_time_limit_s);
-  FileResults& fr = checked.results;
-  if (r.online) compare_online(r, fr, static_cast<std::int64_t>(h->size()));
-  out.check_abandoned = checked.abandoned;
+  // A long run judged while it recorded is never held whole; any other is
+  // read and judged again, and its online verdicts compared.
+  std::shared_ptr<const History> h;
+  FileResults fr;
+  if (judged_online(r)) {
+    fr = online_results(r);
+  } else {
+    h = std::make_shared<const History>(read_history(store.history_path(), Format::Jsonl));
+    BudgetedResults checked = run_checkers_within(h, r.checkers, check_options(r), o.check_time_limit_s);
+    fr = std::move(checked.results);
+    if (r.online) compare_online(r, fr, static_cast<std::int64_t>(h->size()));
+    out.check_abandoned = checked.abandoned;
+  }
   // The checkers judge the history; the run vouches for it. A history that
   // proves an anomaly stays invalid, but one that looks valid is only as good
   // as the run that made it.
   // What the network carried and how long ops took; gates on them are judged
   // like one more checker.
   const bool counted = r.live && !r.live->traffic.is_null();
-  if (counted || o.gates.any()) fr.file.network = network_section(r.live ? r.live->traffic : Json(), *h);
+  if (counted || o.gates.any()) {
+    const Json traffic = r.live ? r.live->traffic : Json();
+    if (h) {
+      fr.file.network = network_section(traffic, *h);
+    } else {
+      const OpFigures figures = stream_op_figures(store.history_path());
+      fr.file.network = network_section(traffic, figures.ops, figures.latency.quantiles());
+    }
+  }
   if (o.gates.any()) add_result(fr, "network-gates", check_gates(o.gates, fr.file.network));
   Validity verdict = fr.valid;
   if (!out.problems.empty()) {
@@ -604,7 +677,10 @@ TestOutcome TestRun::check(Run& r) {
   out.results = fr.file.to_json();
   out.exit_code = exit_code_for(verdict);
   spdlog::info("verdict: {}", to_string(verdict));
-  if (o.print_summary) std::cout << summarize(store.history_path(), *h, fr);
+  if (o.print_summary)
+    std::cout << (h ? summarize(store.history_path(), *h, fr)
+                    : summarize(store.history_path(), static_cast<std::size_t>(r.online->taken()),
+                                static_cast<std::size_t>(r.recorder->counts().invoked), fr));
   std::string line = fmt::format(
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
       to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
@@ -614,7 +690,7 @@ TestOutcome TestRun::check(Run& r) {
   if (verdict == Validity::Unknown) line += "\n  unknown: " + *fr.file.reason;
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());
   if (o.print_summary) std::cout << line << "\n" << network_line(fr.file.network);
-  report(r, *h, out.results);
+  report(r, h.get(), out.results);
   // The report's path ends the output: it is where a reader goes next.
   if (o.print_summary && !out.report_path.empty()) std::cout << "report: " << out.report_path << "\n";
   return out;
@@ -622,10 +698,11 @@ TestOutcome TestRun::check(Run& r) {
 
 // Report: report.html and the plots beside the history. A report that cannot
 // be written costs the run nothing but the report: the verdict stands.
-void TestRun::report(Run& r, const History& h, const Json& results) {
+void TestRun::report(Run& r, const History* h, const Json& results) {
   ReportRequest req;
   req.dir = r.store->dir();
-  req.history = &h;
+  req.history = h;
+  if (!h) req.history_path = r.store->history_path();
   req.results = results;
   req.settings = r.settings;
   req.title = plan_->options.test_name;

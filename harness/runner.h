@@ -110,13 +110,23 @@ class TestRun {
   TestOutcome check(Run& r);
   CheckOptions check_options(const Run& r) const;
   void compare_online(Run& r, FileResults& fr, std::int64_t op_count);
-  void report(Run& r, const History& h, const Json& results);
+  bool judged_online(const Run& r) const;
+  FileResults online_results(Run& r);
+  // `h` null: the report streams the history from its file.
+  void report(Run& r, const History* h, const Json& results);
 
   std::unique_ptr<const TestPlan> plan_;  // the options as read and checked once (test_plan.h)
   std::atomic<bool> stop_requested_{false};
   std::mutex live_mu_;
   Live* live_ = nullptr;  // what abort_now() must tear down, while it exists
 };
+
+// A run with more client ops than this whose every checker judged it while
+// it recorded (checkers/online.h) takes the online verdicts as its own: its
+// history is never read whole into memory, its report and network figures
+// stream it. 2,000,000, or the environment's FAULTLINE_ONLINE_VERDICT_OPS
+// (tests lower it). `faultline check` judges such a history again, offline.
+std::int64_t online_verdict_ops();
 
 // The test name used in the store when none is given.
 std::string default_test_name(const TestOptions& o);
