@@ -13,6 +13,7 @@
 
 #include "checkers/availability.h"
 #include "checkers/linear/stream.h"
+#include "checkers/online.h"
 #include "checkers/models/model.h"
 #include "checkers/registry.h"
 #include "checkers/txn/checks.h"
@@ -147,18 +148,32 @@ std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<
 // LinearStream (checkers/linear/stream.h): each key's ops are held only until
 // a point where none of them is open, so memory follows the keys in use, not
 // the history's length; same verdict and counterexample as the in-memory
-// check. The report (--out) draws the whole history, so it takes the
-// ordinary way. nullopt: not streamed.
+// check. Other checkers asked beside it that have an online form
+// (checkers/online.h; `stats`, as `faultline test` runs it on kv) are fed
+// the same file op by op, which gives their offline verdict. The report
+// (--out) draws the whole history, so it takes the ordinary way. nullopt: not streamed.
 std::optional<FileResults> check_linear_streamed(const CheckArgs& a, const std::vector<const Checker*>& checkers,
                                                  Format format, const CheckOptions& opts, const std::string& path) {
   if (!a.out_dir.empty() || !a.availability.empty() || a.model != "kv") return std::nullopt;
-  if (!checkers.empty() && (checkers.size() > 1 || checkers[0]->name() != "linearizable")) return std::nullopt;
+  std::vector<const Checker*> others;
+  for (const Checker* c : checkers)
+    if (c->name() != "linearizable") others.push_back(c);
+  if (!checkers.empty() && others.size() == checkers.size()) return std::nullopt;  // no linearizable
+  for (const Checker* c : others)
+    if (!c->online(opts)) return std::nullopt;
   if (!can_stream(path, format)) return std::nullopt;
   FileResults fr;
   auto t0 = std::chrono::steady_clock::now();
   StreamCounts counts;
   try {
     add_result(fr, "linearizable", stream_check_linearizable(path, format, opts, &counts));
+    std::vector<std::unique_ptr<OnlineCheck>> fed;
+    for (const Checker* c : others) fed.push_back(c->online(opts));
+    if (!fed.empty())
+      stream_history(path, format, [&fed](const OpRef& op) {
+        for (auto& check : fed) check->feed(op);
+      });
+    for (std::size_t i = 0; i < fed.size(); ++i) add_result(fr, others[i]->name(), fed[i]->finish(counts.events));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
