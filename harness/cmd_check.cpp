@@ -2,6 +2,7 @@
 // checkers, print a short summary, optionally write results.json and the
 // report (--out DIR), and exit with the worst verdict's code. The verdict
 // depends on the history alone.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,8 +13,6 @@
 #include <fmt/format.h>
 
 #include "checkers/availability.h"
-#include "checkers/linear/stream.h"
-#include "checkers/online.h"
 #include "checkers/models/model.h"
 #include "checkers/registry.h"
 #include "checkers/txn/checks.h"
@@ -21,6 +20,7 @@
 #include "harness/commands.h"
 #include "harness/report_files.h"
 #include "harness/results.h"
+#include "harness/streamed_check.h"
 #include "history/error.h"
 #include "history/format.h"
 #include "history/op_stream.h"
@@ -144,42 +144,31 @@ std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<
   return fr;
 }
 
-// A kv history checked for linearizability alone is streamed through
-// LinearStream (checkers/linear/stream.h): each key's ops are held only until
-// a point where none of them is open, so memory follows the keys in use, not
-// the history's length; same verdict and counterexample as the in-memory
-// check. Other checkers asked beside it that have an online form
-// (checkers/online.h; `stats`, as `faultline test` runs it on kv) are fed
-// the same file op by op, which gives their offline verdict. The report
-// (--out) draws the whole history, so it takes the ordinary way. nullopt: not streamed.
-std::optional<FileResults> check_linear_streamed(const CheckArgs& a, const std::vector<const Checker*>& checkers,
-                                                 Format format, const CheckOptions& opts, const std::string& path) {
-  if (!a.out_dir.empty() || !a.availability.empty() || a.model != "kv") return std::nullopt;
-  std::vector<const Checker*> others;
-  for (const Checker* c : checkers)
-    if (c->name() != "linearizable") others.push_back(c);
-  if (!checkers.empty() && others.size() == checkers.size()) return std::nullopt;  // no linearizable
-  for (const Checker* c : others)
-    if (!c->online(opts)) return std::nullopt;
-  if (!can_stream(path, format)) return std::nullopt;
-  FileResults fr;
-  auto t0 = std::chrono::steady_clock::now();
+// A kv history checked for linearizability (with --model kv), or any history
+// checked by a transactional checker, with beside it only checkers that can
+// judge a stream (`stats`, say), is streamed (harness/streamed_check.h): a
+// kv key's ops are held only until a point where none of them is open, the
+// transactions as compact Txns, so memory follows the keys in use or the
+// transactions, not the history's every op; same verdicts and
+// counterexamples as the in-memory check. The report (--out) draws the whole
+// history, so it takes the ordinary way. nullopt: not streamed.
+std::optional<FileResults> check_named_streamed(const CheckArgs& a, std::vector<const Checker*> checkers,
+                                                Format format, const CheckOptions& opts, const std::string& path) {
+  if (!a.out_dir.empty() || !a.availability.empty()) return std::nullopt;
+  if (checkers.empty() && a.model == "kv") checkers = {find_checker("linearizable")};
+  const bool pays = std::any_of(checkers.begin(), checkers.end(), [&](const Checker* c) {
+    return txn::txn_checker_shape(c->name()) || (c->name() == "linearizable" && a.model == "kv");
+  });
+  if (!pays) return std::nullopt;
   StreamCounts counts;
+  std::optional<FileResults> fr;
   try {
-    add_result(fr, "linearizable", stream_check_linearizable(path, format, opts, &counts));
-    std::vector<std::unique_ptr<OnlineCheck>> fed;
-    for (const Checker* c : others) fed.push_back(c->online(opts));
-    if (!fed.empty())
-      stream_history(path, format, [&fed](const OpRef& op) {
-        for (auto& check : fed) check->feed(op);
-      });
-    for (std::size_t i = 0; i < fed.size(); ++i) add_result(fr, others[i]->name(), fed[i]->finish(counts.events));
+    fr = check_streamed_file(path, format, checkers, opts, &counts);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  fr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!a.json)
-    std::cout << summarize(path, static_cast<std::size_t>(counts.events), static_cast<std::size_t>(counts.operations), fr);
+  if (fr && !a.json)
+    std::cout << summarize(path, static_cast<std::size_t>(counts.events), static_cast<std::size_t>(counts.operations), *fr);
   return fr;
 }
 
@@ -222,7 +211,7 @@ int run_check(const CheckArgs& a) {
   for (std::size_t k = 0; k < a.files.size(); ++k) {
     const std::string& path = a.files[k];
     std::optional<FileResults> streamed = check_streamed(a, checkers, *format, opts, path);
-    if (!streamed) streamed = check_linear_streamed(a, checkers, *format, opts, path);
+    if (!streamed) streamed = check_named_streamed(a, checkers, *format, opts, path);
     if (streamed) {
       FileResults& fr = *streamed;
       overall = worst(overall, fr.valid);

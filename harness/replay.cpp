@@ -12,7 +12,7 @@ namespace fl {
 
 namespace {
 
-constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::max();
 
 // The micro-ops a transaction ran: its completion's when it is ok, else what
 // its invocation asked for.
@@ -91,7 +91,7 @@ std::set<std::int64_t> anomaly_transactions(const History& h, const std::vector<
 std::set<std::int64_t> transactions_within(const History& h, const std::set<std::int64_t>& core,
                                            std::int64_t margin_ns) {
   std::set<std::int64_t> out = core;
-  std::int64_t lo = kNever, hi = std::numeric_limits<std::int64_t>::min(), last = 0;
+  std::int64_t lo = kNoTime, hi = std::numeric_limits<std::int64_t>::min(), last = 0;
   for (const Op& op : h.ops()) last = std::max(last, op.time);
   auto span = [&](const OpPair& p) {
     return std::pair{h[p.invoke].time, p.complete >= 0 ? h[p.complete].time : last};
@@ -102,7 +102,7 @@ std::set<std::int64_t> transactions_within(const History& h, const std::set<std:
       lo = std::min(lo, a);
       hi = std::max(hi, b);
     }
-  if (lo == kNever) return out;
+  if (lo == kNoTime) return out;
   for (const OpPair& p : h.pairs()) {
     auto [a, b] = span(p);
     if (margin_ns < 0 || (a <= hi + margin_ns && b >= lo - margin_ns)) out.insert(h[p.invoke].index);
@@ -165,7 +165,7 @@ ReplayPlan plan_replay(const History& h, const std::set<std::int64_t>& ops,
       events.push_back({*all[i].answered, ReplayStep::Run, i});
     } else {
       events.push_back({all[i].sent, ReplayStep::Send, i});
-      events.push_back({all[i].answered.value_or(kNever), ReplayStep::Collect, i});
+      events.push_back({all[i].answered.value_or(kNoTime), ReplayStep::Collect, i});
     }
   }
   std::stable_sort(events.begin(), events.end(), [&](const Event& a, const Event& b) {

@@ -31,6 +31,7 @@
 #include "harness/report_files.h"
 #include "harness/results.h"
 #include "harness/store.h"
+#include "harness/streamed_check.h"
 #include "harness/test_plan.h"
 #include "harness/workers.h"
 #include "history/format.h"
@@ -623,12 +624,24 @@ TestOutcome TestRun::check(Run& r) {
     return out;
   }
   const RunStore& store = *r.store;
-  // A long run judged while it recorded is never held whole; any other is
-  // read and judged again, and its online verdicts compared.
+  // A long run is never held whole: judged while it recorded, or else
+  // streamed from its file when its checkers allow (harness/streamed_check.h).
+  // Any other is read and judged again. Online verdicts are compared with a
+  // check after the run whenever there is one.
   std::shared_ptr<const History> h;
   FileResults fr;
+  StreamCounts counts;  // the history's, when it is not held
+  const bool long_run = r.recorder && r.recorder->counts().invoked > online_verdict_ops();
+  CheckOptions streamed_opts = check_options(r);
+  streamed_opts.time_limit_s = o.check_time_limit_s;
+  std::optional<FileResults> streamed;
   if (judged_online(r)) {
     fr = online_results(r);
+    counts = {r.online->taken(), r.recorder->counts().invoked};
+  } else if (long_run && (streamed = check_streamed_file(store.history_path(), Format::Jsonl, r.checkers,
+                                                         streamed_opts, &counts))) {
+    fr = std::move(*streamed);
+    if (r.online) compare_online(r, fr, counts.events);
   } else {
     h = std::make_shared<const History>(read_history(store.history_path(), Format::Jsonl));
     BudgetedResults checked = run_checkers_within(h, r.checkers, check_options(r), o.check_time_limit_s);
@@ -679,8 +692,8 @@ TestOutcome TestRun::check(Run& r) {
   spdlog::info("verdict: {}", to_string(verdict));
   if (o.print_summary)
     std::cout << (h ? summarize(store.history_path(), *h, fr)
-                    : summarize(store.history_path(), static_cast<std::size_t>(r.online->taken()),
-                                static_cast<std::size_t>(r.recorder->counts().invoked), fr));
+                    : summarize(store.history_path(), static_cast<std::size_t>(counts.events),
+                                static_cast<std::size_t>(counts.operations), fr));
   std::string line = fmt::format(
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
       to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,

@@ -122,9 +122,11 @@ class TestRun {
 };
 
 // A run with more client ops than this whose every checker judged it while
-// it recorded (checkers/online.h) takes the online verdicts as its own: its
-// history is never read whole into memory, its report and network figures
-// stream it. 2,000,000, or the environment's FAULTLINE_ONLINE_VERDICT_OPS
+// it recorded (checkers/online.h) takes the online verdicts as its own; one
+// whose checkers can all judge a stream (harness/streamed_check.h; the
+// transactional ones, say) is judged from its file after it ends. Either way
+// its history is never read whole into memory, and its report and network
+// figures stream it. 2,000,000, or the environment's FAULTLINE_ONLINE_VERDICT_OPS
 // (tests lower it). `faultline check` judges such a history again, offline.
 std::int64_t online_verdict_ops();
 
