@@ -232,6 +232,19 @@ void Txns::take(Pending& p) {
   }
 }
 
+void Txns::share_list(Mop& m) {
+  // The read's elements are the last m.len of elements_.
+  if (m.key >= shared_.size()) shared_.resize(std::max<std::size_t>(m.key + 1, shared_.size() * 2));
+  std::vector<std::uint32_t>& list = shared_[m.key];
+  const std::uint32_t* e = elements_.data() + m.value;
+  const std::size_t common = std::min<std::size_t>(m.len, list.size());
+  if (!std::equal(e, e + common, list.begin())) return;  // disagrees: keeps its own elements
+  list.insert(list.end(), e + common, e + m.len);
+  elements_.resize(m.value);
+  m.shared = true;
+  m.value = kNil;
+}
+
 void Txns::take_json(Txn& t, const Json& value) {
   if (!value.is_array())
     throw BadInput(source_, t.line,
@@ -263,7 +276,7 @@ void Txns::take_json(Txn& t, const Json& value) {
       if (!v.is_null() && !v.is_array())
         throw BadInput(source_, t.line,
                        fmt::format("a list-append read must return a list or null, got {}", show(m)));
-      mop.list = static_cast<std::uint32_t>(elements_.size());
+      mop.value = static_cast<std::uint32_t>(elements_.size());
       if (v.is_array()) {
         for (const Json& e : v) {
           if (e.is_null())
@@ -272,6 +285,7 @@ void Txns::take_json(Txn& t, const Json& value) {
         }
         mop.len = static_cast<std::uint32_t>(v.size());
       }
+      share_list(mop);
     } else {
       mop.known = t.outcome == OpType::Ok;
       mop.value = intern_value(v);
@@ -449,9 +463,10 @@ bool Txns::take_text(Txn& t, std::string_view text) {
       mop.value = value_id(m.value);
     } else if (shape_ == ReadShape::List) {
       mop.known = m.list || t.outcome == OpType::Ok;
-      mop.list = static_cast<std::uint32_t>(elements_.size());
+      mop.value = static_cast<std::uint32_t>(elements_.size());
       for (std::uint32_t j = 0; j < m.len; ++j) elements_.push_back(value_id(elements[m.first + j]));
       mop.len = m.len;
+      share_list(mop);
     } else {
       mop.known = t.outcome == OpType::Ok;
       mop.value = value_id(m.value);
@@ -480,7 +495,7 @@ std::string Txns::list(const Mop& m) const {
       continue;
     }
     if (i) s += " ";
-    s += value(elements_[m.list + i]);
+    s += value(elements(m)[i]);
   }
   return s + "]";
 }

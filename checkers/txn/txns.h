@@ -40,12 +40,14 @@ enum class MopKind : std::uint8_t { Append, Read, Write };
 
 constexpr std::uint32_t kNil = 0xffffffffu;  // the value id of null (rw-register's initial state)
 
+// 16 bytes. A list-append read's elements are Txns::elements(m).
 struct Mop {
   MopKind kind = MopKind::Read;
-  bool known = true;         // a read whose value was observed
+  bool known = true;           // a read whose value was observed
+  bool shared = false;         // list-append read: a prefix of its key's shared list
   std::uint32_t key = 0;
-  std::uint32_t value = kNil;  // append / write value; rw-register read value
-  std::uint32_t list = 0;      // list-append read: first element in Txns::elements
+  std::uint32_t value = kNil;  // append / write value; rw-register read value;
+                               // list-append read not shared: its first element's place
   std::uint32_t len = 0;       // list-append read: number of elements
 };
 
@@ -90,8 +92,11 @@ class Txns {
   const Txn& operator[](std::size_t i) const { return txns_[i]; }
   const Mop* mops_begin(const Txn& t) const { return mops_.data() + t.mops_begin; }
   const Mop* mops_end(const Txn& t) const { return mops_.data() + t.mops_end; }
-  const std::uint32_t* elements(const Mop& m) const { return elements_.data() + m.list; }
-  std::uint32_t last_element(const Mop& m) const { return m.len ? elements_[m.list + m.len - 1] : kNil; }
+  // A list-append read's elements (len of them).
+  const std::uint32_t* elements(const Mop& m) const {
+    return m.shared ? shared_[m.key].data() : elements_.data() + m.value;
+  }
+  std::uint32_t last_element(const Mop& m) const { return m.len ? elements(m)[m.len - 1] : kNil; }
 
   std::size_t key_count() const { return key_text_.size(); }
   std::size_t value_count() const { return value_int_.size(); }
@@ -148,6 +153,7 @@ class Txns {
   void take(Pending& p);
   void take_json(Txn& t, const Json& value);
   bool take_text(Txn& t, std::string_view text);
+  void share_list(Mop& m);
   std::uint32_t intern_key(const Json& k);
   std::uint32_t intern_value(const Json& v);
   std::uint32_t intern_key_int(std::int64_t i);
@@ -164,6 +170,12 @@ class Txns {
   std::vector<Txn> txns_;
   std::vector<Fault> faults_;
   std::vector<Mop> mops_;
+  // A list-append read holds the whole list it read, and most reads of a
+  // key are prefixes of one another: each key keeps one list, the longest
+  // such read so far, and a read that is a prefix of it (or extends it) is
+  // kept as its length alone. Only a read that disagrees with the key's list
+  // keeps its own elements, in elements_.
+  std::vector<std::vector<std::uint32_t>> shared_;  // by key id
   std::vector<std::uint32_t> elements_;
   Interner keys_, values_;
   std::vector<std::string> key_text_;
