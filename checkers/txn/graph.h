@@ -31,13 +31,20 @@ class DepGraph {
   explicit DepGraph(std::size_t vertices) : n_(vertices) {}
 
   // Calls add_edges(*this) twice; it must link() the same edges each time.
-  template <class F>
-  void build(F&& add_edges) {
+  // Then placed(), before the adjacency lists are sorted and compacted: the
+  // caller may release there what the edges were made from.
+  template <class F, class G>
+  void build(F&& add_edges, G&& placed) {
     start_counting();
     add_edges(*this);
     start_placing();
     add_edges(*this);
+    placed();
     finish();
+  }
+  template <class F>
+  void build(F&& add_edges) {
+    build(add_edges, [] {});
   }
   void link(std::uint32_t a, std::uint32_t b, Rels r) {
     if (a == b) return;

@@ -408,15 +408,21 @@ void dirty_updates(Analysis& a) {
 // Every read by the state it saw (for rw edges).
 void index_readers(Analysis& a) {
   const Txns& t = a.t;
-  for (std::uint32_t i = 0; i < t.size(); ++i) {
-    const Txn& x = t[i];
-    if (!a.possible(x)) continue;
-    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m)
-      if (m->kind == MopKind::Read && m->known) a.readers.push_back(Reader{m->key, t.last_element(*m), i});
+  for (int pass = 0; pass < 2; ++pass) {  // count, then fill: no copy of a growing array
+    std::size_t n = 0;
+    for (std::uint32_t i = 0; i < t.size(); ++i) {
+      const Txn& x = t[i];
+      if (!a.possible(x)) continue;
+      for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
+        if (m->kind != MopKind::Read || !m->known) continue;
+        if (pass == 1) a.readers.push_back(Reader{m->key, t.last_element(*m), i});
+        ++n;
+      }
+    }
+    if (pass == 0) a.readers.reserve(n);
   }
   std::sort(a.readers.begin(), a.readers.end());
   a.readers.erase(std::unique(a.readers.begin(), a.readers.end()), a.readers.end());
-  a.readers.shrink_to_fit();
 }
 
 void dependencies(const Analysis& a, DepGraph& g) {
@@ -494,12 +500,13 @@ CheckResult txn::check_list_append(const Txns& txns, const CheckOptions& opts) {
   index_readers(a);
   Rels order = o.extra_order();
   DepGraph g(txns.size());
-  g.build([&](DepGraph& edges) {
-    dependencies(a, edges);
-    if (order == kRealtime) add_realtime_order(edges, txns);
-    if (order == kProcess) add_process_order(edges, txns);
-  });
-  std::vector<Reader>().swap(a.readers);
+  g.build(
+      [&](DepGraph& edges) {
+        dependencies(a, edges);
+        if (order == kRealtime) add_realtime_order(edges, txns);
+        if (order == kProcess) add_process_order(edges, txns);
+      },
+      [&] { std::vector<Reader>().swap(a.readers); });
   if (g.edges() == 0) a.findings.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
   CycleReport cycles = find_cycles(g, kListAppendPriority, o.deadline);
   a.findings.add_cycles(txns, cycles,

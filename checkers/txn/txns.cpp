@@ -216,19 +216,20 @@ void Txns::drain(bool all) {
 }
 
 void Txns::take(Pending& p) {
+  const auto begin = static_cast<std::uint32_t>(mops_.size());
   try {
     Txn t = p.t;
-    t.mops_begin = static_cast<std::uint32_t>(mops_.size());
+    t.mops_begin = begin;
     if (p.ref)
       take_json(t, *p.ref);
     else if (p.text.empty())
       take_json(t, p.json);
     else if (!take_text(t, p.text))
       take_json(t, Json::parse(p.text));
-    t.mops_end = static_cast<std::uint32_t>(mops_.size());
     txns_.push_back(t);
   } catch (const BadInput& e) {
     error_ = e;
+    mops_.resize(begin);  // the last txn's micro-ops run to the end
   }
 }
 
@@ -278,6 +279,9 @@ void Txns::take_json(Txn& t, const Json& value) {
                        fmt::format("a list-append read must return a list or null, got {}", show(m)));
       mop.value = static_cast<std::uint32_t>(elements_.size());
       if (v.is_array()) {
+        if (v.size() > kMaxReadLength)
+          throw BadInput(source_, t.line, fmt::format("a read of {} elements is more than this checker holds ({})",
+                                                      v.size(), kMaxReadLength));
         for (const Json& e : v) {
           if (e.is_null())
             throw BadInput(source_, t.line, fmt::format("read {} holds null, which no append writes", show(m)));
@@ -426,6 +430,7 @@ class TxnTextParser {
         }
       }
       m.len = static_cast<std::uint32_t>(elements_.size()) - m.first;
+      if (m.len > kMaxReadLength) return false;  // JSON words the error
     } else {
       if (!scalar(m.value)) return false;
       if (m.kind != MopKind::Read && m.value.kind == TxnTextToken::Null) return false;

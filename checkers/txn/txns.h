@@ -40,19 +40,23 @@ enum class MopKind : std::uint8_t { Append, Read, Write };
 
 constexpr std::uint32_t kNil = 0xffffffffu;  // the value id of null (rw-register's initial state)
 
-// 16 bytes. A list-append read's elements are Txns::elements(m).
+// 12 bytes. A list-append read's elements are Txns::elements(m).
 struct Mop {
-  MopKind kind = MopKind::Read;
-  bool known = true;           // a read whose value was observed
-  bool shared = false;         // list-append read: a prefix of its key's shared list
+  Mop() : len(0), kind(MopKind::Read), known(true), shared(false) {}
   std::uint32_t key = 0;
   std::uint32_t value = kNil;  // append / write value; rw-register read value;
                                // list-append read not shared: its first element's place
-  std::uint32_t len = 0;       // list-append read: number of elements
+  std::uint32_t len : 28;      // list-append read: number of elements
+  MopKind kind : 2;
+  bool known : 1;              // a read whose value was observed
+  bool shared : 1;             // list-append read: a prefix of its key's shared list
 };
+static_assert(sizeof(Mop) == 12, "a history holds tens of millions of micro-ops");
+constexpr std::uint32_t kMaxReadLength = (1u << 28) - 1;
 
+// 56 bytes. Its micro-ops run to the next txn's (Txns::mops_end).
 struct Txn {
-  std::uint32_t mops_begin = 0, mops_end = 0;
+  std::uint32_t mops_begin = 0;
   OpType outcome = OpType::Info;  // Ok, Fail or Info (Info also when it never completed)
   std::int64_t process = 0;
   std::int64_t invoke_pos = -1;    // positions of the ops in the history (file order)
@@ -63,6 +67,7 @@ struct Txn {
   bool ok() const { return outcome == OpType::Ok; }
   bool failed() const { return outcome == OpType::Fail; }
 };
+static_assert(sizeof(Txn) == 56, "a history holds tens of millions of transactions");
 
 enum class ReadShape { List, Value };  // list-append or rw-register reads
 
@@ -91,7 +96,11 @@ class Txns {
   std::size_t size() const { return txns_.size(); }
   const Txn& operator[](std::size_t i) const { return txns_[i]; }
   const Mop* mops_begin(const Txn& t) const { return mops_.data() + t.mops_begin; }
-  const Mop* mops_end(const Txn& t) const { return mops_.data() + t.mops_end; }
+  // t must be one of all().
+  const Mop* mops_end(const Txn& t) const {
+    auto next = static_cast<std::size_t>(&t - txns_.data()) + 1;
+    return mops_.data() + (next < txns_.size() ? txns_[next].mops_begin : mops_.size());
+  }
   // A list-append read's elements (len of them).
   const std::uint32_t* elements(const Mop& m) const {
     return m.shared ? shared_[m.key].data() : elements_.data() + m.value;
