@@ -96,8 +96,15 @@ int main(int argc, char** argv) {
       o.seed = 43;
       o.plants = fl::sim::all_plants();
     }
+    // Streamed op by op: a history of tens of millions of transactions is
+    // written without being held.
     std::ofstream out(argv[3]);
-    fl::write_jsonl(out, fl::sim::simulate_list_append(o));
+    std::string line;
+    fl::sim::simulate_list_append(o, [&](const fl::Op& op) {
+      line.clear();
+      fl::append_jsonl_line(line, op);
+      out << line;
+    });
     return out ? 0 : 1;
   }
   std::int64_t max_txns = argc > 1 ? std::atoll(argv[1]) : 1000000;

@@ -16,38 +16,49 @@ const char* rel_name(Rels one) {
   }
 }
 
-void DepGraph::finish() {
-  // Counting sort by source, then each (small) adjacency list by target with
-  // duplicates merged: linear in the edges, no global sort.
-  std::vector<std::uint32_t> count(n_ + 1, 0);
-  for (const Staged& e : staged_) ++count[e.from + 1];
-  for (std::size_t v = 0; v < n_; ++v) count[v + 1] += count[v];
-  std::vector<std::uint64_t> slots(staged_.size());  // target << 8 | rel
-  {
-    std::vector<std::uint32_t> fill(count.begin(), count.end() - 1);
-    for (const Staged& e : staged_) slots[fill[e.from]++] = (std::uint64_t{e.to} << 8) | e.rel;
-  }
-  std::vector<Staged>().swap(staged_);
+void DepGraph::start_counting() {
+  counting_ = true;
   offset_.assign(n_ + 1, 0);
   to_.clear();
   rels_.clear();
-  to_.reserve(slots.size());
-  rels_.reserve(slots.size());
+}
+
+void DepGraph::start_placing() {
+  counting_ = false;
+  for (std::size_t v = 0; v < n_; ++v) offset_[v + 1] += offset_[v];
+  to_.assign(offset_[n_], 0);
+  rels_.assign(offset_[n_], 0);
+}
+
+void DepGraph::finish() {
+  // Placing moved each offset_[v] to the end of v's edges, where v + 1's
+  // begin: shift them back. Then each (small) adjacency list is sorted by
+  // target with duplicates merged, compacted towards the front.
+  for (std::size_t v = n_; v > 0; --v) offset_[v] = offset_[v - 1];
+  offset_[0] = 0;
+  std::vector<std::uint64_t> scratch;  // target << 8 | rel
+  std::uint32_t out = 0;
   for (std::size_t v = 0; v < n_; ++v) {
-    auto b = slots.begin() + count[v], e = slots.begin() + count[v + 1];
-    std::sort(b, e);
-    for (auto it = b; it != e; ++it) {
-      auto target = static_cast<std::uint32_t>(*it >> 8);
-      auto rel = static_cast<Rels>(*it & 0xff);
-      if (to_.size() > offset_[v] && to_.back() == target)
-        rels_.back() |= rel;
-      else {
-        to_.push_back(target);
-        rels_.push_back(rel);
+    std::uint32_t b = offset_[v], e = offset_[v + 1];
+    scratch.clear();
+    for (std::uint32_t i = b; i < e; ++i) scratch.push_back((std::uint64_t{to_[i]} << 8) | rels_[i]);
+    std::sort(scratch.begin(), scratch.end());
+    offset_[v] = out;
+    for (std::uint64_t x : scratch) {
+      auto target = static_cast<std::uint32_t>(x >> 8);
+      auto rel = static_cast<Rels>(x & 0xff);
+      if (out > offset_[v] && to_[out - 1] == target) {
+        rels_[out - 1] |= rel;
+      } else {
+        to_[out] = target;
+        rels_[out] = rel;
+        ++out;
       }
     }
-    offset_[v + 1] = static_cast<std::uint32_t>(to_.size());
   }
+  offset_[n_] = out;
+  to_.resize(out);
+  rels_.resize(out);
   to_.shrink_to_fit();
   rels_.shrink_to_fit();
 }
@@ -69,7 +80,7 @@ void add_realtime_order(DepGraph& g, const Txns& txns) {
     if (txns[i].complete_pos >= 0) txn_at[txns[i].complete_pos] = static_cast<std::int32_t>(i);
   }
   std::vector<std::uint32_t> frontier;
-  std::vector<std::vector<std::uint32_t>> preceded_by(txns.size());  // only while in flight
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> preceded_by;  // the ok txns in flight
   std::vector<char> drop(txns.size(), 0);
   for (std::size_t pos = 0; pos < ops; ++pos) {
     std::int32_t t = txn_at[pos];
@@ -78,17 +89,20 @@ void add_realtime_order(DepGraph& g, const Txns& txns) {
     if (static_cast<std::int64_t>(pos) == x.invoke_pos) {
       if (x.complete_pos < 0) continue;  // never completed: Elle links nothing to it
       for (std::uint32_t a : frontier) g.link(a, static_cast<std::uint32_t>(t), kRealtime);
-      if (x.ok()) preceded_by[t] = frontier;
+      if (x.ok()) preceded_by[static_cast<std::uint32_t>(t)] = frontier;
       continue;
     }
     if (!x.ok()) continue;
-    for (std::uint32_t a : preceded_by[t]) drop[a] = 1;
-    std::size_t keep = 0;
-    for (std::uint32_t a : frontier)
-      if (!drop[a]) frontier[keep++] = a;
-    frontier.resize(keep);
-    for (std::uint32_t a : preceded_by[t]) drop[a] = 0;
-    std::vector<std::uint32_t>().swap(preceded_by[t]);
+    auto before = preceded_by.find(static_cast<std::uint32_t>(t));
+    if (before != preceded_by.end()) {
+      for (std::uint32_t a : before->second) drop[a] = 1;
+      std::size_t keep = 0;
+      for (std::uint32_t a : frontier)
+        if (!drop[a]) frontier[keep++] = a;
+      frontier.resize(keep);
+      for (std::uint32_t a : before->second) drop[a] = 0;
+      preceded_by.erase(before);
+    }
     frontier.push_back(static_cast<std::uint32_t>(t));
   }
 }

@@ -30,12 +30,31 @@ using namespace txn;
 constexpr std::uint32_t kNone = 0xffffffffu;
 constexpr std::uint32_t kInit = kNil;  // "the empty list" as a read's last element
 
-// What is known of one appended element, by (key, element).
+constexpr std::uint32_t kNoPos = 0x7fffffffu;
+
+// What is known of one appended element, by (key, element): 8 bytes.
 struct Append {
-  std::uint32_t txn = kNone;      // the txn that appended it (any outcome)
-  std::uint32_t pos = kNone;      // its position in the key's version order
-  bool intermediate = false;      // the same txn appended to the key again later
+  explicit Append(std::uint32_t appender = kNone) : txn(appender), pos(kNoPos), intermediate(0) {}
+  std::uint32_t txn;               // the txn that appended it (any outcome)
+  std::uint32_t pos : 31;          // its position in the key's version order (kNoPos: none)
+  std::uint32_t intermediate : 1;  // the same txn appended to the key again later
 };
+
+// A read, by the state it saw: (key, last element or kInit), then reader.
+struct Reader {
+  std::uint32_t key, last, txn;
+  bool operator<(const Reader& o) const {
+    return key != o.key ? key < o.key : last != o.last ? last < o.last : txn < o.txn;
+  }
+  bool operator==(const Reader& o) const { return key == o.key && last == o.last && txn == o.txn; }
+};
+
+std::size_t append_count(const Txns& t) {
+  std::size_t n = 0;
+  for (const Txn& x : t.all())
+    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) n += m->kind == MopKind::Append;
+  return n;
+}
 
 struct Analysis {
   const Txns& t;
@@ -45,11 +64,11 @@ struct Analysis {
   // key → the longest read (its mop), defining the version order, and its txn.
   std::vector<const Mop*> longest;
   std::vector<std::uint32_t> longest_txn;
-  // (key, last element or kInit) → readers, sorted by state then reader.
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> readers;
+  // The reads, sorted by state then reader (while the graph is built).
+  std::vector<Reader> readers;
 
   explicit Analysis(const Txns& txns)
-      : t(txns), appends(txns.size() * 2), longest(txns.key_count(), nullptr), longest_txn(txns.key_count(), 0) {}
+      : t(txns), appends(append_count(txns)), longest(txns.key_count(), nullptr), longest_txn(txns.key_count(), 0) {}
 
   static bool possible(const Txn& x) { return x.outcome != OpType::Fail; }
   std::uint32_t id(const Txn& x) const { return static_cast<std::uint32_t>(&x - t.all().data()); }
@@ -61,7 +80,7 @@ struct Analysis {
   std::uint32_t previous(std::uint32_t k, std::uint32_t v) const {
     const Append* a = append(k, v);
     const Mop* L = longest[k];
-    if (a && a->pos != kNone) return a->pos == 0 ? kInit : t.elements(*L)[a->pos - 1];
+    if (a && a->pos != kNoPos) return a->pos == 0 ? kInit : t.elements(*L)[a->pos - 1];
     return L && L->len ? t.last_element(*L) : kInit;
   }
   // The ok or info txn that appended v to k.
@@ -86,7 +105,7 @@ void index_appends(Analysis& a) {
         throw BadInput(t.source(), t.line(x),
                        "txn-list-append understands append and r micro-ops, not w (use txn-rw-register)");
       if (m->kind != MopKind::Append) continue;
-      auto [info, fresh] = a.appends.try_emplace(pack_key_value(m->key, m->value), Append{i});
+      auto [info, fresh] = a.appends.try_emplace(pack_key_value(m->key, m->value), Append(i));
       if (!fresh)
         throw BadInput(t.source(), t.line(x),
                        fmt::format("value {} is appended to key {} more than once (op {} and op {}); list-append needs "
@@ -152,8 +171,8 @@ void version_orders(Analysis& a) {
     const std::uint32_t* e = t.elements(*L);
     std::uint32_t pos = 0;
     for (std::uint32_t i = 0; i < L->len; ++i) {
-      Append* info = a.appends.try_emplace(pack_key_value(k, e[i]), Append{}).first;
-      if (info->pos == kNone) info->pos = pos++;
+      Append* info = a.appends.try_emplace(pack_key_value(k, e[i]), Append()).first;
+      if (info->pos == kNoPos) info->pos = pos++;
       else if (first_dup[k] == kNone) first_dup[k] = i;
     }
   }
@@ -386,32 +405,42 @@ void dirty_updates(Analysis& a) {
   }
 }
 
-void dependencies(Analysis& a, DepGraph& g) {
+// Every read by the state it saw (for rw edges).
+void index_readers(Analysis& a) {
+  const Txns& t = a.t;
+  for (int pass = 0; pass < 2; ++pass) {  // count, then fill: no copy of a growing array
+    std::size_t n = 0;
+    for (std::uint32_t i = 0; i < t.size(); ++i) {
+      const Txn& x = t[i];
+      if (!a.possible(x)) continue;
+      for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
+        if (m->kind != MopKind::Read || !m->known) continue;
+        if (pass == 1) a.readers.push_back(Reader{m->key, t.last_element(*m), i});
+        ++n;
+      }
+    }
+    if (pass == 0) a.readers.reserve(n);
+  }
+  std::sort(a.readers.begin(), a.readers.end());
+  a.readers.erase(std::unique(a.readers.begin(), a.readers.end()), a.readers.end());
+}
+
+void dependencies(const Analysis& a, DepGraph& g) {
   const Txns& t = a.t;
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const Txn& x = t[i];
     if (!a.possible(x)) continue;
     for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
-      if (m->kind != MopKind::Read || !m->known) continue;
-      std::uint32_t last = t.last_element(*m);
-      a.readers.emplace_back(pack_key_value(m->key, last), i);
-      std::uint32_t w = a.writer_of(m->key, last);
-      if (w != kNone) g.link(w, i, kWR);
-    }
-  }
-  std::sort(a.readers.begin(), a.readers.end());
-  a.readers.erase(std::unique(a.readers.begin(), a.readers.end()), a.readers.end());
-  for (std::uint32_t i = 0; i < t.size(); ++i) {
-    const Txn& x = t[i];
-    if (!a.possible(x)) continue;
-    for (const Mop* m = t.mops_begin(x); m != t.mops_end(x); ++m) {
+      if (m->kind == MopKind::Read && m->known) {
+        std::uint32_t w = a.writer_of(m->key, t.last_element(*m));
+        if (w != kNone) g.link(w, i, kWR);
+      }
       if (m->kind != MopKind::Append) continue;
       std::uint32_t prev = a.previous(m->key, m->value);
       std::uint32_t w = a.writer_of(m->key, prev);
       if (w != kNone) g.link(w, i, kWW);
-      std::uint64_t state = pack_key_value(m->key, prev);
-      auto r = std::lower_bound(a.readers.begin(), a.readers.end(), std::make_pair(state, std::uint32_t{0}));
-      for (; r != a.readers.end() && r->first == state; ++r) g.link(r->second, i, kRW);
+      auto r = std::lower_bound(a.readers.begin(), a.readers.end(), Reader{m->key, prev, 0});
+      for (; r != a.readers.end() && r->key == m->key && r->last == prev; ++r) g.link(r->txn, i, kRW);
     }
   }
 }
@@ -468,12 +497,16 @@ CheckResult txn::check_list_append(const Txns& txns, const CheckOptions& opts) {
   single_txn_anomalies(a);
   lost_updates(a);
   dirty_updates(a);
-  DepGraph g(txns.size());
-  dependencies(a, g);
+  index_readers(a);
   Rels order = o.extra_order();
-  if (order == kRealtime) add_realtime_order(g, txns);
-  if (order == kProcess) add_process_order(g, txns);
-  g.finish();
+  DepGraph g(txns.size());
+  g.build(
+      [&](DepGraph& edges) {
+        dependencies(a, edges);
+        if (order == kRealtime) add_realtime_order(edges, txns);
+        if (order == kProcess) add_process_order(edges, txns);
+      },
+      [&] { std::vector<Reader>().swap(a.readers); });
   if (g.edges() == 0) a.findings.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
   CycleReport cycles = find_cycles(g, kListAppendPriority, o.deadline);
   a.findings.add_cycles(txns, cycles,

@@ -213,15 +213,6 @@ CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
     if (txns[i].ok())
       for (const auto& [k, v] : ext.reads[i]) readers.emplace_back(pack_key_value(k, v), i);
   std::sort(readers.begin(), readers.end());
-  DepGraph g(txns.size());
-  // wr: a read names the write it saw — an ok txn's, or an info txn's,
-  // which the read shows committed. A value nobody wrote adds no edge (the
-  // initial state, or a garbage-read reported above).
-  for (const auto& [key_value, reader] : readers) {
-    std::uint32_t w = writers.external(ext, static_cast<std::uint32_t>(key_value >> 32),
-                                       static_cast<std::uint32_t>(key_value));
-    if (w != kNil) g.link(w, reader, kWR);
-  }
   VersionOrder vo(txns, ext, {o.wfr_keys, o.sequential_keys, o.linearizable_keys});
   for (const CyclicVersions& c : vo.cycles()) {
     std::string values, sources;
@@ -232,25 +223,35 @@ CheckResult txn::check_rw_register(const Txns& txns, const CheckOptions& opts) {
                       values, txns.key(c.key), sources),
           Json{{"key", Json::parse(txns.key(c.key))}, {"sources", c.sources}});
   }
-  // ww and rw along the inferred version order, to the one (ok or info)
-  // writer of the later version. An info writer gets edges in but has none
-  // out unless its write was read: version edges from an info write come
-  // only from reads of it (info txns precede nothing in process or real
-  // time), so a cycle through one shows it committed.
-  for (const auto& edge : vo.edges()) {
-    std::uint32_t k = std::get<0>(edge), v1 = std::get<1>(edge), v2 = std::get<2>(edge);
-    std::uint32_t w2 = writers.external(ext, k, v2);
-    if (w2 == kNil) continue;
-    std::uint32_t w1 = writers.external(ext, k, v1);
-    if (w1 != kNil) g.link(w1, w2, kWW);
-    std::uint64_t state = pack_key_value(k, v1);
-    auto r = std::lower_bound(readers.begin(), readers.end(), std::make_pair(state, std::uint32_t{0}));
-    for (; r != readers.end() && r->first == state; ++r) g.link(r->second, w2, kRW);
-  }
   Rels order = o.extra_order();
-  if (order == kRealtime) add_realtime_order(g, txns);
-  if (order == kProcess) add_process_order(g, txns);
-  g.finish();
+  DepGraph g(txns.size());
+  g.build([&](DepGraph& edges) {
+    // wr: a read names the write it saw — an ok txn's, or an info txn's,
+    // which the read shows committed. A value nobody wrote adds no edge (the
+    // initial state, or a garbage-read reported above).
+    for (const auto& [key_value, reader] : readers) {
+      std::uint32_t w = writers.external(ext, static_cast<std::uint32_t>(key_value >> 32),
+                                         static_cast<std::uint32_t>(key_value));
+      if (w != kNil) edges.link(w, reader, kWR);
+    }
+    // ww and rw along the inferred version order, to the one (ok or info)
+    // writer of the later version. An info writer gets edges in but has none
+    // out unless its write was read: version edges from an info write come
+    // only from reads of it (info txns precede nothing in process or real
+    // time), so a cycle through one shows it committed.
+    for (const auto& edge : vo.edges()) {
+      std::uint32_t k = std::get<0>(edge), v1 = std::get<1>(edge), v2 = std::get<2>(edge);
+      std::uint32_t w2 = writers.external(ext, k, v2);
+      if (w2 == kNil) continue;
+      std::uint32_t w1 = writers.external(ext, k, v1);
+      if (w1 != kNil) edges.link(w1, w2, kWW);
+      std::uint64_t state = pack_key_value(k, v1);
+      auto r = std::lower_bound(readers.begin(), readers.end(), std::make_pair(state, std::uint32_t{0}));
+      for (; r != readers.end() && r->first == state; ++r) edges.link(r->second, w2, kRW);
+    }
+    if (order == kRealtime) add_realtime_order(edges, txns);
+    if (order == kProcess) add_process_order(edges, txns);
+  });
   if (g.edges() == 0) f.add("empty-transaction-graph", {}, "no dependency between transactions could be inferred");
   CycleReport cycles = find_cycles(g, kRwRegisterPriority, o.deadline);
   f.add_cycles(txns, cycles,

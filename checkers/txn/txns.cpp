@@ -216,20 +216,34 @@ void Txns::drain(bool all) {
 }
 
 void Txns::take(Pending& p) {
+  const auto begin = static_cast<std::uint32_t>(mops_.size());
   try {
     Txn t = p.t;
-    t.mops_begin = static_cast<std::uint32_t>(mops_.size());
+    t.mops_begin = begin;
     if (p.ref)
       take_json(t, *p.ref);
     else if (p.text.empty())
       take_json(t, p.json);
     else if (!take_text(t, p.text))
       take_json(t, Json::parse(p.text));
-    t.mops_end = static_cast<std::uint32_t>(mops_.size());
     txns_.push_back(t);
   } catch (const BadInput& e) {
     error_ = e;
+    mops_.resize(begin);  // the last txn's micro-ops run to the end
   }
+}
+
+void Txns::share_list(Mop& m) {
+  // The read's elements are the last m.len of elements_.
+  if (m.key >= shared_.size()) shared_.resize(std::max<std::size_t>(m.key + 1, shared_.size() * 2));
+  std::vector<std::uint32_t>& list = shared_[m.key];
+  const std::uint32_t* e = elements_.data() + m.value;
+  const std::size_t common = std::min<std::size_t>(m.len, list.size());
+  if (!std::equal(e, e + common, list.begin())) return;  // disagrees: keeps its own elements
+  list.insert(list.end(), e + common, e + m.len);
+  elements_.resize(m.value);
+  m.shared = true;
+  m.value = kNil;
 }
 
 void Txns::take_json(Txn& t, const Json& value) {
@@ -263,8 +277,11 @@ void Txns::take_json(Txn& t, const Json& value) {
       if (!v.is_null() && !v.is_array())
         throw BadInput(source_, t.line,
                        fmt::format("a list-append read must return a list or null, got {}", show(m)));
-      mop.list = static_cast<std::uint32_t>(elements_.size());
+      mop.value = static_cast<std::uint32_t>(elements_.size());
       if (v.is_array()) {
+        if (v.size() > kMaxReadLength)
+          throw BadInput(source_, t.line, fmt::format("a read of {} elements is more than this checker holds ({})",
+                                                      v.size(), kMaxReadLength));
         for (const Json& e : v) {
           if (e.is_null())
             throw BadInput(source_, t.line, fmt::format("read {} holds null, which no append writes", show(m)));
@@ -272,6 +289,7 @@ void Txns::take_json(Txn& t, const Json& value) {
         }
         mop.len = static_cast<std::uint32_t>(v.size());
       }
+      share_list(mop);
     } else {
       mop.known = t.outcome == OpType::Ok;
       mop.value = intern_value(v);
@@ -412,6 +430,7 @@ class TxnTextParser {
         }
       }
       m.len = static_cast<std::uint32_t>(elements_.size()) - m.first;
+      if (m.len > kMaxReadLength) return false;  // JSON words the error
     } else {
       if (!scalar(m.value)) return false;
       if (m.kind != MopKind::Read && m.value.kind == TxnTextToken::Null) return false;
@@ -449,9 +468,10 @@ bool Txns::take_text(Txn& t, std::string_view text) {
       mop.value = value_id(m.value);
     } else if (shape_ == ReadShape::List) {
       mop.known = m.list || t.outcome == OpType::Ok;
-      mop.list = static_cast<std::uint32_t>(elements_.size());
+      mop.value = static_cast<std::uint32_t>(elements_.size());
       for (std::uint32_t j = 0; j < m.len; ++j) elements_.push_back(value_id(elements[m.first + j]));
       mop.len = m.len;
+      share_list(mop);
     } else {
       mop.known = t.outcome == OpType::Ok;
       mop.value = value_id(m.value);
@@ -480,7 +500,7 @@ std::string Txns::list(const Mop& m) const {
       continue;
     }
     if (i) s += " ";
-    s += value(elements_[m.list + i]);
+    s += value(elements(m)[i]);
   }
   return s + "]";
 }

@@ -40,17 +40,23 @@ enum class MopKind : std::uint8_t { Append, Read, Write };
 
 constexpr std::uint32_t kNil = 0xffffffffu;  // the value id of null (rw-register's initial state)
 
+// 12 bytes. A list-append read's elements are Txns::elements(m).
 struct Mop {
-  MopKind kind = MopKind::Read;
-  bool known = true;         // a read whose value was observed
+  Mop() : len(0), kind(MopKind::Read), known(true), shared(false) {}
   std::uint32_t key = 0;
-  std::uint32_t value = kNil;  // append / write value; rw-register read value
-  std::uint32_t list = 0;      // list-append read: first element in Txns::elements
-  std::uint32_t len = 0;       // list-append read: number of elements
+  std::uint32_t value = kNil;  // append / write value; rw-register read value;
+                               // list-append read not shared: its first element's place
+  std::uint32_t len : 28;      // list-append read: number of elements
+  MopKind kind : 2;
+  bool known : 1;              // a read whose value was observed
+  bool shared : 1;             // list-append read: a prefix of its key's shared list
 };
+static_assert(sizeof(Mop) == 12, "a history holds tens of millions of micro-ops");
+constexpr std::uint32_t kMaxReadLength = (1u << 28) - 1;
 
+// 56 bytes. Its micro-ops run to the next txn's (Txns::mops_end).
 struct Txn {
-  std::uint32_t mops_begin = 0, mops_end = 0;
+  std::uint32_t mops_begin = 0;
   OpType outcome = OpType::Info;  // Ok, Fail or Info (Info also when it never completed)
   std::int64_t process = 0;
   std::int64_t invoke_pos = -1;    // positions of the ops in the history (file order)
@@ -61,6 +67,7 @@ struct Txn {
   bool ok() const { return outcome == OpType::Ok; }
   bool failed() const { return outcome == OpType::Fail; }
 };
+static_assert(sizeof(Txn) == 56, "a history holds tens of millions of transactions");
 
 enum class ReadShape { List, Value };  // list-append or rw-register reads
 
@@ -89,9 +96,16 @@ class Txns {
   std::size_t size() const { return txns_.size(); }
   const Txn& operator[](std::size_t i) const { return txns_[i]; }
   const Mop* mops_begin(const Txn& t) const { return mops_.data() + t.mops_begin; }
-  const Mop* mops_end(const Txn& t) const { return mops_.data() + t.mops_end; }
-  const std::uint32_t* elements(const Mop& m) const { return elements_.data() + m.list; }
-  std::uint32_t last_element(const Mop& m) const { return m.len ? elements_[m.list + m.len - 1] : kNil; }
+  // t must be one of all().
+  const Mop* mops_end(const Txn& t) const {
+    auto next = static_cast<std::size_t>(&t - txns_.data()) + 1;
+    return mops_.data() + (next < txns_.size() ? txns_[next].mops_begin : mops_.size());
+  }
+  // A list-append read's elements (len of them).
+  const std::uint32_t* elements(const Mop& m) const {
+    return m.shared ? shared_[m.key].data() : elements_.data() + m.value;
+  }
+  std::uint32_t last_element(const Mop& m) const { return m.len ? elements(m)[m.len - 1] : kNil; }
 
   std::size_t key_count() const { return key_text_.size(); }
   std::size_t value_count() const { return value_int_.size(); }
@@ -148,6 +162,7 @@ class Txns {
   void take(Pending& p);
   void take_json(Txn& t, const Json& value);
   bool take_text(Txn& t, std::string_view text);
+  void share_list(Mop& m);
   std::uint32_t intern_key(const Json& k);
   std::uint32_t intern_value(const Json& v);
   std::uint32_t intern_key_int(std::int64_t i);
@@ -164,6 +179,12 @@ class Txns {
   std::vector<Txn> txns_;
   std::vector<Fault> faults_;
   std::vector<Mop> mops_;
+  // A list-append read holds the whole list it read, and most reads of a
+  // key are prefixes of one another: each key keeps one list, the longest
+  // such read so far, and a read that is a prefix of it (or extends it) is
+  // kept as its length alone. Only a read that disagrees with the key's list
+  // keeps its own elements, in elements_.
+  std::vector<std::vector<std::uint32_t>> shared_;  // by key id
   std::vector<std::uint32_t> elements_;
   Interner keys_, values_;
   std::vector<std::string> key_text_;

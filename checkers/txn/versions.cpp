@@ -141,9 +141,10 @@ bool VersionOrder::precedes(std::uint32_t k, std::uint32_t v1, std::uint32_t v2)
 
 std::vector<Edge> VersionOrder::from_txn_order(const Txns& txns, const ExternalOps& ext, bool realtime) const {
   DepGraph order(txns.size());
-  if (realtime) add_realtime_order(order, txns);
-  else add_process_order(order, txns);
-  order.finish();
+  order.build([&](DepGraph& g) {
+    if (realtime) add_realtime_order(g, txns);
+    else add_process_order(g, txns);
+  });
   // The keys each txn is known to have touched: an ok txn's external reads
   // and writes, an info txn's writes; a failed txn touched nothing.
   auto keys = [&](std::uint32_t t) {

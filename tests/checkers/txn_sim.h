@@ -8,9 +8,13 @@
 // `plant` adds, at evenly spaced points, small groups of transactions on
 // keys of their own that show exactly one anomaly of a class (G0, G1a, …),
 // each the textbook history of that anomaly.
+// With a sink, the ops go to it one by one as they are made (index = their
+// position) instead of into a History: the same ops, for histories too long
+// to hold.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -62,7 +66,8 @@ struct TxnSimOptions {
 
 class TxnSim {
  public:
-  explicit TxnSim(const TxnSimOptions& o) : o_(o), rng_(o.seed) {}
+  explicit TxnSim(const TxnSimOptions& o, std::function<void(const Op&)> sink = {})
+      : o_(o), rng_(o.seed), sink_(std::move(sink)) {}
 
   History run() {
     for (int k = 0; k < o_.active_keys; ++k) active_.push_back(fresh_key());
@@ -132,11 +137,16 @@ class TxnSim {
 
   void push(std::int64_t process, OpType type, Json value) {
     Op op;
-    op.time = static_cast<std::int64_t>(ops_.size()) * 1000;
+    op.time = (sink_ ? written_ : static_cast<std::int64_t>(ops_.size())) * 1000;
     op.process = process;
     op.type = type;
     op.f = "txn";
     op.value = std::move(value);
+    if (sink_) {
+      op.index = written_++;
+      sink_(op);
+      return;
+    }
     ops_.push_back(std::move(op));
   }
 
@@ -232,8 +242,14 @@ class TxnSim {
   std::map<std::int64_t, std::vector<std::int64_t>> lists_;
   std::map<std::int64_t, int> appends_;
   std::int64_t next_key_ = 0, next_value_ = 1, next_pid_ = 0;
+  std::function<void(const Op&)> sink_;
+  std::int64_t written_ = 0;
 };
 
 inline History simulate_list_append(const TxnSimOptions& o) { return TxnSim(o).run(); }
+// The same ops, given to `sink` one at a time (nothing of them is kept).
+inline void simulate_list_append(const TxnSimOptions& o, std::function<void(const Op&)> sink) {
+  TxnSim(o, std::move(sink)).run();
+}
 
 }  // namespace fl::sim
