@@ -169,12 +169,15 @@ class SetCore {
     std::int32_t open_adds = 0;
     std::int64_t last = -1, run = -1;  // the last ok read (by rank) holding it; where that run of reads began
     AddEnd seen;                       // the ok read holding it that returned first: pos, index, time
-    // Until an add of it has ended ok or info: its occurrences in reads, each
-    // unexpected if none ever does; those that repeat it in a read, each a
-    // duplicate if one does (the first kMaxPerKind, and how many more).
+    bool expected() const { return ok.pair >= 0 || info.pair >= 0; }
+  };
+  // Of an element read before an add of it has ended ok or info: its
+  // occurrences in reads, each unexpected if none ever does; those that
+  // repeat it in a read, each a duplicate if one does (the first
+  // kMaxPerKind, and how many more).
+  struct Pending {
     std::vector<Occurrence> unexpected, repeated;
     std::int64_t unexpected_more = 0, repeated_more = 0;
-    bool expected() const { return ok.pair >= 0 || info.pair >= 0; }
   };
   struct OpenAdd {
     std::uint32_t id;
@@ -217,11 +220,11 @@ class SetCore {
     if (slot.pair < 0 || pair < slot.pair) slot = AddEnd{pair, index, pos, time};
     if (was || !e.expected()) return;
     // It may have been added: its repeats in reads so far are duplicates, and nothing of it is unexpected.
-    for (const Occurrence& o : e.repeated) duplicated(e, o);
-    log_.count("duplicated", e.repeated_more);
-    std::vector<Occurrence>().swap(e.repeated);
-    std::vector<Occurrence>().swap(e.unexpected);
-    e.repeated_more = e.unexpected_more = 0;
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    for (const Occurrence& o : it->second.repeated) duplicated(e, o);
+    log_.count("duplicated", it->second.repeated_more);
+    pending_.erase(it);
   }
 
   // The reads that have returned, in the order they began, as far as every
@@ -240,7 +243,8 @@ class SetCore {
     final_index_ = r.done_index;
     final_invoke_ = r.invoke_pos;
     for (std::size_t at = 0; at < r.ids.size(); ++at) {
-      Element& e = els_[r.ids[at]];
+      const std::uint32_t id = r.ids[at];
+      Element& e = els_[id];
       const bool again = e.last == rank;
       if (!again) {
         if (e.last < 0 || e.last + 1 != rank) e.run = rank;
@@ -252,8 +256,9 @@ class SetCore {
         if (again) duplicated(e, o);
         continue;
       }
-      keep(e.unexpected, e.unexpected_more, o);
-      if (again) keep(e.repeated, e.repeated_more, o);
+      Pending& p = pending_[id];
+      keep(p.unexpected, p.unexpected_more, o);
+      if (again) keep(p.repeated, p.repeated_more, o);
     }
   }
 
@@ -282,14 +287,16 @@ class SetCore {
     for (std::uint32_t id : order) {
       Element& e = els_[id];
       if (!e.expected()) {
-        for (const Occurrence& o : e.unexpected)
+        auto it = pending_.find(id);
+        if (it == pending_.end()) continue;  // never read
+        for (const Occurrence& o : it->second.unexpected)
           log_.add("unexpected", {0, o.read, o.at},
                    e.first_add < 0 ? std::vector<std::int64_t>{o.index} : std::vector<std::int64_t>{e.fail.index, o.index},
                    e.first_add < 0 ? fmt::format("read (op {}) returned {}, which no one ever tried to add", o.index,
                                                  show(e.value))
                                    : fmt::format("read (op {}) returned {}, whose every add (op {}) failed", o.index,
                                                  show(e.value), e.fail.index));
-        log_.count("unexpected", e.unexpected_more);
+        log_.count("unexpected", it->second.unexpected_more);
         continue;
       }
       // An element's add is its most hopeful attempt: ok, else info (it may
@@ -367,6 +374,7 @@ class SetCore {
   bool report_;  // keep the sentences of anomalies decided before the end
   ValueIds ids_;
   std::vector<Element> els_;
+  std::unordered_map<std::uint32_t, Pending> pending_;  // by element id
   std::unordered_map<std::int64_t, OpenAdd> open_adds_;  // pair → the add still open
   std::map<std::int64_t, Read> reads_;                   // pair → a read not yet judged
   std::vector<std::pair<std::int64_t, std::int64_t>> read_began_;  // per ok read, by rank: invocation's position, time
