@@ -291,7 +291,8 @@ class SetCore {
         if (it == pending_.end()) continue;  // never read
         for (const Occurrence& o : it->second.unexpected)
           log_.add("unexpected", {0, o.read, o.at},
-                   e.first_add < 0 ? std::vector<std::int64_t>{o.index} : std::vector<std::int64_t>{e.fail.index, o.index},
+                   e.first_add < 0 ? std::vector<std::int64_t>{o.index}
+                                   : std::vector<std::int64_t>{e.fail.index, o.index},
                    e.first_add < 0 ? fmt::format("read (op {}) returned {}, which no one ever tried to add", o.index,
                                                  show(e.value))
                                    : fmt::format("read (op {}) returned {}, whose every add (op {}) failed", o.index,

@@ -66,7 +66,8 @@ inline History set_history(std::uint64_t seed) {
         bool power = sim_chance(rng, 0.5);
         b.push(kNemesis, OpType::Info, power ? "start-lose-unfsynced" : "start-partition", Json{{"nodes", {"n1"}}});
         if (power)
-          present.erase(std::remove_if(present.begin(), present.end(), [&](std::int64_t) { return sim_chance(rng, lose); }),
+          present.erase(std::remove_if(present.begin(), present.end(),
+                                       [&](std::int64_t) { return sim_chance(rng, lose); }),
                         present.end());
       }
       faulting = !faulting;
@@ -95,7 +96,8 @@ inline History set_history(std::uint64_t seed) {
     Json result = s.arg;
     if (s.f == "add") {
       const std::int64_t v = s.arg.get<std::int64_t>();
-      const bool applied = t == OpType::Ok || (t == OpType::Info && sim_chance(rng, 0.5)) || (t == OpType::Fail && sim_chance(rng, 0.1));
+      const bool applied = t == OpType::Ok || (t == OpType::Info && sim_chance(rng, 0.5)) ||
+                           (t == OpType::Fail && sim_chance(rng, 0.1));  // a failed add that happened after all
       if (applied && std::find(present.begin(), present.end(), v) == present.end()) present.push_back(v);
     } else if (t == OpType::Ok) {
       const bool lags = sim_chance(rng, 0.3);
@@ -105,7 +107,9 @@ inline History set_history(std::uint64_t seed) {
         result.push_back(v);
         if (sim_chance(rng, repeat)) result.push_back(v);
       }
-      if (sim_chance(rng, invent)) result.push_back(sim_chance(rng, 0.5) ? 100000 + static_cast<std::int64_t>(rng() % 5) : next_value + 1);
+      // An element never added, or one not added yet (an add of it may come later).
+      if (sim_chance(rng, invent))
+        result.push_back(sim_chance(rng, 0.5) ? 100000 + static_cast<std::int64_t>(rng() % 5) : next_value + 1);
       if (sim_chance(rng, 0.2)) std::shuffle(result.begin(), result.end(), rng);
     } else {
       result = nullptr;
@@ -140,8 +144,8 @@ inline History counter_history(std::uint64_t seed, bool negatives) {
     Slot& s = slots[w];
     if (!s.busy) {
       s.f = reads_only || sim_chance(rng, 0.5) ? "read" : "add";
-      s.arg = s.f == "add" ? Json(negatives ? static_cast<std::int64_t>(rng() % 11) - 5 : static_cast<std::int64_t>(rng() % 6))
-                           : Json();
+      const std::int64_t n = negatives ? static_cast<std::int64_t>(rng() % 11) - 5 : static_cast<std::int64_t>(rng() % 6);
+      s.arg = s.f == "add" ? Json(n) : Json();
       b.push(pid[w], OpType::Invoke, s.f, s.arg, node(w));
       s.busy = true;
       ++busy;
