@@ -14,10 +14,11 @@
 // the same. It keeps per element its adds' outcomes and where it was last
 // read; per ok read only where and when it began; a read's elements only
 // until every read begun before it has returned (reads are judged in the
-// order they began). Online, a read that returned an element twice is
-// reported once the element has an add that did not fail (a read may return
-// an element before its add returns); an unexpected element only at the end
-// — an add of it may come later in the history — and a lost one too.
+// order they began, so one that hangs holds back those begun after it).
+// Online, a read that returned an element twice is reported once an add of
+// the element has ended ok or info (a read may return an element before its
+// add returns); an unexpected element only at the end — an add of it may
+// come later in the history — and a lost one too.
 #include <algorithm>
 #include <cstdint>
 #include <map>
