@@ -54,13 +54,17 @@ const Json& op_result(const History& h, const OpPair& p) {
 
 void require_known_f(const History& h, const OpPair& p, const char* checker,
                      std::initializer_list<const char*> known) {
-  const Op& inv = h[static_cast<std::size_t>(p.invoke)];
+  require_known_f(h.source(), h[static_cast<std::size_t>(p.invoke)], checker, known);
+}
+
+void require_known_f(const std::string& source, const Op& inv, const char* checker,
+                     std::initializer_list<const char*> known) {
   std::string names;
   for (const char* f : known) {
     if (inv.f == f) return;
     names += (names.empty() ? "" : ", ") + std::string(f);
   }
-  throw BadInput(h.source(), inv.line,
+  throw BadInput(source, inv.line,
                  fmt::format("the {} checker cannot interpret an op \"{}\" (it knows {})", checker, inv.f, names));
 }
 

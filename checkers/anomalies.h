@@ -50,6 +50,10 @@ const Json& op_result(const History& h, const OpPair& p);
 // shape would then pass vacuously. `checker` names it in the sentence.
 void require_known_f(const History& h, const OpPair& p, const char* checker,
                      std::initializer_list<const char*> known);
+// The same for an invocation met op by op (a checker's core fed in file
+// order), `source` naming its file.
+void require_known_f(const std::string& source, const Op& invocation, const char* checker,
+                     std::initializer_list<const char*> known);
 // Marks `r` unknown because the history holds nothing the checker judges (a
 // checker never says valid about nothing): `why`, one sentence without a
 // period, goes to detail["reason"] and to the summary.

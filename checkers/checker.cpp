@@ -30,4 +30,14 @@ Validity worst(Validity a, Validity b) {
 
 std::unique_ptr<OnlineCheck> Checker::online(const CheckOptions&) const { return nullptr; }
 
+void replay(const History& h, const std::function<void(const OpRef&)>& each) {
+  std::vector<std::int64_t> pair_of(h.size(), -1);
+  for (std::size_t k = 0; k < h.pairs().size(); ++k) {
+    const OpPair& p = h.pairs()[k];
+    pair_of[static_cast<std::size_t>(p.invoke)] = static_cast<std::int64_t>(k);
+    if (p.complete >= 0) pair_of[static_cast<std::size_t>(p.complete)] = static_cast<std::int64_t>(k);
+  }
+  for (std::size_t i = 0; i < h.size(); ++i) each(OpRef(h[i], static_cast<std::int64_t>(i), pair_of[i], {}, true));
+}
+
 }  // namespace fl

@@ -1,21 +1,40 @@
 #include "checkers/final_reads.h"
 
+#include "checkers/online.h"
+
 namespace fl {
+
+void FinalReads::feed(const OpRef& ref) {
+  const Op& op = ref.op();
+  if (op.is_nemesis() || op.f == write_f_) {
+    // Nothing begun before this can be final any more.
+    settled_ = ref.position();
+    open_.clear();
+    finals_.clear();
+    return;
+  }
+  if (ref.pair() < 0) return;
+  if (op.is_invoke()) {
+    if (op.f == read_f_) open_[ref.pair()] = Open{ref.position(), op.node};
+    return;
+  }
+  auto it = open_.find(ref.pair());
+  if (it == open_.end()) return;  // not a read, or begun before the last write or fault
+  if (op.type == OpType::Ok) {
+    const std::string& node = op.node.empty() ? it->second.node : op.node;
+    auto f = finals_.find(node);
+    if (f == finals_.end() || f->second.invoke < it->second.invoke)
+      finals_[node] = Read{ref.pair(), it->second.invoke, op.index, ref.value()};
+  }
+  open_.erase(it);
+}
 
 std::map<std::string, std::int64_t> final_reads(const History& h, const std::string& write_f,
                                                 const std::string& read_f) {
-  std::int64_t settled = -1;  // history position after which reads count as final
-  for (std::size_t pos = 0; pos < h.size(); ++pos)
-    if (h[pos].is_nemesis() || h[pos].f == write_f) settled = static_cast<std::int64_t>(pos);
+  FinalReads finals(write_f, read_f);
+  replay(h, [&](const OpRef& op) { finals.feed(op); });
   std::map<std::string, std::int64_t> out;
-  const auto& pairs = h.pairs();
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const OpPair& p = pairs[i];
-    if (p.invoke <= settled || h[p.invoke].f != read_f || h.outcome(p) != OpType::Ok) continue;
-    const std::string& node = h[p.complete].node.empty() ? h[p.invoke].node : h[p.complete].node;
-    auto it = out.find(node);
-    if (it == out.end() || pairs[it->second].invoke < p.invoke) out[node] = static_cast<std::int64_t>(i);
-  }
+  for (const auto& [node, r] : finals.reads()) out[node] = r.pair;
   return out;
 }
 

@@ -8,14 +8,117 @@
 // same with adds of any sign: the final read lies between the acknowledged
 // increments plus every decrement that may have happened, and every
 // increment that may have happened plus the acknowledged decrements.
+// Both forms — the offline check and the online one fed while a run records
+// (checkers/online.h) — feed one core in file order, so their verdicts are
+// the same; it keeps the sums, the open ops and one final read per node.
+#include <unordered_map>
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "checkers/anomalies.h"
 #include "checkers/final_reads.h"
+#include "checkers/online.h"
 #include "history/error.h"
 
 namespace fl {
 namespace {
+
+// The sums of the adds and the final reads, fed op by op in file order.
+class CounterCore {
+ public:
+  CounterCore(bool negatives, std::string source)
+      : negatives_(negatives), me_(negatives ? "pn-counter" : "g-counter"), source_(std::move(source)) {}
+
+  // Throws BadInput (source:line) for an op it cannot interpret.
+  void feed(const OpRef& ref) {
+    finals_.feed(ref);
+    const Op& op = ref.op();
+    if (op.is_nemesis() || ref.pair() < 0) return;
+    if (op.is_invoke()) {
+      require_known_f(source_, op, me_.c_str(), {"add", "read"});
+      if (op.f != "add") {
+        reads_.insert(ref.pair());
+        return;
+      }
+      const Json& v = ref.value();
+      if (!v.is_number_integer() || (!negatives_ && v.get<std::int64_t>() < 0))
+        throw BadInput(source_, op.line, fmt::format("a {} add needs an integer{}, got {}", me_,
+                                                     negatives_ ? "" : " >= 0", show(v)));
+      adds_[ref.pair()] = v.get<std::int64_t>();
+      return;
+    }
+    if (auto it = adds_.find(ref.pair()); it != adds_.end()) {
+      ended(it->second, op.type);
+      adds_.erase(it);
+    } else if (reads_.erase(ref.pair()) && op.type == OpType::Ok && !ref.value().is_number_integer()) {
+      throw BadInput(source_, op.line, fmt::format("a {} read must return an integer, got {}", me_, show(ref.value())));
+    }
+  }
+
+  // After the last op: adds still open may have happened (info).
+  CheckResult finish() {
+    for (const auto& [pair, n] : adds_) ended(n, OpType::Info);
+    adds_.clear();
+    reads_.clear();
+    AnomalyLog log;
+    Json per_node = Json::object();
+    const auto& finals = finals_.reads();
+    for (const auto& [node, read] : finals) {
+      std::int64_t v = read.value.get<std::int64_t>();
+      per_node[node.empty() ? "?" : node] = {{"final-read", read.index}, {"value", v}};
+      if (v >= lower_ && v <= upper_) continue;
+      log.add("wrong-final-read", {read.index},
+              negatives_ ? fmt::format("the final read on {} (op {}) returned {}, but it must lie between {} and {} "
+                                       "(the acknowledged adds sum to {}, every add that may have happened to {})",
+                                       node.empty() ? "a node" : node, read.index, v, lower_, upper_, ok_, attempted_)
+                         : fmt::format("the final read on {} (op {}) returned {}, but the acknowledged adds sum to {} "
+                                       "and every add that may have happened to {}",
+                                       node.empty() ? "a node" : node, read.index, v, ok_, attempted_));
+    }
+    CheckResult res;
+    log.write(res);
+    res.detail["acknowledged-sum"] = ok_;
+    res.detail["attempted-sum"] = attempted_;
+    if (negatives_) res.detail["bounds"] = Json::array({lower_, upper_});
+    res.detail["nodes"] = per_node;
+    res.summary = fmt::format("    acknowledged adds sum to {}, attempted to {}; final reads on {} nodes\n", ok_,
+                              attempted_, finals.size()) + res.summary;
+    if (finals.empty()) nothing_to_judge(res, "no node has an ok read after the last add and the final heal");
+    return res;
+  }
+
+ private:
+  // An add of n ended with `out`. ok / attempted: the sums of the
+  // acknowledged and of the maybe-happened adds; lower / upper: the bounds a
+  // final read must lie within.
+  void ended(std::int64_t n, OpType out) {
+    if (out == OpType::Ok) ok_ += n;
+    if (out != OpType::Fail) attempted_ += n;
+    if (out == OpType::Ok || (out != OpType::Fail && n < 0)) lower_ += n;
+    if (out == OpType::Ok || (out != OpType::Fail && n > 0)) upper_ += n;
+  }
+
+  bool negatives_;
+  std::string me_, source_;
+  std::int64_t ok_ = 0, attempted_ = 0, lower_ = 0, upper_ = 0;
+  std::unordered_map<std::int64_t, std::int64_t> adds_;  // pair → n, of the adds still open
+  std::unordered_set<std::int64_t> reads_;               // pairs of the reads still open
+  FinalReads finals_{"add"};
+};
+
+class OnlineCounter : public OnlineCheck {
+ public:
+  explicit OnlineCounter(bool negatives) : core_(negatives, "history.jsonl") {}
+  void feed(const OpRef& op) override { core_.feed(op); }
+  // Nothing is decided before the end: a read is final only if no add or
+  // fault follows it, and the bounds move with every add.
+  std::vector<std::string> take_anomalies() override { return {}; }
+  CheckResult finish(std::int64_t) override { return core_.finish(); }
+
+ private:
+  CounterCore core_;
+};
 
 class GCounterChecker : public Checker {
  public:
@@ -26,54 +129,12 @@ class GCounterChecker : public Checker {
   }
 
   CheckResult check(const History& h, const CheckOptions&) const override {
-    const std::string me = name();
-    // ok / attempted: the sums of the acknowledged and of the maybe-happened
-    // adds; lower / upper: the bounds a final read must lie within.
-    std::int64_t ok = 0, attempted = 0, lower = 0, upper = 0;
-    for (const OpPair& p : h.pairs()) {
-      require_known_f(h, p, me.c_str(), {"add", "read"});
-      const Op& inv = h[p.invoke];
-      OpType out = h.outcome(p);
-      if (inv.f == "add") {
-        if (!inv.value.is_number_integer() || (!negatives_ && inv.value.get<std::int64_t>() < 0))
-          throw BadInput(h.source(), inv.line, fmt::format("a {} add needs an integer{}, got {}", me,
-                                                           negatives_ ? "" : " >= 0", show(inv.value)));
-        std::int64_t n = inv.value.get<std::int64_t>();
-        if (out == OpType::Ok) ok += n;
-        if (out != OpType::Fail) attempted += n;
-        if (out == OpType::Ok || (out != OpType::Fail && n < 0)) lower += n;
-        if (out == OpType::Ok || (out != OpType::Fail && n > 0)) upper += n;
-      } else if (out == OpType::Ok && !h[p.complete].value.is_number_integer()) {
-        throw BadInput(h.source(), h[p.complete].line,
-                       fmt::format("a {} read must return an integer, got {}", me, show(h[p.complete].value)));
-      }
-    }
-    AnomalyLog log;
-    Json per_node = Json::object();
-    auto finals = final_reads(h, "add");
-    for (const auto& [node, r] : finals) {
-      const OpPair& read = h.pairs()[r];
-      std::int64_t v = h[read.complete].value.get<std::int64_t>();
-      per_node[node.empty() ? "?" : node] = {{"final-read", op_index(h, read)}, {"value", v}};
-      if (v >= lower && v <= upper) continue;
-      log.add("wrong-final-read", {op_index(h, read)},
-              negatives_ ? fmt::format("the final read on {} (op {}) returned {}, but it must lie between {} and {} "
-                                       "(the acknowledged adds sum to {}, every add that may have happened to {})",
-                                       node.empty() ? "a node" : node, op_index(h, read), v, lower, upper, ok, attempted)
-                         : fmt::format("the final read on {} (op {}) returned {}, but the acknowledged adds sum to {} "
-                                       "and every add that may have happened to {}",
-                                       node.empty() ? "a node" : node, op_index(h, read), v, ok, attempted));
-    }
-    CheckResult res;
-    log.write(res);
-    res.detail["acknowledged-sum"] = ok;
-    res.detail["attempted-sum"] = attempted;
-    if (negatives_) res.detail["bounds"] = Json::array({lower, upper});
-    res.detail["nodes"] = per_node;
-    res.summary = fmt::format("    acknowledged adds sum to {}, attempted to {}; final reads on {} nodes\n", ok,
-                              attempted, finals.size()) + res.summary;
-    if (finals.empty()) nothing_to_judge(res, "no node has an ok read after the last add and the final heal");
-    return res;
+    CounterCore core(negatives_, h.source());
+    replay(h, [&](const OpRef& op) { core.feed(op); });
+    return core.finish();
+  }
+  std::unique_ptr<OnlineCheck> online(const CheckOptions&) const override {
+    return std::make_unique<OnlineCounter>(negatives_);
   }
 
  private:

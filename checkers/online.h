@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,10 @@ class OnlineCheck {
   // After the last op (the history had `op_count` ops): the verdict.
   virtual CheckResult finish(std::int64_t op_count) = 0;
 };
+
+// Hands every op of `h` to `each` in file order, with its position and pair
+// number as stream_history and a run give them: how a checker whose offline
+// check and online form share one core feeds that core a whole History.
+void replay(const History& h, const std::function<void(const OpRef&)>& each);
 
 }  // namespace fl

@@ -6,6 +6,7 @@
 
 #include "checkers/registry.h"
 #include "history/error.h"
+#include "tests/checkers/online_agreement.h"
 
 using namespace fl;
 
@@ -30,8 +31,11 @@ struct MaelstromHistory {
     add(process, t, f, std::move(out), node);
   }
   void nemesis(const char* f) { add(kNemesis, OpType::Info, f, nullptr); }
+  // The verdict offline; a checker with an online form must give the same fed op by op.
   std::string verdict(const char* checker) const {
-    CheckResult r = find_checker(checker)->check(History(ops, "test.jsonl"), CheckOptions{});
+    const Checker& c = *find_checker(checker);
+    if (c.online({})) test::require_online_agrees(c, History(ops, "test.jsonl"));
+    CheckResult r = c.check(History(ops, "test.jsonl"), CheckOptions{});
     return r.valid == Validity::Valid ? "valid" : r.valid == Validity::Invalid ? "invalid" : "unknown";
   }
 };

@@ -7,6 +7,7 @@
 
 #include "checkers/registry.h"
 #include "history/format.h"
+#include "tests/checkers/online_agreement.h"
 
 using fl::Json;
 
@@ -20,6 +21,7 @@ fl::History parse(const std::string& jsonl) {
 Json lost_explanations(const fl::History& h) {
   fl::CheckResult r = fl::find_checker("set")->check(h, {});
   CHECK(r.valid == fl::Validity::Invalid);
+  fl::test::require_online_agrees(*fl::find_checker("set"), h);  // and so does it op by op
   Json out = Json::array();
   for (const Json& a : r.detail.at("anomalies"))
     if (a.at("kind") == "lost") out.push_back(a.at("explanation"));

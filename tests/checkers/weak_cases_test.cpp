@@ -9,6 +9,7 @@
 
 #include "checkers/registry.h"
 #include "history/format.h"
+#include "tests/checkers/online_agreement.h"
 
 namespace {
 
@@ -46,6 +47,8 @@ void run_cases(const std::set<std::string>& checkers) {
       if (c.contains("init")) opts.init = c["init"];
       fl::CheckResult r = k->check(h, opts);
       INFO(r.detail.dump(1));
+      // A checker with an online form says the same fed op by op.
+      if (k->online(opts)) fl::test::require_online_agrees(*k, h, opts);
       CHECK(shape(r.detail.at("anomalies")) == shape(c.at("expect")));
       CHECK(r.valid == (c.at("expect").empty() ? fl::Validity::Valid : fl::Validity::Invalid));
       // Every anomaly explains itself in one sentence.
