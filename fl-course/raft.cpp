@@ -7,7 +7,13 @@
 // through the leader only after it has committed an entry of its term and
 // confirmed with a majority that it still leads (§8, the ReadIndex of
 // Ongaro's thesis). Writes, cas and adds are log entries, applied in log
-// order to an in-memory map rebuilt from the log after a restart.
+// order to an in-memory map rebuilt from the snapshot and the log after a
+// restart. Log compaction (§7): once `--snapshot-entries` applied entries
+// follow the last snapshot (and more entries than the map has keys, so that
+// writing the map costs at most a few bytes per entry since the last one),
+// the node snapshots the map and drops the log before it, in memory and on
+// disk; a leader sends its snapshot (InstallSnapshot, Figure 13, in one
+// message) to a follower that needs an entry it no longer has.
 //
 // A follower relays a client's request to the leader it knows, as etcd does,
 // and answers 503 naming that leader when it knows none or cannot reach it
@@ -79,6 +85,7 @@ class Raft : public Design {
     forward_ = node.flags->choice("followers", "relay", {"relay", "refuse"}) == "relay";
     election_ms_ = node.flags->integer("election-ms", 300, 20, 60000);
     heartbeat_ms_ = node.flags->integer("heartbeat-ms", 50, 5, 60000);
+    snapshot_entries_ = static_cast<std::uint64_t>(node.flags->integer("snapshot-entries", 10000, 0, 1000000000));
     if (2 * heartbeat_ms_ > election_ms_) throw FlagError("--heartbeat-ms must be at most half of --election-ms");
   }
   std::string name() const override { return "raft"; }
@@ -89,8 +96,11 @@ class Raft : public Design {
     Durability d = bug_ == "no-persist" ? Durability::None : node_.durability;
     log_ = std::make_unique<RaftLog>(node_.data_dir, d);
     rng_.seed(std::random_device{}() ^ std::hash<std::string>()(node_.name));
-    std::fprintf(stderr, "raft %s: term %llu, %llu entries loaded\n", node_.name.c_str(),
-                 static_cast<unsigned long long>(log_->term()), static_cast<unsigned long long>(log_->last_index()));
+    if (!log_->note().empty()) std::fprintf(stderr, "raft %s: %s\n", node_.name.c_str(), log_->note().c_str());
+    restore(log_->snapshot());
+    std::fprintf(stderr, "raft %s: term %llu, snapshot to %llu, entries to %llu loaded\n", node_.name.c_str(),
+                 static_cast<unsigned long long>(log_->term()), static_cast<unsigned long long>(log_->snapshot_index()),
+                 static_cast<unsigned long long>(log_->last_index()));
     for (const std::string& p : node_.others()) peers_[p] = Peer{};
     reset_election_timer();
     std::thread([this] { tick_loop(); }).detach();
@@ -100,6 +110,7 @@ class Raft : public Design {
   void peer_routes(Router& r) override {
     r.post("/peer/raft/vote", [this](const Json& b) { return on_vote(b); });
     r.post("/peer/raft/append", [this](const Json& b) { return on_append(b); });
+    r.post("/peer/raft/snapshot", [this](const Json& b) { return on_snapshot(b); });
     // A follower's relayed client request; never relayed again.
     r.post("/peer/raft/op", [this](const Json& op) { return serve(op, false); });
   }
@@ -107,7 +118,7 @@ class Raft : public Design {
   Json health() override {
     std::lock_guard<std::mutex> lock(mu_);
     return {{"role", role_name()}, {"primary", role_ == Role::Leader}, {"term", log_->term()}, {"leader", leader_},
-            {"commit", commit_}, {"applied", applied_}, {"last", log_->last_index()}};
+            {"commit", commit_}, {"applied", applied_}, {"snapshot", log_->snapshot_index()}, {"last", log_->last_index()}};
   }
 
   // A request is the log entry's command as it is: {"f", "key", …}.
@@ -285,6 +296,29 @@ class Raft : public Design {
       waiters_.erase(range.first, range.second);
     }
     changed_.notify_all();
+    maybe_snapshot();
+  }
+
+  // §7: the applied state replaces the log up to the last applied entry,
+  // once enough entries have been applied since the last snapshot.
+  void maybe_snapshot() {
+    std::uint64_t since = applied_ - log_->snapshot_index();
+    if (snapshot_entries_ == 0 || since <= snapshot_entries_ || since <= kv_.size()) return;
+    Snapshot s{applied_, log_->term_at(applied_), Json(kv_).dump()};
+    std::size_t bytes = s.state.size();
+    log_->save_snapshot(std::move(s));
+    std::fprintf(stderr, "raft %s: snapshot to %llu (%zu keys, %zu bytes), log %llu..%llu\n", node_.name.c_str(),
+                 static_cast<unsigned long long>(applied_), kv_.size(), bytes,
+                 static_cast<unsigned long long>(log_->first_index()),
+                 static_cast<unsigned long long>(log_->last_index()));
+  }
+
+  // The state machine as the snapshot left it (Figure 13, step 8).
+  void restore(const Snapshot& s) {
+    kv_.clear();
+    if (!s.state.empty()) kv_ = Json::parse(s.state).get<std::map<std::string, Json>>();
+    commit_ = std::max(commit_, s.index);
+    applied_ = s.index;
   }
 
   void advance_commit() {
@@ -392,6 +426,10 @@ class Raft : public Design {
         continue;
       }
       std::uint64_t term = log_->term();
+      if (p.next <= log_->snapshot_index()) {
+        send_snapshot(lk, name, p, now);
+        continue;
+      }
       std::uint64_t prev = std::min(p.next - 1, log_->last_index());
       std::uint64_t last = std::min(log_->last_index(), prev + kBatch);
       Json entries = Json::array();
@@ -425,6 +463,38 @@ class Raft : public Design {
       }
       changed_.notify_all();
     }
+  }
+
+  // InstallSnapshot (Figure 13, the whole snapshot in one message) to a
+  // follower that needs entries this log no longer holds. Under mu_, which
+  // it releases during the call.
+  void send_snapshot(std::unique_lock<std::mutex>& lk, const std::string& name, Peer& p, Clock::time_point now) {
+    std::uint64_t term = log_->term();
+    const Snapshot& s = log_->snapshot();
+    std::uint64_t index = s.index;
+    // A bigger message than AppendEntries: a longer wait, growing with it.
+    Ms timeout = node_.peers->timeouts().request + Ms(static_cast<std::int64_t>(s.state.size() >> 16));
+    Json req = {{"term", term}, {"leader", node_.name}, {"index", s.index}, {"last_term", s.term}, {"state", s.state}};
+    std::uint64_t read_snapshot = read_seq_;
+    p.read_sent = read_snapshot;
+    p.last_sent = now;
+    std::fprintf(stderr, "raft %s: sending the snapshot to %llu to %s\n", node_.name.c_str(),
+                 static_cast<unsigned long long>(index), name.c_str());
+    lk.unlock();
+    Call c = node_.peers->call(name, "/peer/raft/snapshot", req, timeout);
+    lk.lock();
+    if (role_ != Role::Leader || log_->term() != term) return;
+    if (!c.ok() || !c.body.is_object()) {
+      p.retry_at = Clock::now() + Ms(heartbeat_ms_);
+      return;
+    }
+    std::uint64_t t = c.body.value("term", std::uint64_t{0});
+    if (t > term) return become_follower(t, "");
+    p.read_ack = std::max(p.read_ack, read_snapshot);
+    p.match = std::max(p.match, index);
+    p.next = p.match + 1;
+    advance_commit();
+    changed_.notify_all();
   }
 
   // --- the RPCs (receivers of Figure 2) -----------------------------------
@@ -478,8 +548,41 @@ class Raft : public Design {
     return ok({{"term", a.term}, {"success", a.success}, {"match", a.match}, {"conflict", a.conflict}});
   }
 
+  Reply on_snapshot(const Json& b) {
+    SnapshotRequest r;
+    r.term = b.at("term").get<std::uint64_t>();
+    r.leader = b.at("leader").get<std::string>();
+    r.snapshot.index = b.at("index").get<std::uint64_t>();
+    r.snapshot.term = b.at("last_term").get<std::uint64_t>();
+    r.snapshot.state = b.at("state").get<std::string>();
+    if (!Json::accept(r.snapshot.state)) return bad_request("the snapshot's state is not JSON");
+    std::unique_lock<std::mutex> lk(mu_);
+    std::uint64_t index = r.snapshot.index;
+    SnapshotAnswer a = receive_snapshot(*log_, std::move(r), commit_);
+    if (b.at("term").get<std::uint64_t>() == a.term) {
+      std::string leader = b.at("leader").get<std::string>();
+      if (role_ != Role::Follower || leader_ != leader) become_follower(a.term, leader);
+      reset_election_timer();
+    }
+    if (a.ticket) {
+      log_->sync(a.ticket);
+      log_->synced(a.ticket);
+    }
+    if (a.installed) {
+      restore(log_->snapshot());
+      std::fprintf(stderr, "raft %s: installed the snapshot to %llu (term %llu) from %s, log %llu..%llu\n",
+                   node_.name.c_str(), static_cast<unsigned long long>(index),
+                   static_cast<unsigned long long>(log_->snapshot_term()), leader_.c_str(),
+                   static_cast<unsigned long long>(log_->first_index()),
+                   static_cast<unsigned long long>(log_->last_index()));
+      changed_.notify_all();
+    }
+    return ok({{"term", a.term}, {"installed", a.installed}});
+  }
+
   std::string bug_;
   bool forward_ = false;
+  std::uint64_t snapshot_entries_ = 10000;
   std::int64_t election_ms_ = 300, heartbeat_ms_ = 50;
 
   std::mutex mu_;

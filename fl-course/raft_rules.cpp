@@ -39,17 +39,26 @@ AppendAnswer receive_append(RaftLog& log, const AppendRequest& r) {
     a.conflict = log.last_index() + 1;
     return a;
   }
-  if (r.prev_index > 0 && log.term_at(r.prev_index) != r.prev_term) {
-    std::uint64_t bad = log.term_at(r.prev_index), i = r.prev_index;
-    while (i > 1 && log.term_at(i - 1) == bad) --i;
+  // Entries up to the snapshot are committed, here and on the leader alike
+  // (§7): those the request repeats are skipped, and the check is made at
+  // the first index the log still holds.
+  std::uint64_t prev = r.prev_index, prev_term = r.prev_term;
+  std::size_t k = 0;
+  if (prev < log.snapshot_index()) {
+    k = static_cast<std::size_t>(std::min<std::uint64_t>(r.entries.size(), log.snapshot_index() - prev));
+    prev += k;
+    prev_term = k > 0 ? r.entries[k - 1].term : prev_term;
+  }
+  if (prev >= log.snapshot_index() && prev > 0 && log.term_at(prev) != prev_term) {
+    std::uint64_t bad = log.term_at(prev), i = prev;
+    while (i > log.first_index() && log.term_at(i - 1) == bad) --i;
     a.conflict = i;
     return a;
   }
   // 3. an existing entry that conflicts with a new one (same index,
   // different terms): delete it and all that follow. 4. append any new
   // entries not already in the log.
-  std::uint64_t index = r.prev_index;
-  std::size_t k = 0;
+  std::uint64_t index = prev;
   for (; k < r.entries.size(); ++k) {
     ++index;
     if (index > log.last_index()) break;
@@ -61,6 +70,20 @@ AppendAnswer receive_append(RaftLog& log, const AppendRequest& r) {
   if (k < r.entries.size()) a.ticket = log.append(std::vector<LogEntry>(r.entries.begin() + k, r.entries.end()));
   a.success = true;
   a.match = r.prev_index + r.entries.size();
+  return a;
+}
+
+SnapshotAnswer receive_snapshot(RaftLog& log, SnapshotRequest r, std::uint64_t commit) {
+  SnapshotAnswer a;
+  if (r.term > log.term()) a.ticket = log.set_hard_state(r.term, "");
+  a.term = log.term();
+  if (r.term < log.term()) return a;  // 1. reply immediately if term < currentTerm
+  // What this server has committed it has applied or will: a snapshot that
+  // ends there or before brings nothing.
+  if (r.snapshot.index <= commit) return a;
+  // 2-5. save the snapshot; 6-7. keep the entries after it if the log has
+  // its last entry, else discard the log.
+  a.installed = log.save_snapshot(std::move(r.snapshot));
   return a;
 }
 

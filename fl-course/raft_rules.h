@@ -3,7 +3,7 @@
 // Understandable Consensus Algorithm" (USENIX ATC 2014):
 //   RequestVote receiver (§5.2, with the election restriction of §5.4.1),
 //   AppendEntries receiver (§5.3: the consistency check and conflict
-//   truncation; Log Matching), and the leader's commit rule (§5.3, §5.4.2:
+//   truncation; Log Matching), InstallSnapshot receiver (§7, Figure 13), and the leader's commit rule (§5.3, §5.4.2:
 //   only an entry of the current term is committed by counting replicas).
 // raft.cpp does the rest (timers, RPCs, roles); the unit tests drive these
 // directly. They change the log (term, vote, entries) but never sync it:
@@ -61,7 +61,26 @@ struct AppendAnswer {
 // different term) and all that follow it, and appends the entries not
 // already there. An entry that matches is never cut: a delayed, shorter
 // request must not undo what a later one appended.
+// Entries at or before the log's snapshot are committed and match the
+// leader's: they are skipped, never checked or cut.
 AppendAnswer receive_append(RaftLog& log, const AppendRequest& r);
+
+struct SnapshotRequest {
+  std::uint64_t term = 0;
+  std::string leader;
+  Snapshot snapshot;  // lastIncludedIndex, lastIncludedTerm, the state
+};
+struct SnapshotAnswer {
+  std::uint64_t term = 0;
+  bool installed = false;    // the caller resets its state machine from the snapshot (step 8)
+  std::uint64_t ticket = 0;  // to sync before answering (0: nothing changed but the snapshot, already saved)
+};
+// InstallSnapshot receiver (Figure 13, one chunk): refuses an older term; a
+// snapshot that ends at or before `commit` (this server's commit index)
+// changes nothing; otherwise the log takes it (RaftLog::save_snapshot:
+// saved, then the entries it covers dropped — the rest kept only if the
+// log has its last entry with its term).
+SnapshotAnswer receive_snapshot(RaftLog& log, SnapshotRequest r, std::uint64_t commit);
 
 // The follower's commit index after a successful append (Figure 2:
 // min(leaderCommit, index of last new entry)), never lower than `commit`.

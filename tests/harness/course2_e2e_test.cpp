@@ -3,6 +3,7 @@
 // with nothing left behind. The full rows (10 runs each, up to 60 s) are in
 // scripts/course-table. Needs root.
 #include <filesystem>
+#include <fstream>
 
 #include "course_support.h"
 #include "tests/skip.h"
@@ -51,6 +52,35 @@ TEST_CASE("raft keeps linearizability while nodes are cut off, killed and paused
   CHECK(verdict_of(out, "linearizable") == "valid");
   CHECK(out.counts.ok > 1000);
   CHECK(out.valid == Validity::Valid);
+}
+
+// Log compaction (§7) at a tiny threshold: every node snapshots many times
+// in the run, and a follower that was cut off or killed for 2 s comes back
+// behind the leader's snapshot and is sent it (InstallSnapshot).
+TEST_CASE("raft compacting its log every 50 entries stays linearizable under partitions and kills, a follower installs a snapshot") {
+  FL_REQUIRE_ROOT();
+  Row r;
+  CourseRow row;
+  row.design = "raft";
+  row.opts = {"snapshot-entries=50"};
+  row.nemesis = {"partition", "kill"};
+  row.time_limit_s = 12;
+  row.interval_s = 2;
+  row.rate = 500;
+  TestOutcome out = r.run(row);
+  CHECK(verdict_of(out, "linearizable") == "valid");
+  CHECK(out.counts.ok > 1000);
+  CHECK(out.valid == Validity::Valid);
+  int snapshots = 0, installs = 0;
+  for (const char* n : {"n1", "n2", "n3"}) {
+    std::ifstream in(out.run_dir + "/nodes/" + n + "/" + n + ".log");
+    for (std::string line; std::getline(in, line);) {
+      snapshots += line.find(": snapshot to ") != std::string::npos;
+      installs += line.find(": installed the snapshot to ") != std::string::npos;
+    }
+  }
+  CHECK(snapshots > 3);
+  CHECK(installs > 0);
 }
 
 TEST_CASE("raft with early-ack loses the adds a cut-off leader acknowledged alone") {

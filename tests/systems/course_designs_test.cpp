@@ -2,12 +2,15 @@
 // processes on 127.0.0.1 (no namespaces, no root), driven through the
 // course clients — a leader is elected and followers relay to it or name
 // it; a killed leader is replaced and, restarted on its own data, keeps
-// what it acknowledged (and with no-persist forgets it); the lock store's
+// what it acknowledged (and with no-persist forgets it); a follower behind
+// the others' snapshots is sent one and restarts from it; the lock store's
 // fencing refuses an old token; 2PC moves money and a read sees the total;
 // bad options are refused with exit 64 naming the known ones.
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -169,6 +172,38 @@ TEST_CASE("raft replaces a killed leader, and the old one restarted on its data 
   Completion r = retried(again, "read", nullptr, 10s);
   REQUIRE(r.type == OpType::Ok);
   CHECK(r.value.size() == 30);
+}
+
+TEST_CASE("raft sends its snapshot to a follower that missed the compacted entries, which restarts from its own") {
+  LocalNodes nodes(3, {"--design", "raft", "--snapshot-entries", "20"});
+  int l = nodes.leader();
+  REQUIRE(l >= 0);
+  int f = (l + 1) % 3;
+  nodes.kill(f);
+  CourseClient set({nodes.url(l), "set", 2.0});
+  for (int i = 0; i < 60; ++i) REQUIRE(design_op(set, "add", i).type == OpType::Ok);
+  nodes.start(f);
+  nodes.wait_healthy(f);
+  auto snapshot_of = [&](int i) {
+    Json h = course_health(nodes.url(i), 0.5);
+    return h.is_object() ? h.value("snapshot", std::uint64_t{0}) : 0;
+  };
+  for (int k = 0; k < 100 && snapshot_of(f) == 0; ++k) std::this_thread::sleep_for(50ms);
+  CHECK(snapshot_of(f) > 20);
+  std::ifstream log(nodes.dir + "/" + nodes.name(f) + ".log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CHECK(text.find("installed the snapshot") != std::string::npos);
+  // Restarted, it loads that snapshot; with the leader gone it and the
+  // third node still hold all 60.
+  nodes.kill(f);
+  nodes.start(f);
+  nodes.wait_healthy(f);
+  CHECK(snapshot_of(f) > 20);
+  nodes.kill(l);
+  CourseClient again({nodes.url(f), "set", 2.0});
+  Completion r = retried(again, "read", nullptr, 10s);
+  REQUIRE(r.type == OpType::Ok);
+  CHECK(r.value.size() == 60);
 }
 
 TEST_CASE("raft with no-persist forgets everything when a majority restarts") {

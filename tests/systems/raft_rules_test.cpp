@@ -4,6 +4,7 @@
 // Figure 8) of Ongaro & Ousterhout 2014 — plus RaftLog, the persistent
 // state they act on, surviving a restart from its directory.
 #include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 #include <unistd.h>
@@ -205,4 +206,208 @@ TEST_CASE("the durable index covers only entries whose write has been synced", "
   CHECK(log.durable_index() == 1);
   log.append({{2, Json(4), 0}});
   CHECK(log.durable_index() == 1);  // the new entry 2 is not on disk yet
+}
+
+// --- log compaction (§7, Figure 13) -----------------------------------------
+
+namespace {
+
+Snapshot snap(std::uint64_t index, std::uint64_t term, const std::string& state = "{}") { return {index, term, state}; }
+
+SnapshotRequest install(std::uint64_t term, const Snapshot& s) {
+  SnapshotRequest r;
+  r.term = term;
+  r.leader = "n1";
+  r.snapshot = s;
+  return r;
+}
+
+std::size_t lines_of(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a log with a snapshot keeps absolute indices: the snapshot's last entry has its term, what is before it none", "[no-cluster]") {
+  RaftLog log = log_of({1, 1, 2, 2, 2, 3, 3, 3, 3, 3});
+  REQUIRE(log.save_snapshot(snap(6, 3, R"({"k":1})")));
+  CHECK(log.snapshot_index() == 6);
+  CHECK(log.first_index() == 7);
+  CHECK(log.last_index() == 10);
+  CHECK(log.last_term() == 3);
+  CHECK(log.term_at(6) == 3);
+  CHECK(log.term_at(5) == 0);
+  CHECK(log.at(7).command == 7);
+  CHECK(log.snapshot().state == R"({"k":1})");
+  CHECK_FALSE(log.save_snapshot(snap(4, 2)));  // older than the one it has
+  // A cut never reaches into the snapshot; appends go on from the end.
+  log.truncate_from(3);
+  CHECK(log.last_index() == 6);
+  CHECK(log.last_term() == 3);
+  log.append({{4, Json("x"), 0}});
+  CHECK(log.last_index() == 7);
+  CHECK(log.at(7).command == "x");
+  // Compacting everything leaves an empty log after the snapshot.
+  REQUIRE(log.save_snapshot(snap(7, 4)));
+  CHECK(log.last_index() == 7);
+  CHECK(log.last_term() == 4);
+  CHECK(log.first_index() == 8);
+}
+
+TEST_CASE("AppendEntries skips the entries a snapshot holds and checks the first one the log still has", "[no-cluster]") {
+  RaftLog log = log_of({1, 1, 2, 2, 2, 3});
+  REQUIRE(log.save_snapshot(snap(4, 2)));
+  // Everything it sends is before the snapshot: committed, already here.
+  AppendAnswer a = receive_append(log, append(3, 1, 1, {1, 2}));
+  CHECK(a.success);
+  CHECK(a.match == 3);
+  CHECK(log.last_index() == 6);
+  // Reaching past the snapshot: the entries after it are checked and appended.
+  a = receive_append(log, append(3, 2, 1, {2, 2, 2, 3, 3}));
+  CHECK(a.success);
+  CHECK(a.match == 7);
+  CHECK(terms_of(log) == std::vector<std::uint64_t>{0, 0, 0, 2, 2, 3, 3});
+  // A conflict after the snapshot is cut, never before it; the retry hint
+  // stops at the first index the log holds.
+  a = receive_append(log, append(4, 4, 2, {4}));
+  CHECK(a.success);
+  CHECK(log.last_index() == 5);
+  CHECK(log.term_at(5) == 4);
+  a = receive_append(log, append(5, 5, 5, {5}));
+  CHECK_FALSE(a.success);
+  CHECK(a.conflict == 5);
+}
+
+TEST_CASE("InstallSnapshot: an older term is refused, a snapshot already committed changes nothing, else it replaces the log", "[no-cluster]") {
+  SECTION("older term, or no newer than the commit index") {
+    RaftLog log = log_of({1, 1, 2}, 3);
+    SnapshotAnswer a = receive_snapshot(log, install(2, snap(3, 2)), 0);
+    CHECK(a.term == 3);
+    CHECK_FALSE(a.installed);
+    a = receive_snapshot(log, install(4, snap(2, 1)), 2);
+    CHECK(a.term == 4);
+    CHECK(a.ticket != 0);  // the newer term, to sync
+    CHECK_FALSE(a.installed);
+    CHECK(log.snapshot_index() == 0);
+  }
+  SECTION("the log has the snapshot's last entry: the entries after it stay") {
+    RaftLog log = log_of({1, 1, 2, 2, 3});
+    SnapshotAnswer a = receive_snapshot(log, install(3, snap(3, 2, R"({"a":[1]})")), 1);
+    CHECK(a.installed);
+    CHECK(log.snapshot_index() == 3);
+    CHECK(terms_of(log) == std::vector<std::uint64_t>{0, 0, 2, 2, 3});
+  }
+  SECTION("the log disagrees at the snapshot's last entry, or is shorter: all of it goes") {
+    RaftLog log = log_of({1, 1, 1, 1});
+    SnapshotAnswer a = receive_snapshot(log, install(3, snap(3, 2)), 1);
+    CHECK(a.installed);
+    CHECK(log.snapshot_index() == 3);
+    CHECK(log.last_index() == 3);
+    CHECK(log.last_term() == 2);
+    RaftLog short_log = log_of({1});
+    CHECK(receive_snapshot(short_log, install(3, snap(5, 2)), 0).installed);
+    CHECK(short_log.last_index() == 5);
+    CHECK(short_log.first_index() == 6);
+  }
+}
+
+TEST_CASE("a restart loads the snapshot and replays the WAL after it; the WAL holds only what follows the snapshot", "[no-cluster]") {
+  TempDir dir;
+  {
+    RaftLog log(dir.path, Durability::Fsync);
+    log.set_hard_state(2, "n3");
+    for (int i = 1; i <= 100; ++i) log.append({{static_cast<std::uint64_t>(1 + i / 50), Json(i), 0}});
+    log.sync(log.last_ticket());
+    log.synced(log.last_ticket());
+    REQUIRE(log.save_snapshot(snap(90, 2, R"({"x":90})")));
+    CHECK(log.durable_index() == 100);
+    CHECK(lines_of(dir.path + "/raft.wal") == 12);  // hard state, base, entries 91…100
+    log.append({{2, Json(101), 0}});
+    log.sync(log.last_ticket());
+  }
+  RaftLog again(dir.path, Durability::Fsync);
+  CHECK(again.note().empty());
+  CHECK(again.term() == 2);
+  CHECK(again.vote() == "n3");
+  CHECK(again.snapshot_index() == 90);
+  CHECK(again.snapshot_term() == 2);
+  CHECK(again.snapshot().state == R"({"x":90})");
+  CHECK(again.first_index() == 91);
+  CHECK(again.last_index() == 101);
+  CHECK(again.at(91).command == 91);
+  CHECK(again.at(101).command == 101);
+  CHECK(again.durable_index() == 101);
+
+  // no-persist: the snapshot lives in memory only, a restart starts empty.
+  RaftLog forgetful(dir.path + "/none", Durability::None);
+  forgetful.append({{1, Json("x"), 0}, {1, Json("y"), 0}});
+  REQUIRE(forgetful.save_snapshot(snap(2, 1)));
+  CHECK(forgetful.snapshot_index() == 2);
+  CHECK_FALSE(fs::exists(dir.path + "/none/raft.snap"));
+  RaftLog restarted(dir.path + "/none", Durability::None);
+  CHECK(restarted.snapshot_index() == 0);
+  CHECK(restarted.last_index() == 0);
+}
+
+TEST_CASE("a crash between saving the snapshot and rewriting the WAL: the restart finishes the compaction", "[no-cluster]") {
+  TempDir dir;
+  {
+    RaftLog log(dir.path, Durability::Fsync);
+    log.append({{1, Json(1), 0}, {1, Json(2), 0}, {2, Json(3), 0}, {2, Json(4), 0}});
+    log.set_hard_state(2, "");
+    log.sync(log.last_ticket());
+  }
+  SECTION("the WAL holds the snapshot's last entry: the entries after it are kept") {
+    save_snapshot(dir.path + "/raft.snap", Durability::Fsync, snap(3, 2, R"({"s":3})"));  // the crash comes here
+    RaftLog again(dir.path, Durability::Fsync);
+    CHECK(again.snapshot_index() == 3);
+    CHECK(again.last_index() == 4);
+    CHECK(again.at(4).command == 4);
+    CHECK(lines_of(dir.path + "/raft.wal") == 3);  // rewritten: hard state, base, entry 4
+  }
+  SECTION("an installed snapshot the WAL disagrees with (or is shorter than): the log is discarded") {
+    save_snapshot(dir.path + "/raft.snap", Durability::Fsync, snap(4, 3));
+    RaftLog again(dir.path, Durability::Fsync);
+    CHECK(again.snapshot_index() == 4);
+    CHECK(again.snapshot_term() == 3);
+    CHECK(again.last_index() == 4);
+    CHECK(again.first_index() == 5);
+  }
+  SECTION("leftover temporary files of an interrupted write are ignored") {
+    std::ofstream(dir.path + "/raft.snap.tmp") << "{\"index\": 9";
+    std::ofstream(dir.path + "/raft.wal.tmp") << "{\"base\": 9, \"t\": 9}\n";
+    RaftLog again(dir.path, Durability::Fsync);
+    CHECK(again.snapshot_index() == 0);
+    CHECK(again.last_index() == 4);
+  }
+}
+
+TEST_CASE("a snapshot lost while its WAL was not (durability=write, a power cut): the log restarts at the snapshot it has", "[no-cluster]") {
+  TempDir dir;
+  {
+    RaftLog log(dir.path, Durability::Write);
+    log.append({{1, Json(1), 0}, {1, Json(2), 0}, {1, Json(3), 0}});
+    log.sync(log.last_ticket());
+    REQUIRE(log.save_snapshot(snap(2, 1)));
+  }
+  SECTION("no snapshot file at all") {
+    fs::remove(dir.path + "/raft.snap");
+    RaftLog again(dir.path, Durability::Write);
+    CHECK_FALSE(again.note().empty());
+    CHECK(again.snapshot_index() == 0);
+    CHECK(again.last_index() == 0);
+    RaftLog twice(dir.path, Durability::Write);  // the repair is on disk
+    CHECK(twice.note().empty());
+    CHECK(twice.last_index() == 0);
+  }
+  SECTION("a torn one") {
+    fs::resize_file(dir.path + "/raft.snap", 10);
+    RaftLog again(dir.path, Durability::Write);
+    CHECK_FALSE(again.note().empty());
+    CHECK(again.snapshot_index() == 0);
+    CHECK(again.last_index() == 0);
+  }
 }
