@@ -116,7 +116,10 @@ Completion design_op(Client& c, const std::string& f, Json value = nullptr) {
 Completion retried(Client& c, const std::string& f, Json value, std::chrono::milliseconds within = 5s) {
   auto until = std::chrono::steady_clock::now() + within;
   Completion out = design_op(c, f, value);
-  while (out.type == OpType::Fail && std::chrono::steady_clock::now() < until) {
+  // A read changes nothing, so one left indeterminate (a follower's relay to
+  // a leader just killed) is asked again too.
+  auto again = [&] { return out.type == OpType::Fail || (f == "read" && out.type == OpType::Info); };
+  while (again() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(50ms);
     out = design_op(c, f, value);
   }
