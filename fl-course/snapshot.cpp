@@ -10,20 +10,6 @@
 #include <stdexcept>
 
 namespace course {
-namespace {
-
-void sync_dir_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-}  // namespace
-
 void save_snapshot(const std::string& path, Durability durability, const Snapshot& s) {
   if (durability == Durability::None || path.empty()) return;
   std::string data = Json{{"index", s.index}, {"term", s.term}}.dump() + "\n" + s.state + "\n";

@@ -22,6 +22,8 @@ void write_all(int fd, const std::string& data, const std::string& path) {
   }
 }
 
+}  // namespace
+
 void sync_dir_of(const std::string& path) {
   auto slash = path.find_last_of('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
@@ -31,8 +33,6 @@ void sync_dir_of(const std::string& path) {
     ::close(fd);
   }
 }
-
-}  // namespace
 
 Wal::Wal(std::string path, Durability durability, const std::function<void(const Json&)>& replay)
     : path_(std::move(path)), durability_(durability) {

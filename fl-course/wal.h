@@ -56,4 +56,9 @@ class Wal {
   bool flushing_ = false;
 };
 
+// fsync of the folder that holds `path`, so that a file created or renamed
+// in it survives a power cut (best effort: a folder that cannot be opened is
+// left as it is).
+void sync_dir_of(const std::string& path);
+
 }  // namespace course
