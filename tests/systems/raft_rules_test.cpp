@@ -314,7 +314,7 @@ TEST_CASE("InstallSnapshot: an older term is refused, a snapshot already committ
   }
 }
 
-TEST_CASE("a restart loads the snapshot and replays the WAL after it; the WAL holds only what follows the snapshot", "[no-cluster]") {
+TEST_CASE("a restart loads the snapshot and replays the WAL after it, which holds only what follows the snapshot", "[no-cluster]") {
   TempDir dir;
   {
     RaftLog log(dir.path, Durability::Fsync);
