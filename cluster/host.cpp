@@ -1,6 +1,8 @@
 #include "cluster/host.h"
 
 #include <csignal>
+#include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -20,5 +22,20 @@ RunResult Host::run_checked(const Argv& argv, const RunOptions& opts) {
 }
 
 void Host::kill(int pid) { signal(pid, SIGKILL); }
+
+void Host::await_stopped(const std::vector<int>& pids) {
+  if (pids.empty()) return;
+  std::string list;
+  for (int pid : pids) list += (list.empty() ? "" : ",") + std::to_string(pid);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    const RunResult r = run({"ps", "-L", "-o", "stat=", "-p", list});
+    bool stopped = true;  // a thread's state: T stopped, Z or X gone
+    std::istringstream in(r.out);
+    for (std::string stat; in >> stat;) stopped = stopped && (stat[0] == 'T' || stat[0] == 'Z' || stat[0] == 'X');
+    if (stopped || std::chrono::steady_clock::now() > until) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
 
 }  // namespace fl

@@ -94,6 +94,11 @@ class Host {
   virtual void stop(int pid, std::chrono::milliseconds grace = std::chrono::seconds(5)) = 0;
   virtual void signal(int pid, int sig) = 0;
   void kill(int pid);  // SIGKILL
+  // Waits until every thread of `pids` has stopped (or is gone), for at most
+  // two seconds: kill(2) returns before a multi-threaded process has stopped
+  // (one thread takes the SIGSTOP and then stops the others; until it is
+  // scheduled, milliseconds on a loaded machine, they keep serving).
+  void await_stopped(const std::vector<int>& pids);
 
   // File transfer between the harness and the host.
   virtual void upload(const std::string& local_path, const std::string& host_path) = 0;

@@ -62,7 +62,12 @@ void DaemonTable::kill(Host& host) {
   for (int pid : pids(host)) send(host, pid, SIGKILL);
 }
 void DaemonTable::pause(Host& host) {
-  for (int pid : pids(host)) send(host, pid, SIGSTOP);
+  for (int pid : pids(host)) {
+    send(host, pid, SIGSTOP);
+    std::vector<int> tree = whole_tree_ ? descendants(host, pid) : std::vector<int>{};
+    tree.push_back(pid);
+    host.await_stopped(tree);
+  }
 }
 void DaemonTable::resume(Host& host) {
   for (int pid : pids(host)) send(host, pid, SIGCONT);

@@ -10,6 +10,9 @@
 // backends each call setsid) is then killed or paused whole, as a crash or a
 // stalled machine would, rather than its parent alone. The parent is stopped
 // first, so it forks no one while its children are being signalled.
+// pause returns once every thread it stopped is stopped (a process's threads
+// stop a moment after kill(2) returns), so a request sent after it is never
+// served before resume.
 // Everything goes through the Host. Thread-safe.
 #pragma once
 

@@ -192,7 +192,9 @@ void RedisDb::kill(Host& host) {
   for (int pid : pids(host)) host.kill(pid);
 }
 void RedisDb::pause(Host& host) {
-  for (int pid : pids(host)) host.signal(pid, SIGSTOP);
+  const std::vector<int> stopped = pids(host);
+  for (int pid : stopped) host.signal(pid, SIGSTOP);
+  host.await_stopped(stopped);
 }
 void RedisDb::resume(Host& host) {
   for (int pid : pids(host)) host.signal(pid, SIGCONT);
