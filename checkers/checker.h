@@ -31,6 +31,10 @@ struct CheckOptions {
   // Settings of particular checkers, by name (e.g. the transactional
   // checkers' "consistency-models"); a checker ignores what it does not know.
   Json params = Json::object();
+  // For online forms (checkers/online.h): the history file the run is
+  // writing, where every op already fed can be read back ("" = none). A
+  // form may let go of what it decided and read it again if it must.
+  std::string live_history;
 };
 
 struct CheckResult {

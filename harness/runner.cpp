@@ -369,7 +369,8 @@ void TestRun::main_phase(Run& r) {
   // The checkers that can judge while the run records do.
   if (r.store && o.check) {
     std::map<std::string, std::unique_ptr<OnlineCheck>> online;
-    const CheckOptions copts = check_options(r);
+    CheckOptions copts = check_options(r);
+    copts.live_history = r.store->history_path();  // the recorder writes each batch before the checks see it
     for (const Checker* c : r.checkers)
       if (auto check = c->online(copts)) online[c->name()] = std::move(check);
     if (!online.empty()) {

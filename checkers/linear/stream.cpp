@@ -54,6 +54,7 @@ struct LinearStream::Key {
   std::int64_t open = 0;      // ops invoked on it and not completed
   bool hold = false;          // an info or non-register op: decided only at the end
   bool deferred = false;      // too hard for a first pass: searched whole at the end
+  bool woke = false;          // read back from the file after it was forgotten: held to the end
   enum class Verdict { Open, Invalid, Unknown } verdict = Verdict::Open;
   std::uint64_t generation = 0;  // bumped by every new op (stale idle marks)
 };
@@ -94,9 +95,14 @@ LinearStream::~LinearStream() = default;
 
 LinearStream::Key& LinearStream::key_of(const std::string& k) {
   auto [it, fresh] = keys_.try_emplace(k);
-  if (fresh) ++parts_;
+  if (fresh) {
+    if (!forgotten_.empty() && forgotten_.erase(std::hash<std::string>{}(k))) wake(k, it->second);
+    else ++parts_;
+  }
   return it->second;
 }
+
+
 
 void LinearStream::add_slot(Key& k, std::int64_t call, std::int32_t pair, std::int64_t index,
                             std::int64_t process) {
@@ -133,17 +139,8 @@ void LinearStream::feed(const OpRef& ref) {
   position_ = ref.position();
   if (ref.pair() < 0) return;  // a nemesis event
   if (op.is_invoke()) {
-    Pending p;
-    p.invoke.index = op.index;
-    p.invoke.process = op.process;
-    p.invoke.f = op.f;
-    p.invoke.value = ref.value();
-    p.invoke.key = op.key;
-    p.invoke.line = op.line;
-    p.call = ref.position();
-    p.keyed = op.key.has_value();
+    Pending p = invocation(ref);
     if (p.keyed) {
-      p.key = op.key->dump();
       Key& k = key_of(p.key);
       if (k.verdict == Key::Verdict::Open) {
         add_slot(k, p.call, static_cast<std::int32_t>(ref.pair()), op.index, op.process);
@@ -157,18 +154,40 @@ void LinearStream::feed(const OpRef& ref) {
     auto it = pending_.find(ref.pair());
     if (it == pending_.end()) return;  // its key was retired
     Pending& p = it->second;
-    Op done;
-    done.type = op.type;
-    done.value = ref.value();
-    done.line = op.line;
-    done.key = op.key;
-    done.process = op.process;
+    const Op done = completion(ref);
     std::string key = p.keyed ? p.key : op.key ? op.key->dump() : std::string();
     if (!p.keyed) --unkeyed_open_;
     complete(key, p, &done, ref.position());
     pending_.erase(it);
   }
   drain_idle(ref.position());
+  drain_quiet(ref.position());
+}
+
+LinearStream::Pending LinearStream::invocation(const OpRef& ref) {
+  const Op& op = ref.op();
+  Pending p;
+  p.invoke.index = op.index;
+  p.invoke.process = op.process;
+  p.invoke.f = op.f;
+  p.invoke.value = ref.value();
+  p.invoke.key = op.key;
+  p.invoke.line = op.line;
+  p.call = ref.position();
+  p.keyed = op.key.has_value();
+  if (p.keyed) p.key = op.key->dump();
+  return p;
+}
+
+Op LinearStream::completion(const OpRef& ref) {
+  const Op& op = ref.op();
+  Op done;
+  done.type = op.type;
+  done.value = ref.value();
+  done.line = op.line;
+  done.key = op.key;
+  done.process = op.process;
+  return done;
 }
 
 void LinearStream::complete(const std::string& name, Pending& pend, const Op* done, std::int64_t ret) {
@@ -224,7 +243,11 @@ void LinearStream::complete(const std::string& name, Pending& pend, const Op* do
       if (!ok) k.hold = true;  // open to the end
     }
   }
-  if (k.open == 0 && unkeyed_open_ == 0 && !k.hold) idle(name, k);
+  if (k.open == 0 && unkeyed_open_ == 0) {
+    if (!k.hold) idle(name, k);
+    if (forgetting() && !k.woke && k.verdict == Key::Verdict::Open)
+      quiet_.push_back(IdleMark{name, position_, k.generation});
+  }
 }
 
 void LinearStream::idle(const std::string& name, Key& k) {
@@ -251,6 +274,86 @@ void LinearStream::drain_idle(std::int64_t now) {
       continue;
     decide(mark.key, k, false);
   }
+}
+
+bool LinearStream::forgetting() const { return !opts_.live_history.empty() && wakes_ < kMaxWakes; }
+
+// A key none of whose ops is open and that has had no op for kQuietLag
+// events is decided as if retired and forgotten, but for its name's hash.
+void LinearStream::drain_quiet(std::int64_t now) {
+  if (!forgetting()) {
+    quiet_.clear();
+    return;
+  }
+  while (!quiet_.empty() && quiet_.front().since + kQuietLag <= now) {
+    IdleMark mark = std::move(quiet_.front());
+    quiet_.pop_front();
+    auto it = keys_.find(mark.key);
+    if (it == keys_.end()) continue;
+    Key& k = it->second;
+    if (k.generation != mark.generation || k.open || unkeyed_open_ || k.woke || k.verdict != Key::Verdict::Open)
+      continue;
+    if (k.live) {
+      decide(mark.key, k, true);
+      if (k.deferred) {  // too hard for a first pass: held whole, searched at the end as before
+        k.deferred = false;
+        k.hold = true;
+        k.woke = true;
+        continue;
+      }
+      if (k.verdict != Key::Verdict::Open) continue;  // invalid or unknown: kept, as every such key
+    }
+    forgotten_.insert(std::hash<std::string>{}(mark.key));
+    keys_.erase(it);
+    ++quiet_keys_;
+  }
+}
+
+// A forgotten key has an op after all (`position_`): its ops before it are
+// read back from the file the run is writing, every one of them completed
+// (the key was forgotten with none open, and any later op would have woken
+// it), and the key is held whole to the end.
+void LinearStream::wake(const std::string& name, Key& k) {
+  struct Reached {};
+  ++wakes_;
+  k.hold = true;
+  k.woke = true;
+  const std::int64_t before = position_;
+  std::unordered_map<std::int64_t, Pending> mine, unkeyed;  // by pair: invocations read back
+  bool found = false;
+  try {
+    stream_history(opts_.live_history, Format::Jsonl, [&](const OpRef& r) {
+      if (r.position() >= before) throw Reached{};
+      if (r.pair() < 0) return;
+      const Op& op = r.op();
+      if (op.is_invoke()) {
+        if (!op.key) {
+          unkeyed.emplace(r.pair(), invocation(r));
+        } else if (op.key->dump() == name) {
+          Pending p = invocation(r);
+          add_slot(k, p.call, static_cast<std::int32_t>(r.pair()), op.index, op.process);
+          ++k.open;
+          mine.emplace(r.pair(), std::move(p));
+        }
+        return;
+      }
+      if (auto m = mine.find(r.pair()); m != mine.end()) {
+        const Op done = completion(r);
+        complete(name, m->second, &done, r.position());
+        mine.erase(m);
+        found = true;
+      } else if (auto u = unkeyed.find(r.pair()); u != unkeyed.end()) {
+        if (linear_stream::key_text(op.key) == name) {
+          const Op done = completion(r);
+          complete(name, u->second, &done, r.position());
+          found = true;
+        }
+        unkeyed.erase(u);
+      }
+    });
+  } catch (const Reached&) {
+  }
+  if (!found) ++parts_;  // another key's hash: this one is new
 }
 
 void LinearStream::release(Key& k) {
@@ -556,6 +659,7 @@ CheckResult LinearStream::finish() {
   }
   pending_.clear();
   idle_.clear();
+  quiet_.clear();
   // Biggest keys first, as the in-memory checker orders its parts.
   auto held = [&](bool deferred) {
     std::vector<std::pair<std::size_t, std::string>> by_size;
@@ -587,6 +691,10 @@ CheckResult LinearStream::finish() {
   out.detail["methods"] = Json{{"wgl on windows", parts_}};
   out.detail["windows"] = windows_;
   out.detail["peak_held_ops"] = peak_held_;
+  if (!opts_.live_history.empty()) {
+    out.detail["quiet_keys"] = quiet_keys_;
+    out.detail["wakes"] = wakes_;
+  }
   if (out.valid == Validity::Unknown) {
     out.detail["reason"] = unknown_reason_;
     out.detail["hint"] = kLinearUnknownHint;
@@ -706,7 +814,8 @@ namespace {
 
 class OnlineLinearizable : public OnlineCheck {
  public:
-  explicit OnlineLinearizable(const CheckOptions& opts) : stream_(opts, "history.jsonl") {}
+  explicit OnlineLinearizable(const CheckOptions& opts)
+      : stream_(opts, opts.live_history.empty() ? "history.jsonl" : opts.live_history) {}
   void feed(const OpRef& op) override { stream_.feed(op); }
   std::vector<std::string> take_anomalies() override {
     std::vector<std::string> out;

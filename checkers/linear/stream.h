@@ -21,6 +21,15 @@
 // and the verdict, unknown; never valid. The verdict is the in-memory
 // linearizable checker's.
 //
+// Online (CheckOptions::live_history names the file the run is writing),
+// a key none of whose ops is open and that has had no op for kQuietLag
+// events is decided as if retired, and forgotten: only its name's hash is
+// kept. Should an op on it come after all, the key is read back from the
+// file (its ops so far) and held whole to the end; after kMaxWakes such
+// reads no more keys are forgotten. So a rotating workload's memory stays
+// flat even when its keys end with info ops, and a key that is not retired
+// after all is still judged on all its ops.
+//
 // stream_check_linearizable() runs it over a file: a first pass notes each
 // key's last event, so a key is decided and forgotten as soon as the file
 // shows no more of it (as a rotating kv workload retires keys); an invalid
@@ -36,6 +45,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "checkers/checker.h"
@@ -77,6 +87,14 @@ class LinearStream {
   // For tests and measurements: ops held now, and the most ever held.
   std::size_t held_ops() const { return held_; }
   std::size_t peak_held_ops() const { return peak_held_; }
+  // Keys forgotten while quiet, and keys read back from the file since.
+  std::size_t quiet_keys() const { return quiet_keys_; }
+  std::size_t wakes() const { return wakes_; }
+  // Keys still in memory (decided ones keep their end states until quiet).
+  std::size_t keys_held() const { return keys_.size(); }
+
+  static constexpr std::int64_t kQuietLag = 1 << 16;  // events without an op on a key
+  static constexpr std::size_t kMaxWakes = 4;
 
  private:
   struct Live;
@@ -90,6 +108,11 @@ class LinearStream {
   void give_up(Key& k, SearchResult& r, const std::string& name);
   void refuted(const std::string& name, Key& k, Partition& p, SearchResult r, std::int64_t from, bool final);
   void drain_idle(std::int64_t now);
+  void drain_quiet(std::int64_t now);
+  bool forgetting() const;
+  static Pending invocation(const OpRef& ref);
+  static Op completion(const OpRef& ref);
+  void wake(const std::string& name, Key& k);
   void release(Key& k);
 
   const Model& model_;
@@ -107,6 +130,9 @@ class LinearStream {
     std::uint64_t generation;
   };
   std::deque<IdleMark> idle_;
+  std::deque<IdleMark> quiet_;                  // keys with no op open, by when
+  std::unordered_set<std::uint64_t> forgotten_;  // hashes of the keys forgotten while quiet
+  std::size_t quiet_keys_ = 0, wakes_ = 0;
   std::vector<Json> anomalies_;
   std::vector<std::string> invalid_, undecided_;
   std::string unknown_reason_;
@@ -118,7 +144,8 @@ class LinearStream {
 // The linearizable checker's online form (checkers/online.h): a LinearStream
 // fed as the run records, with no retire() (no one knows a key's future), so
 // a key is decided at its cut points, or once it has been idle a while (a
-// rotated key), or at the end. Null when `opts` names a model LinearStream
+// rotated key), or once quiet (above, when opts.live_history is set), or at
+// the end. Null when `opts` names a model LinearStream
 // does not take (only keyed and plain registers).
 std::unique_ptr<OnlineCheck> online_linearizable(const CheckOptions& opts);
 

@@ -311,3 +311,86 @@ TEST_CASE("an op that does not fit the model is refused with its file and line",
 }
 
 }  // namespace fl::test::stream_test
+
+namespace fl::test::stream_test {
+namespace {
+
+// Feeds a file to a LinearStream as a run would: op by op, with the file
+// being the one the run writes (everything fed is already in it).
+CheckResult online_from_file(const std::string& path, LinearStream& s) {
+  stream_history(path, Format::Jsonl, [&](const OpRef& r) { s.feed(r); });
+  return s.finish();
+}
+
+std::string write_ops(const std::vector<Op>& ops, const std::string& name) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  JsonlWriter w(path);
+  for (const Op& op : ops) w.write(op);
+  w.close();
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("online, a quiet key is forgotten even after an info op, and the verdict stays the offline one",
+          "[linear][stream]") {
+  for (const bool planted : {false, true}) {
+    bench::KvSimOptions o;
+    o.info_every = 20;  // most keys end with an op that never completed
+    if (planted) o.stale_at = 150000;
+    const std::string path = write_sim(o, 400000, "fl-linear-stream-quiet.jsonl");
+    CheckOptions opts = options("kv");
+    const CheckResult memory = linearizable().check(read_history(path, Format::Jsonl), opts);
+    LinearStream held(opts, path);
+    const CheckResult kept = online_from_file(path, held);
+    opts.live_history = path;
+    LinearStream quiet(opts, path);
+    const CheckResult forgot = online_from_file(path, quiet);
+    std::filesystem::remove(path);
+    INFO("planted " << planted << "\n" << memory.summary << "\n" << forgot.summary);
+    REQUIRE(memory.valid == (planted ? Validity::Invalid : Validity::Valid));
+    CHECK(kept.valid == memory.valid);
+    CHECK(forgot.valid == memory.valid);
+    CHECK(anomaly_keys(forgot) == anomaly_keys(memory));
+    // Without the file, every key with an info op is held to the end; with
+    // it, only the keys of the last kQuietLag events are.
+    CHECK(quiet.quiet_keys() > 100);
+    CHECK(quiet.wakes() == 0);
+    CHECK(held.keys_held() > 400);
+    CHECK(quiet.keys_held() < held.keys_held() / 4);
+    CHECK(forgot.detail["partitions"] == kept.detail["partitions"]);
+  }
+}
+
+TEST_CASE("a forgotten key that gets an op after all is read back and judged on all its ops", "[linear][stream]") {
+  // x: write 1, then a write of 2 that never completes; a long stretch of y;
+  // then x again: write 3, and a read of 2 — fine only if the old write took
+  // effect last. A read of 1 there is not fine.
+  for (const int last_read : {2, 1}) {
+    std::vector<Op> ops = {ev(0, OpType::Invoke, "write", 1, "x"), ev(0, OpType::Ok, "write", 1, "x"),
+                           ev(1, OpType::Invoke, "write", 2, "x"), ev(1, OpType::Info, "write", 2, "x")};
+    for (std::int64_t i = 0; i < LinearStream::kQuietLag; ++i) {
+      ops.push_back(ev(2, OpType::Invoke, "write", i % 5, "y"));
+      ops.push_back(ev(2, OpType::Ok, "write", i % 5, "y"));
+    }
+    ops.push_back(ev(3, OpType::Invoke, "write", 3, "x"));
+    ops.push_back(ev(3, OpType::Ok, "write", 3, "x"));
+    ops.push_back(ev(3, OpType::Invoke, "read", nullptr, "x"));
+    ops.push_back(ev(3, OpType::Ok, "read", last_read, "x"));
+    const std::string path = write_ops(ops, "fl-linear-stream-wake.jsonl");
+    CheckOptions opts = options("kv");
+    opts.live_history = path;
+    LinearStream s(opts, path);
+    const CheckResult r = online_from_file(path, s);
+    const CheckResult memory = linearizable().check(read_history(path, Format::Jsonl), options("kv"));
+    std::filesystem::remove(path);
+    INFO(r.summary);
+    CHECK(s.quiet_keys() >= 1);  // x was forgotten
+    CHECK(s.wakes() == 1);       // and read back
+    CHECK(r.valid == (last_read == 2 ? Validity::Valid : Validity::Invalid));
+    CHECK(r.valid == memory.valid);
+    CHECK(r.detail["partitions"] == 2);
+  }
+}
+
+}  // namespace fl::test::stream_test
