@@ -439,6 +439,13 @@ void TestRun::main_phase(Run& r) {
     });
   }
 
+  // The store's disk: the main phase ends before it fills, so the history
+  // stays whole and the check and the report still fit.
+  const std::int64_t free_at_start = r.store ? r.store->free_bytes() : -1;
+  const std::int64_t reserve =
+      o.disk_reserve_bytes > 0 ? o.disk_reserve_bytes : std::min<std::int64_t>(std::int64_t{512} << 20, free_at_start / 4);
+  auto next_disk_look = Clock::now();
+
   r.generator->start();
   auto main_start = Clock::now();
   if (!r.out.interrupted) {
@@ -462,6 +469,21 @@ void TestRun::main_phase(Run& r) {
       r.out.interrupted = true;
       r.generator->stop();
       break;
+    }
+    if (free_at_start >= 0 && Clock::now() >= next_disk_look) {
+      next_disk_look = Clock::now() + std::chrono::milliseconds(100);
+      const std::int64_t left = r.store->free_bytes();
+      if (left >= 0 && left < reserve) {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - main_start).count();
+        r.out.disk_full = true;
+        r.out.problems.push_back(fmt::format(
+            "the store's disk ({}) had {} MB left, so the main phase ended after {:.0f} s of {:g}, leaving room for "
+            "the check and the report",
+            r.store->dir(), left >> 20, elapsed, o.time_limit_s));
+        spdlog::warn("{}", r.out.problems.back());
+        r.generator->stop();
+        break;
+      }
     }
     if (o.stop_on_anomaly && r.online->anomaly_found()) {
       spdlog::info("an anomaly was found while the run recorded: the main phase ends here (--stop-on-anomaly)");
@@ -549,6 +571,10 @@ void TestRun::compare_online(Run& r, FileResults& fr, std::int64_t op_count) {
                                 [&name = name](const auto& c) { return c.first == name; });
     const bool agrees = offline != fr.by_checker.end() && offline->second.valid == result.valid;
     checkers[name] = {{"valid", validity_json(result.valid)}, {"agrees", agrees}};
+    // What it held, for a long run's memory: the most ops at once, and the
+    // keys it let go of while quiet (and read back).
+    for (const char* held : {"peak_held_ops", "quiet_keys", "wakes"})
+      if (result.detail.contains(held)) checkers[name][held] = result.detail[held];
     if (!agrees)
       r.out.problems.push_back(fmt::format("the {} check made while the run recorded said {}, the check after it {}",
                                            name, validity_json(result.valid).dump(),
@@ -699,7 +725,10 @@ TestOutcome TestRun::check(Run& r) {
       "{}: {} — {} ops (ok {}, fail {}, info {}) in {:.1f} s, {:.0f} ops/s{}; results in {}", o.test_name,
       to_string(verdict), out.counts.ok + out.counts.fail + out.counts.info, out.counts.ok, out.counts.fail,
       out.counts.info, out.main_phase_s, out.ops_per_s,
-      out.interrupted ? " (interrupted)" : out.stopped_on_anomaly ? " (stopped at the first anomaly found while recording)" : "",
+      out.interrupted                ? " (interrupted)"
+      : out.stopped_on_anomaly ? " (stopped at the first anomaly found while recording)"
+      : out.disk_full          ? " (stopped early: the store's disk was nearly full)"
+                               : "",
       store.dir());
   if (verdict == Validity::Unknown) line += "\n  unknown: " + *fr.file.reason;
   else if (!out.problems.empty()) line += fmt::format("\n  the run also had problems: see results.json and {}", store.log_path());

@@ -59,6 +59,10 @@ struct TestOptions {
   double drain_s = 2.0;               // on Ctrl-C: how long in-flight ops may finish
   bool fsync = false;                 // fdatasync history.jsonl after every batch
   bool stop_on_anomaly = false;       // end the main phase at the first anomaly an online check finds
+  // The main phase ends early when the store's filesystem has less than
+  // this left, so the check and the report still fit; 0 = the smaller of
+  // 512 MB and a quarter of what was free when the run began.
+  std::int64_t disk_reserve_bytes = 0;
   bool plots = true;                  // false: report.html without the gnuplot images
   std::string subnet;                 // the local cluster's IPv4 /24; "" = ClusterSpec's default
   double check_time_limit_s = 300;    // the checkers' budget; past it the verdict is unknown
@@ -77,6 +81,7 @@ struct TestOutcome {
   double ops_per_s = 0;               // completed ops per second of the main phase
   bool interrupted = false;
   bool stopped_on_anomaly = false;    // the main phase ended at an anomaly found online (--stop-on-anomaly)
+  bool disk_full = false;             // the main phase ended early: the store's disk was nearly full
   // Why the run may not have tested what it claims (a nemesis that never
   // applied a fault, a worker that threw, a recorder that failed, a checker
   // the workload names that does not exist): each makes a verdict that would

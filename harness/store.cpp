@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include <sys/statvfs.h>
+
 #include <fmt/format.h>
 
 namespace fl {
@@ -61,6 +63,12 @@ std::string RunStore::node_dir(const std::string& node) const {
   fs::create_directories(p, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", p.string(), ec.message()));
   return p.string();
+}
+
+std::int64_t RunStore::free_bytes() const {
+  struct statvfs st {};
+  if (::statvfs(dir_.c_str(), &st) != 0) return -1;
+  return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
 }
 
 }  // namespace fl

@@ -8,6 +8,7 @@
 // Not thread-safe; the runner owns it.
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 #include <string>
 
@@ -24,6 +25,9 @@ class RunStore {
   std::string wire_path() const { return dir_ + "/wire.jsonl"; }
   std::string log_path() const { return dir_ + "/faultline.log"; }
   std::string test_json_path() const { return dir_ + "/test.json"; }
+  // Bytes an unprivileged writer may still put on the run folder's
+  // filesystem (statvfs); -1 when it cannot be told.
+  std::int64_t free_bytes() const;
   // Creates nodes/<node>/ and returns it.
   std::string node_dir(const std::string& node) const;
 
