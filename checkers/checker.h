@@ -31,6 +31,10 @@ struct CheckOptions {
   // Settings of particular checkers, by name (e.g. the transactional
   // checkers' "consistency-models"); a checker ignores what it does not know.
   Json params = Json::object();
+  // The history's name in the errors of an online form (BadInput,
+  // file:line), which never sees a History to ask; check() names the
+  // History's own source.
+  std::string source = "history.jsonl";
 };
 
 struct CheckResult {
