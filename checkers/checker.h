@@ -31,6 +31,10 @@ struct CheckOptions {
   // Settings of particular checkers, by name (e.g. the transactional
   // checkers' "consistency-models"); a checker ignores what it does not know.
   Json params = Json::object();
+  // The history's name in the errors of an online form (BadInput,
+  // file:line), which never sees a History to ask; check() names the
+  // History's own source.
+  std::string source = "history.jsonl";
   // For online forms (checkers/online.h): the history file the run is
   // writing, where every op already fed can be read back ("" = none). A
   // form may let go of what it decided and read it again if it must.

@@ -109,7 +109,7 @@ class CounterCore {
 
 class OnlineCounter : public OnlineCheck {
  public:
-  explicit OnlineCounter(bool negatives) : core_(negatives, "history.jsonl") {}
+  OnlineCounter(bool negatives, std::string source) : core_(negatives, std::move(source)) {}
   void feed(const OpRef& op) override { core_.feed(op); }
   // Nothing is decided before the end: a read is final only if no add or
   // fault follows it, and the bounds move with every add.
@@ -133,8 +133,8 @@ class GCounterChecker : public Checker {
     replay(h, [&](const OpRef& op) { core.feed(op); });
     return core.finish();
   }
-  std::unique_ptr<OnlineCheck> online(const CheckOptions&) const override {
-    return std::make_unique<OnlineCounter>(negatives_);
+  std::unique_ptr<OnlineCheck> online(const CheckOptions& opts) const override {
+    return std::make_unique<OnlineCounter>(negatives_, opts.source);
   }
 
  private:

@@ -388,7 +388,7 @@ class SetCore {
 
 class OnlineSet : public OnlineCheck {
  public:
-  OnlineSet() : core_("history.jsonl", true) {}
+  explicit OnlineSet(std::string source) : core_(std::move(source), true) {}
   void feed(const OpRef& op) override { core_.feed(op); }
   std::vector<std::string> take_anomalies() override { return core_.take_anomalies(); }
   CheckResult finish(std::int64_t) override { return core_.finish(); }
@@ -409,7 +409,9 @@ class SetChecker : public Checker {
     replay(h, [&](const OpRef& op) { core.feed(op); });
     return core.finish();
   }
-  std::unique_ptr<OnlineCheck> online(const CheckOptions&) const override { return std::make_unique<OnlineSet>(); }
+  std::unique_ptr<OnlineCheck> online(const CheckOptions& opts) const override {
+    return std::make_unique<OnlineSet>(opts.source);
+  }
 };
 
 }  // namespace

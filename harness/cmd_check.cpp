@@ -150,8 +150,12 @@ std::optional<FileResults> check_streamed(const CheckArgs& a, const std::vector<
 // kv key's ops are held only until a point where none of them is open, the
 // transactions as compact Txns, so memory follows the keys in use or the
 // transactions, not the history's every op; same verdicts and
-// counterexamples as the in-memory check. The report (--out) draws the whole
-// history, so it takes the ordinary way. nullopt: not streamed.
+// counterexamples as the in-memory check. So is a history whose every checker
+// has an online form that gives exactly its offline result (`set,stats`,
+// `broadcast`, the counters, `unique-ids`): fed op by op, memory follows what
+// those checkers keep, and the output is the in-memory check's, word for
+// word. The report (--out) draws the whole history, so it takes the ordinary
+// way. nullopt: not streamed.
 std::optional<FileResults> check_named_streamed(const CheckArgs& a, std::vector<const Checker*> checkers,
                                                 Format format, const CheckOptions& opts, const std::string& path) {
   if (!a.out_dir.empty() || !a.availability.empty()) return std::nullopt;
@@ -159,7 +163,7 @@ std::optional<FileResults> check_named_streamed(const CheckArgs& a, std::vector<
   const bool pays = std::any_of(checkers.begin(), checkers.end(), [&](const Checker* c) {
     return txn::txn_checker_shape(c->name()) || (c->name() == "linearizable" && a.model == "kv");
   });
-  if (!pays) return std::nullopt;
+  if (!pays && !online_exactly(checkers, opts)) return std::nullopt;
   StreamCounts counts;
   std::optional<FileResults> fr;
   try {

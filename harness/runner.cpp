@@ -556,6 +556,7 @@ CheckOptions TestRun::check_options(const Run& r) const {
   copts.model = r.workload->model();
   copts.init = r.workload->init();
   copts.params = r.workload->check_params();
+  if (r.store) copts.source = r.store->history_path();  // online forms name it in their errors
   if (!o.availability.empty()) copts.params["availability"] = parse_availability(o.availability);
   return copts;
 }

@@ -814,8 +814,7 @@ namespace {
 
 class OnlineLinearizable : public OnlineCheck {
  public:
-  explicit OnlineLinearizable(const CheckOptions& opts)
-      : stream_(opts, opts.live_history.empty() ? "history.jsonl" : opts.live_history) {}
+  explicit OnlineLinearizable(const CheckOptions& opts) : stream_(opts, opts.source) {}
   void feed(const OpRef& op) override { stream_.feed(op); }
   std::vector<std::string> take_anomalies() override {
     std::vector<std::string> out;

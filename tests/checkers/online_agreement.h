@@ -2,8 +2,9 @@
 // run feeds it — pairs numbered as the run numbers them: invocations in file
 // order, a completion taking its process's open invocation's number, nemesis
 // events -1 — must finish with exactly its offline result (verdict, detail,
-// summary), refuse what the offline check refuses, and have reported
-// mid-run only anomalies the final result holds.
+// summary), refuse what the offline check refuses with the same sentence
+// (file:line, given the History's source), and have reported mid-run only
+// anomalies the final result holds.
 #pragma once
 
 #include <map>
@@ -21,14 +22,18 @@ namespace fl::test {
 inline std::vector<std::string> require_online_agrees(const Checker& c, const History& h,
                                                       const CheckOptions& opts = {}) {
   INFO(c.name() << " on " << h.source());
-  std::unique_ptr<OnlineCheck> online = c.online(opts);
+  CheckOptions named = opts;
+  named.source = h.source();  // as a run or `faultline check` names the file
+  std::unique_ptr<OnlineCheck> online = c.online(named);
   REQUIRE(online);
   bool refused = false;
+  std::string refusal;
   CheckResult offline;
   try {
     offline = c.check(h, opts);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
     refused = true;
+    refusal = e.what();
   }
   std::vector<std::string> early;
   std::map<std::int64_t, std::int64_t> open;  // process → pair
@@ -51,6 +56,7 @@ inline std::vector<std::string> require_online_agrees(const Checker& c, const Hi
   } catch (const std::exception& e) {
     INFO(e.what());
     CHECK(refused);
+    CHECK(e.what() == refusal);  // the same sentence, naming the same file and line
     return {};
   }
   if (refused) {

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cluster/process.h"
+#include "history/format.h"
+#include "tests/checkers/set_sim.h"
 #include "temp_store.h"
 
 using namespace fl;
@@ -121,6 +124,65 @@ TEST_CASE("a kv history checked for linearizability alone (streamed) gets the ve
     CHECK(streamed["checkers"]["linearizable"]["anomalies"] == whole["checkers"]["linearizable"]["anomalies"]);
     CHECK(streamed["checkers"]["linearizable"].contains("windows"));  // it was streamed
   }
+}
+
+TEST_CASE("a history judged by checkers that all judge online (streamed) gets word for word what a check that reads it whole (--out) gets", "[no-cluster]") {
+  // Without --out the file is streamed into the checkers' online forms,
+  // never held; --out reads it into a History for the report. Output,
+  // results.json and errors (file:line) must be the same.
+  test::TempStore dir;
+  std::filesystem::create_directories(dir.path);
+  auto write = [&](const std::string& name, const History& h) {
+    const std::string path = dir.path + "/" + name;
+    std::ofstream out(path);
+    for (const Op& op : h.ops()) out << to_json(op).dump() << "\n";
+    return path;
+  };
+  const std::string bad_read = dir.path + "/bad-read.jsonl", bad_line = dir.path + "/bad-line.jsonl";
+  std::ofstream(bad_read) << R"({"process":0,"type":"invoke","f":"add","value":1})" "\n"
+                          << R"({"process":0,"type":"ok","f":"add","value":1})" "\n"
+                          << R"({"process":1,"type":"invoke","f":"read","value":null})" "\n"
+                          << R"({"process":1,"type":"ok","f":"read","value":1})" "\n";
+  // The set checker refuses line 1, but a check that reads the file whole meets line 3 first.
+  std::ofstream(bad_line) << R"({"process":0,"type":"invoke","f":"frob","value":1})" "\n"
+                          << R"({"process":0,"type":"ok","f":"frob","value":1})" "\n"
+                          << R"({"process":1,"type":"invoke")" "\n";
+  const std::vector<Argv> cases = {
+      {"--checker", "set,stats", write("set.jsonl", sim::set_history(3))},
+      {"--checker", "set,stats", write("set-lost.jsonl", sim::set_history(6))},
+      {"--checker", "broadcast,set,stats", write("broadcast.jsonl", sim::broadcast_history(3))},
+      {"--checker", "broadcast,stats", write("broadcast-2.jsonl", sim::broadcast_history(14))},
+      {"--checker", "g-counter,stats", write("g-counter.jsonl", sim::counter_history(4, false))},
+      {"--checker", "pn-counter", write("pn-counter.jsonl", sim::counter_history(5, true))},
+      {"--checker", "unique-ids,stats", std::string(FL_TEST_DATA) + "/checkers/ids_duplicate.jsonl"},
+      {"--checker", "stats", kCorpus + "/knossos/cas-register/good/memstress3-0.edn"},
+      {"--checker", "set,stats", kCorpus + "/knossos/cas-register/good/memstress3-0.edn"},
+      {"--checker", "stats,set", bad_read},
+      {"--checker", "set", bad_line},
+  };
+  const std::regex took("checked in [0-9.]+ s"), report("\nreport: [^\n]*\n");
+  int k = 0, refused = 0;
+  for (Argv args : cases) {
+    INFO(args[1] << " " << args.back());
+    const std::string out = dir.path + "/out-" + std::to_string(k++);
+    Argv whole = args, streamed = args, json = args;
+    whole.insert(whole.end() - 1, {"--out", out});
+    json.insert(json.end() - 1, "--json");
+    RunResult w = check(whole), s = check(streamed), j = check(json);
+    CHECK(s.exit_code == w.exit_code);
+    CHECK(j.exit_code == w.exit_code);
+    if (w.exit_code == 65) {
+      ++refused;
+      CHECK(s.err == w.err);
+      CHECK(j.err == w.err);
+      CHECK(s.err.find(args.back() + ":") != std::string::npos);
+      continue;
+    }
+    std::ifstream in(out + "/results.json");
+    CHECK(nlohmann::json::parse(j.out) == nlohmann::json::parse(in));
+    CHECK(std::regex_replace(s.out, took, "") == std::regex_replace(std::regex_replace(w.out, took, ""), report, "\n"));
+  }
+  CHECK(refused == 3);
 }
 
 TEST_CASE("several histories give the worst verdict and a result per file", "[no-cluster]") {

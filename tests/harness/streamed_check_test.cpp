@@ -1,9 +1,15 @@
 // A history checked from its file as a stream (harness/streamed_check.h) gets
 // what the same checkers give it held as a History: every transactional
 // history of the Elle corpus with its txn checker and `stats`, and every kv
-// history of the conformance corpus with `linearizable` and `stats`. A
-// checker with no streamed way makes the whole check fall back (nullopt).
+// history of the conformance corpus with `linearizable` and `stats`, and
+// simulated set, broadcast, counter and unique-ids histories with their
+// checkers, which judge online: word for word, errors too. A checker with no
+// streamed way makes the whole check fall back (nullopt).
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -11,6 +17,8 @@
 
 #include "checkers/registry.h"
 #include "harness/streamed_check.h"
+#include "history/error.h"
+#include "tests/checkers/set_sim.h"
 #include "tests/corpus_entries.h"
 
 using namespace fl;
@@ -91,4 +99,67 @@ TEST_CASE("a checker with no streamed way leaves the history to be read whole", 
   REQUIRE(checkers[1]);
   CHECK_FALSE(can_check_streamed(file, Format::Edn, checkers, opts));
   CHECK_FALSE(check_streamed_file(file, Format::Edn, checkers, opts));
+}
+
+TEST_CASE("checkers that all judge online get, streamed from the file, word for word what they get held, errors naming the file",
+          "[no-cluster]") {
+  const auto named = [](std::initializer_list<const char*> names) {
+    std::vector<const Checker*> out;
+    for (const char* n : names) out.push_back(find_checker(n));
+    return out;
+  };
+  const std::vector<std::vector<const Checker*>> lists = {
+      named({"set", "stats"}), named({"broadcast", "set", "stats"}), named({"g-counter", "stats"}),
+      named({"pn-counter"}), named({"stats", "unique-ids"})};
+  for (const auto& list : lists) CHECK(online_exactly(list, {}));
+  // Linearizability's online form promises the verdict only; a session checker has none.
+  CheckOptions cas;
+  cas.model = "cas-register";
+  CHECK_FALSE(online_exactly(named({"linearizable", "stats"}), cas));
+  CHECK_FALSE(online_exactly(named({"set", "read-your-writes"}), {}));
+  CHECK_FALSE(online_exactly({}, {}));
+
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("fl-streamed-online-" + std::to_string(::getpid()) + ".jsonl")).string();
+  int same = 0, refused = 0;
+  for (std::uint64_t seed = 1; seed <= 150; ++seed) {
+    const std::size_t k = seed % lists.size();
+    const History h = k == 0   ? sim::set_history(seed)
+                      : k == 1 ? sim::broadcast_history(seed)
+                      : k == 2 ? sim::counter_history(seed, false)
+                      : k == 3 ? sim::counter_history(seed, true)
+                               : sim::set_history(seed);  // unique-ids refuses it, stats judges it
+    {
+      std::ofstream out(path);
+      for (const Op& op : h.ops()) out << to_json(op).dump() << "\n";
+    }
+    INFO(h.source() << " as " << k);
+    std::optional<FileResults> memory;
+    std::string refusal;
+    try {
+      memory = run_checkers(read_history(path, Format::Jsonl), lists[k], {});
+    } catch (const BadInput& e) {
+      refusal = e.what();
+    }
+    try {
+      StreamCounts counts;
+      std::optional<FileResults> streamed = check_streamed_file(path, Format::Jsonl, lists[k], {}, &counts);
+      REQUIRE(streamed);
+      REQUIRE(memory);
+      CHECK(streamed->file.to_json().dump() == memory->file.to_json().dump());
+      // What `faultline check` prints, but for how long it took.
+      const std::regex took("checked in [0-9.]+ s");
+      CHECK(std::regex_replace(summarize(path, counts.events, counts.operations, *streamed), took, "") ==
+            std::regex_replace(summarize(path, h.size(), h.pairs().size(), *memory), took, ""));
+      ++same;
+    } catch (const BadInput& e) {
+      CHECK_FALSE(memory);
+      CHECK(e.what() == refusal);
+      CHECK(std::string(e.what()).rfind(path + ":", 0) == 0);
+      ++refused;
+    }
+  }
+  std::filesystem::remove(path);
+  CHECK(same >= 100);
+  CHECK(refused >= 20);
 }
