@@ -45,11 +45,11 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "checkers/checker.h"
 #include "checkers/online.h"
+#include "checkers/linear/hash_set.h"
 #include "checkers/linear/partition.h"
 #include "checkers/linear/search.h"
 #include "history/format.h"
@@ -131,7 +131,7 @@ class LinearStream {
   };
   std::deque<IdleMark> idle_;
   std::deque<IdleMark> quiet_;                  // keys with no op open, by when
-  std::unordered_set<std::uint64_t> forgotten_;  // hashes of the keys forgotten while quiet
+  CompactHashSet forgotten_;  // hashes of the keys forgotten while quiet
   std::size_t quiet_keys_ = 0, wakes_ = 0;
   std::vector<Json> anomalies_;
   std::vector<std::string> invalid_, undecided_;
