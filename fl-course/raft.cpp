@@ -48,6 +48,7 @@
 
 #include "design.h"
 #include "local_kv.h"
+#include "memory_return.h"
 #include "raft_rules.h"
 
 namespace course {
@@ -103,6 +104,8 @@ class Raft : public Design {
                  static_cast<unsigned long long>(log_->term()), static_cast<unsigned long long>(log_->snapshot_index()),
                  static_cast<unsigned long long>(log_->last_index()));
     for (const std::string& p : node_.others()) peers_[p] = Peer{};
+    memory_return_ = std::make_unique<MemoryReturn>("raft " + node_.name);
+    memory_return_->request();  // what loading the snapshot and the WAL used
     reset_election_timer();
     std::thread([this] { tick_loop(); }).detach();
     for (const std::string& p : node_.others()) std::thread([this, p] { replicate_loop(p); }).detach();
@@ -312,6 +315,8 @@ class Raft : public Design {
                  static_cast<unsigned long long>(applied_), kv_.size(), bytes,
                  static_cast<unsigned long long>(log_->first_index()),
                  static_cast<unsigned long long>(log_->last_index()));
+    // What the log held is free now, but malloc keeps it (memory_return.h).
+    memory_return_->request();
   }
 
   // The state machine as the snapshot left it (Figure 13, step 8).
@@ -570,6 +575,7 @@ class Raft : public Design {
     }
     if (a.installed) {
       restore(log_->snapshot());
+      memory_return_->request();
       std::fprintf(stderr, "raft %s: installed the snapshot to %llu (term %llu) from %s, log %llu..%llu\n",
                    node_.name.c_str(), static_cast<unsigned long long>(index),
                    static_cast<unsigned long long>(log_->snapshot_term()), leader_.c_str(),
@@ -589,6 +595,7 @@ class Raft : public Design {
   std::condition_variable changed_;   // commit, apply, role, read confirmations
   std::condition_variable repl_cv_;   // something for the replicators to send
   std::unique_ptr<RaftLog> log_;
+  std::unique_ptr<MemoryReturn> memory_return_;
   Role role_ = Role::Follower;
   std::string leader_;
   std::uint64_t commit_ = 0, applied_ = 0;

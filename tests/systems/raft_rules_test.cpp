@@ -416,9 +416,8 @@ TEST_CASE("a snapshot lost while its WAL was not (durability=write, a power cut)
 
 // A node's log holds up to as many entries as its state machine has keys
 // between two snapshots, so what one entry costs sets the node's memory on
-// a long run: kept parsed, a kv command cost about 500 bytes of heap, 20
-// times its JSON text; 24 hours of the kv workload grew the three nodes by
-// gigabytes.
+// a long run: kept parsed, a kv command cost about 500 bytes of heap, 12
+// times its JSON text.
 TEST_CASE("a log entry costs about its command's JSON text in memory, and a snapshot gives it back", "[no-cluster]") {
   constexpr std::uint64_t n = 20000;
   auto in_use = [] {
