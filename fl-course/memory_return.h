@@ -1,15 +1,14 @@
 // MemoryReturn: gives the memory a node has freed back to the system, on a
 // thread of its own, when asked (after a raft log compaction, say).
-// glibc's malloc keeps freed memory in its arenas — up to 8 per core, one
-// taken by each thread that allocates, and fl-course serves every
-// connection on a thread of its own — and hands it back to the system only
-// from the top of a heap. Memory freed in the middle of a heap stays in the
-// process for good: a raft node whose log is compacted every few seconds,
-// each time freeing what the log held, grew by several MB a minute with a
-// few MB in use. malloc_trim(0) gives every free page of every arena back;
-// it takes milliseconds on a big heap, so it runs here, never under a
-// design's lock. request() returns at once; requests that come while a trim
-// runs are served by one more trim. Elsewhere than glibc it does nothing.
+// glibc's malloc keeps freed memory in its arenas (main.cpp caps them at
+// two) and hands it back to the system only from the top of a heap: memory
+// freed in the middle of one stays in the process for good. Three raft
+// nodes whose logs are compacted every few seconds, each time freeing what
+// the log held, grew by 11 MB a minute with a few MB in use.
+// malloc_trim(0) gives every free page of every arena back; it takes
+// milliseconds on a big heap, so it runs here, never under a design's lock.
+// request() returns at once; requests that come while a trim runs are
+// served by one more trim. Elsewhere than glibc it does nothing.
 // Thread-safe; the thread lives as long as the process.
 #pragma once
 
