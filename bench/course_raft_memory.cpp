@@ -9,9 +9,8 @@
 // restarted on its data 4 s later) or nothing. It samples each node's
 // resident memory (VmRSS) every 10 s and prints, per binary, the op rate,
 // the sum over the three nodes at the start, at the end and at its peak, and
-// its least-squares slope (MB a minute, from 60 s on, over the samples
-// where no node had been restarted since the last one; with kills a
-// restarted node starts small, which the slope would read as a drop).
+// its least-squares slope (MB a minute, from 60 s on; with kills read the
+// peak instead, since a restarted node starts small again).
 // Needs no root and no cluster lock: everything stays on 127.0.0.0/8 and
 // in /tmp/fl-bench-raft-memory-<pid>/, removed at the end.
 // Usage: bench_course_raft_memory [seconds = 600] [pause|kill|both|none = pause] [baseline fl-course binary]
@@ -51,7 +50,7 @@ struct Cluster {
   int port = 0;
   int pid[kNodes] = {};
   std::atomic<long> ops{0};
-  std::vector<std::pair<double, long>> samples;  // (seconds, sum of RSS kB), only while no node restarted
+  std::vector<std::pair<double, long>> samples;  // (seconds, sum of RSS kB) from 60 s on
 
   std::string address(int i) const { return ip_prefix + std::to_string(i + 1) + ":" + std::to_string(port); }
   std::string peers() const {
@@ -130,7 +129,6 @@ int main(int argc, char** argv) {
   auto start = Clock::now();
   std::mt19937_64 rng(7);
   std::vector<long> first(clusters.size(), 0), peak(clusters.size(), 0), last(clusters.size(), 0);
-  bool restarted = false;
   for (int tick = 1; Clock::now() - start < std::chrono::duration<double>(seconds); ++tick) {
     double t = std::chrono::duration<double>(Clock::now() - start).count();
     for (std::size_t k = 0; k < clusters.size(); ++k) {
@@ -138,9 +136,8 @@ int main(int argc, char** argv) {
       if (first[k] == 0) first[k] = s;
       peak[k] = std::max(peak[k], s);
       last[k] = s;
-      if (!restarted && t >= 60) clusters[k]->samples.push_back({t, s});
+      if (t >= 60) clusters[k]->samples.push_back({t, s});
     }
-    restarted = false;
     int node = static_cast<int>(rng() % kNodes), action = static_cast<int>(rng() % 3);
     bool pause = action == 0 && (nemesis == "pause" || nemesis == "both");
     bool kill = action == 1 && (nemesis == "kill" || nemesis == "both");
@@ -156,7 +153,6 @@ int main(int argc, char** argv) {
       if (pause) signal_process(c->pid[node], SIGCONT);
       if (kill) c->start(node);
     }
-    restarted = kill;
     std::this_thread::sleep_until(start + std::chrono::seconds(10 * tick));
   }
   stop = true;
