@@ -17,6 +17,10 @@
 #include <filesystem>
 #include <thread>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <httplib.h>
 
 #include "design.h"
@@ -149,6 +153,15 @@ void routes(httplib::Server& svr, Design& d, const Node& node) {
 }
 
 int run(int argc, char** argv) {
+#ifdef __GLIBC__
+  // glibc's malloc gives each thread that allocates an arena of its own, up
+  // to 8 per core, and fl-course serves every connection on a thread of its
+  // own: a node's long-lived state (a raft log, a map) ends up spread thinly
+  // over all of them, each page holding a few live bytes and so staying
+  // resident (a raft node under load: 9.4 MB of arenas resident after six
+  // minutes, 4.0 MB with two). Two arenas, before any thread exists.
+  mallopt(M_ARENA_MAX, 2);
+#endif
   // SIGTERM / SIGINT stop the server cleanly: blocked here, before any thread
   // exists (threads inherit the mask), and awaited by one thread below.
   sigset_t stop_signals;

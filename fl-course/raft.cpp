@@ -48,6 +48,7 @@
 
 #include "design.h"
 #include "local_kv.h"
+#include "memory_return.h"
 #include "raft_rules.h"
 
 namespace course {
@@ -63,7 +64,8 @@ constexpr Ms kRequestWait{2000};
 // several round trips, each a bounded body).
 constexpr std::uint64_t kBatch = 1024;
 
-Json entry_json(const LogEntry& e) { return Json::array({e.term, e.command}); }
+// On the wire an entry is [term, command], the command a JSON value.
+Json entry_json(const LogEntry& e) { return Json::array({e.term, Json::parse(e.command)}); }
 
 AppendRequest parse_append(const Json& b) {
   AppendRequest r;
@@ -72,7 +74,7 @@ AppendRequest parse_append(const Json& b) {
   r.prev_index = b.at("prev_index").get<std::uint64_t>();
   r.prev_term = b.at("prev_term").get<std::uint64_t>();
   r.leader_commit = b.at("commit").get<std::uint64_t>();
-  for (const Json& e : b.at("entries")) r.entries.push_back({e.at(0).get<std::uint64_t>(), e.at(1), 0});
+  for (const Json& e : b.at("entries")) r.entries.push_back({e.at(0).get<std::uint64_t>(), e.at(1).dump(), 0});
   return r;
 }
 
@@ -102,6 +104,8 @@ class Raft : public Design {
                  static_cast<unsigned long long>(log_->term()), static_cast<unsigned long long>(log_->snapshot_index()),
                  static_cast<unsigned long long>(log_->last_index()));
     for (const std::string& p : node_.others()) peers_[p] = Peer{};
+    memory_return_ = std::make_unique<MemoryReturn>("raft " + node_.name);
+    memory_return_->request();  // what loading the snapshot and the WAL used
     reset_election_timer();
     std::thread([this] { tick_loop(); }).detach();
     for (const std::string& p : node_.others()) std::thread([this, p] { replicate_loop(p); }).detach();
@@ -201,7 +205,7 @@ class Raft : public Design {
   // state machine").
   Reply propose(std::unique_lock<std::mutex>& lk, const Json& op) {
     std::uint64_t term = log_->term(), index = log_->last_index() + 1;
-    std::uint64_t ticket = log_->append({{term, op, 0}});
+    std::uint64_t ticket = log_->append({{term, op.dump(), 0}});
     Waiter w;
     w.term = term;
     auto it = waiters_.emplace(index, &w);
@@ -252,7 +256,7 @@ class Raft : public Design {
 
   Json value_of(const std::string& key) const {
     auto it = kv_.find(key);
-    return it == kv_.end() ? Json() : it->second;
+    return it == kv_.end() ? Json() : *it;
   }
 
   // --- the state machine ---------------------------------------------------
@@ -286,7 +290,7 @@ class Raft : public Design {
     while (applied_ < commit_) {
       ++applied_;
       const LogEntry& e = log_->at(applied_);
-      Reply r = apply(e.command);
+      Reply r = apply(Json::parse(e.command));
       auto range = waiters_.equal_range(applied_);
       for (auto it = range.first; it != range.second; ++it) {
         Waiter* w = it->second;
@@ -304,19 +308,20 @@ class Raft : public Design {
   void maybe_snapshot() {
     std::uint64_t since = applied_ - log_->snapshot_index();
     if (snapshot_entries_ == 0 || since <= snapshot_entries_ || since <= kv_.size()) return;
-    Snapshot s{applied_, log_->term_at(applied_), Json(kv_).dump()};
+    Snapshot s{applied_, log_->term_at(applied_), kv_.dump()};
     std::size_t bytes = s.state.size();
     log_->save_snapshot(std::move(s));
     std::fprintf(stderr, "raft %s: snapshot to %llu (%zu keys, %zu bytes), log %llu..%llu\n", node_.name.c_str(),
                  static_cast<unsigned long long>(applied_), kv_.size(), bytes,
                  static_cast<unsigned long long>(log_->first_index()),
                  static_cast<unsigned long long>(log_->last_index()));
+    // What the log held is free now, but malloc keeps it (memory_return.h).
+    memory_return_->request();
   }
 
   // The state machine as the snapshot left it (Figure 13, step 8).
   void restore(const Snapshot& s) {
-    kv_.clear();
-    if (!s.state.empty()) kv_ = Json::parse(s.state).get<std::map<std::string, Json>>();
+    kv_ = s.state.empty() ? Json::object() : Json::parse(s.state);
     commit_ = std::max(commit_, s.index);
     applied_ = s.index;
   }
@@ -394,7 +399,7 @@ class Raft : public Design {
     // §8: a no-op entry of the new term, so the leader learns (by
     // committing it) which entries are committed, before it serves reads.
     term_start_ = log_->last_index() + 1;
-    std::uint64_t ticket = log_->append({{term, Json{{"f", "noop"}}, 0}});
+    std::uint64_t ticket = log_->append({{term, Json{{"f", "noop"}}.dump(), 0}});
     std::fprintf(stderr, "raft %s: leader of term %llu\n", node_.name.c_str(), static_cast<unsigned long long>(term));
     wake_all();
     lk.unlock();
@@ -570,6 +575,7 @@ class Raft : public Design {
     }
     if (a.installed) {
       restore(log_->snapshot());
+      memory_return_->request();
       std::fprintf(stderr, "raft %s: installed the snapshot to %llu (term %llu) from %s, log %llu..%llu\n",
                    node_.name.c_str(), static_cast<unsigned long long>(index),
                    static_cast<unsigned long long>(log_->snapshot_term()), leader_.c_str(),
@@ -589,6 +595,7 @@ class Raft : public Design {
   std::condition_variable changed_;   // commit, apply, role, read confirmations
   std::condition_variable repl_cv_;   // something for the replicators to send
   std::unique_ptr<RaftLog> log_;
+  std::unique_ptr<MemoryReturn> memory_return_;
   Role role_ = Role::Follower;
   std::string leader_;
   std::uint64_t commit_ = 0, applied_ = 0;
@@ -598,7 +605,9 @@ class Raft : public Design {
   std::mt19937_64 rng_;
   std::map<std::string, Peer> peers_;
   std::multimap<std::uint64_t, Waiter*> waiters_;
-  std::map<std::string, Json> kv_;
+  // The state machine: key → value, a JSON object (written out as it is
+  // for a snapshot, with no copy).
+  Json kv_ = Json::object();
 };
 
 }  // namespace

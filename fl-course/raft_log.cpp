@@ -4,6 +4,21 @@
 #include <cstdio>
 
 namespace course {
+namespace {
+
+// An entry's WAL record, {"c": command, "i": index, "t": term}, written out
+// around the command's text as Json::dump() would write the record.
+void add_entry_line(std::string& out, std::uint64_t index, std::uint64_t term, const std::string& command) {
+  out += "{\"c\":";
+  out += command;
+  out += ",\"i\":";
+  out += std::to_string(index);
+  out += ",\"t\":";
+  out += std::to_string(term);
+  out += "}\n";
+}
+
+}  // namespace
 
 // On disk, raft.wal holds one JSON object per change:
 //   {"term": t, "vote": "n2"}           the hard state
@@ -36,7 +51,7 @@ RaftLog::RaftLog(const std::string& dir, Durability durability) : durability_(du
       // Appends are always at the end; a record that is not is a log written
       // by something else, and replaying past it would invent a history.
       if (i != last_index() + 1) throw std::runtime_error(path + ": entry " + std::to_string(i) + " out of order");
-      entries_.push_back({r["t"].get<std::uint64_t>(), r["c"], 0});
+      entries_.push_back({r["t"].get<std::uint64_t>(), r["c"].dump(), 0});
     }
   });
   if (durability_ == Durability::None) return;
@@ -77,15 +92,14 @@ std::uint64_t RaftLog::set_hard_state(std::uint64_t term, const std::string& vot
 }
 
 std::uint64_t RaftLog::append(std::vector<LogEntry> entries) {
-  std::vector<Json> records;
-  records.reserve(entries.size());
+  std::string lines;
   ++ticket_;
   for (LogEntry& e : entries) {
     e.ticket = ticket_;
-    records.push_back({{"i", last_index() + 1}, {"t", e.term}, {"c", e.command}});
+    if (durability_ != Durability::None) add_entry_line(lines, last_index() + 1, e.term, e.command);
     entries_.push_back(std::move(e));
   }
-  wal_->append(records, ticket_);
+  wal_->append_lines(lines, entries.size(), ticket_);
   return ticket_;
 }
 
@@ -102,17 +116,21 @@ void RaftLog::compact_to(Snapshot s) {
     entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(s.index - snap_.index));
   else
     entries_.clear();
+  // The vector would keep room for as many entries as it ever held.
+  entries_.shrink_to_fit();
   snap_ = std::move(s);
 }
 
 void RaftLog::rewrite_wal() {
-  std::vector<Json> records;
-  records.reserve(entries_.size() + 2);
-  records.push_back({{"term", term_}, {"vote", vote_}});
-  if (snap_.index > 0) records.push_back({{"base", snap_.index}, {"t", snap_.term}});
+  std::string lines = Json{{"term", term_}, {"vote", vote_}}.dump() + "\n";
+  std::size_t count = 1;
+  if (snap_.index > 0) {
+    lines += Json{{"base", snap_.index}, {"t", snap_.term}}.dump() + "\n";
+    ++count;
+  }
   for (std::size_t i = 0; i < entries_.size(); ++i)
-    records.push_back({{"i", snap_.index + i + 1}, {"t", entries_[i].term}, {"c", entries_[i].command}});
-  wal_->rewrite(records);
+    add_entry_line(lines, snap_.index + i + 1, entries_[i].term, entries_[i].command);
+  wal_->rewrite_lines(lines, count + entries_.size());
   // The new file holds every change made so far.
   synced_ = ticket_;
 }

@@ -66,10 +66,17 @@ void Wal::open_for_append() {
 }
 
 void Wal::append(const std::vector<Json>& records, std::uint64_t ticket) {
+  if (durability_ == Durability::None) return;
+  std::string lines;
+  for (const Json& r : records) lines += r.dump() + "\n";
+  append_lines(lines, records.size(), ticket);
+}
+
+void Wal::append_lines(const std::string& lines, std::size_t count, std::uint64_t ticket) {
   std::lock_guard<std::mutex> lock(mu_);
   if (durability_ == Durability::None) return;
-  for (const Json& r : records) queued_ += r.dump() + "\n";
-  lines_ += records.size();
+  queued_ += lines;
+  lines_ += count;
   queued_upto_ = ticket;
 }
 
@@ -111,14 +118,19 @@ void Wal::wait(std::uint64_t ticket) {
 }
 
 void Wal::rewrite(const std::vector<Json>& records) {
+  if (durability_ == Durability::None) return;
+  std::string data;
+  for (const Json& r : records) data += r.dump() + "\n";
+  rewrite_lines(data, records.size());
+}
+
+void Wal::rewrite_lines(const std::string& data, std::size_t count) {
   std::unique_lock<std::mutex> lock(mu_);
   if (durability_ == Durability::None) return;
   cv_.wait(lock, [&] { return !flushing_; });  // a flush in progress writes to the old file
   std::string tmp = path_ + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + tmp + ": " + std::strerror(errno));
-  std::string data;
-  for (const Json& r : records) data += r.dump() + "\n";
   write_all(fd, data, tmp);
   if (durability_ == Durability::Fsync) ::fsync(fd);
   ::close(fd);
@@ -127,8 +139,10 @@ void Wal::rewrite(const std::vector<Json>& records) {
   if (durability_ == Durability::Fsync) sync_dir_of(path_);
   ::close(fd_);
   open_for_append();
-  lines_ = records.size();
-  queued_.clear();
+  lines_ = count;
+  // What was queued is in the new file; its buffer, as long as the largest
+  // burst ever queued, goes with it.
+  std::string().swap(queued_);
   durable_upto_ = queued_upto_;
   cv_.notify_all();
 }

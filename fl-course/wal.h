@@ -34,6 +34,9 @@ class Wal {
   // Queues records under `ticket`; tickets must grow with every call (the
   // caller numbers them under its own lock, so disk order = ticket order).
   void append(const std::vector<Json>& records, std::uint64_t ticket);
+  // The same for records already written out: `lines` holds `count` of
+  // them, each one line of JSON ending in '\n'.
+  void append_lines(const std::string& lines, std::size_t count, std::uint64_t ticket);
   // Returns once everything queued up to `ticket` is durable.
   void wait(std::uint64_t ticket);
   // After replay: everything up to `ticket` is already on disk.
@@ -41,6 +44,7 @@ class Wal {
   // Replaces the whole log by `records` (compaction): a new file, synced,
   // renamed over the old one. Callers must not append concurrently.
   void rewrite(const std::vector<Json>& records);
+  void rewrite_lines(const std::string& lines, std::size_t count);
   std::size_t records_on_disk() const { return lines_; }
 
  private:
