@@ -171,14 +171,7 @@ TEST_CASE("broadcast: judged op by op it says what it says offline, and offline 
     for (const auto& [kind, n] : now->detail["anomaly-counts"].items()) seen[kind]++;
     if (now->detail["nodes"].size() > 1) seen["several nodes"]++;
     if (h.pairs().back().complete < 0) seen["ends open"]++;
-    bool failed_add = false, info_add = false;
-    for (const OpPair& p : h.pairs())
-      if (h[p.invoke].f == "add") {
-        failed_add = failed_add || h.outcome(p) == OpType::Fail;
-        info_add = info_add || h.outcome(p) == OpType::Info;
-      }
-    seen["failed add"] += failed_add;
-    seen["info add"] += info_add;
+    sim::count_add_outcomes(h, seen);
     if (now->summary.find("broadcast only by failed ops") != std::string::npos) seen["only failed"]++;
   }
   INFO(Json(seen).dump());

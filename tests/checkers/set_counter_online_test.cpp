@@ -294,14 +294,7 @@ TEST_CASE("set: judged op by op it says what it says offline, and offline what t
     if (!early.empty()) seen["reported early"]++;
     if (now.summary.find("first fault after it") != std::string::npos) seen["fault named"]++;
     if (h.pairs().back().complete < 0) seen["ends open"]++;
-    bool failed_add = false, info_add = false;
-    for (const OpPair& p : h.pairs())
-      if (h[p.invoke].f == "add") {
-        failed_add = failed_add || h.outcome(p) == OpType::Fail;
-        info_add = info_add || h.outcome(p) == OpType::Info;
-      }
-    seen["failed add"] += failed_add;
-    seen["info add"] += info_add;
+    sim::count_add_outcomes(h, seen);
   }
   INFO(Json(seen).dump());
   for (const char* kind : {"valid", "invalid", "unknown", "lost", "unexpected", "duplicated", "stale", "never-read",

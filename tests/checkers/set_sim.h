@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -321,6 +322,19 @@ inline History broadcast_history(std::uint64_t seed) {
     }
   }
   return b.done("broadcast-sim-" + std::to_string(seed) + ".jsonl");
+}
+
+// Counts, for a test's tally of the cases it met, whether the history has an
+// add that failed and one that ended info.
+inline void count_add_outcomes(const History& h, std::map<std::string, int>& seen) {
+  bool failed_add = false, info_add = false;
+  for (const OpPair& p : h.pairs())
+    if (h[p.invoke].f == "add") {
+      failed_add = failed_add || h.outcome(p) == OpType::Fail;
+      info_add = info_add || h.outcome(p) == OpType::Info;
+    }
+  seen["failed add"] += failed_add;
+  seen["info add"] += info_add;
 }
 
 }  // namespace fl::sim
